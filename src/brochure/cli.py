@@ -1,0 +1,200 @@
+"""The `brochure` command: parse options, call the library, report, pick the exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__, pipeline
+from .errors import BrochureError
+from .layout import builtin_layouts, find_layout
+from .profile import profile_schema
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+_debug = False
+
+
+def _set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    global _debug
+    _debug = _debug or value
+    return value
+
+
+def _debug_option(func: F) -> F:
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=_set_debug,
+        help="Show a full traceback on unexpected errors.",
+    )(func)
+
+
+def _err(message: str) -> None:
+    for line in message.splitlines():
+        click.echo(f"error: {line}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="brochure")
+@_debug_option
+def cli() -> None:
+    """Turn career profiles (YAML) into print-ready PDF brochures."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    default="out",
+    show_default=True,
+    help="Output folder, a .pdf file (one profile), or - for standard output.",
+)
+@click.option("-l", "--layout", default="handout", show_default=True, help="Layout name or folder.")
+@click.option(
+    "--paper",
+    type=click.Choice(["letter", "a4"], case_sensitive=False),
+    default=None,
+    help="Paper size [default: the layout's first, letter for handout].",
+)
+@click.option("--html", "write_html", is_flag=True, help="Also write the merged HTML beside each PDF.")
+@click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_debug_option
+def render(
+    paths: Sequence[Path],
+    output: str,
+    layout: str,
+    paper: str | None,
+    write_html: bool,
+    strict: bool,
+    quiet: bool,
+) -> None:
+    """Render career profiles (files or folders) into PDF brochures."""
+    if output == "-":
+        _render_to_stdout(paths, layout, paper, strict)
+        return
+    report = pipeline.render_paths(
+        paths, output, layout=layout, paper=paper, html=write_html, strict=strict
+    )
+    for outcome in report.outcomes:
+        for warning in outcome.warnings:
+            click.echo(f"warning: {outcome.source}: {warning}", err=True)
+        if outcome.status == "failed":
+            _err("\n".join(str(p) for p in outcome.problems))
+        elif not quiet:
+            size = f"{outcome.size / 1024:.0f} KiB"
+            click.echo(f"{outcome.output}  {outcome.pages} pages, {size}")
+    if not report.ok:
+        done = len(report.outcomes) - len(report.failed)
+        click.echo(f"{len(report.failed)} failed, {done} rendered", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+def _render_to_stdout(paths: Sequence[Path], layout: str, paper: str | None, strict: bool) -> None:
+    sources = pipeline.expand_paths(paths)
+    if len(sources) != 1:
+        raise click.UsageError(f"-o - writes one PDF, but {len(sources)} profiles were given")
+    rendered = pipeline.render(pipeline.load_profile(sources[0]), layout, paper)
+    for warning in rendered.pdf.warnings:
+        click.echo(f"warning: {sources[0]}: {warning}", err=True)
+    if strict and rendered.pdf.warnings:
+        raise BrochureError("warnings are errors with --strict", path=sources[0])
+    stream = click.get_binary_stream("stdout")
+    stream.write(rendered.pdf.data)
+    stream.flush()
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
+@_debug_option
+def validate(paths: Sequence[Path], quiet: bool) -> None:
+    """Check profiles; print every problem as FILE:LINE: field: message."""
+    results = pipeline.validate_paths(paths)
+    bad = {path: problems for path, problems in results.items() if problems}
+    for problems in bad.values():
+        for problem in problems:
+            click.echo(str(problem))
+    count = sum(len(p) for p in bad.values())
+    if bad:
+        click.echo(
+            f"{count} problem{'s' * (count != 1)} in {len(bad)} of {len(results)} profiles",
+            err=True,
+        )
+        sys.exit(EXIT_FAILED)
+    if not quiet:
+        click.echo(f"{len(results)} profile{'s' * (len(results) != 1)} valid", err=True)
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to a file.")
+@_debug_option
+def schema(output: Path | None) -> None:
+    """Print the profile format as JSON Schema (for editor completion)."""
+    text = json.dumps(profile_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    from .output import write_atomic
+
+    write_atomic(output, text.encode())
+
+
+@cli.command()
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+@_debug_option
+def layouts(folders: Sequence[Path]) -> None:
+    """List built-in layouts, and any layout FOLDERS given, with their papers."""
+    found = builtin_layouts() + [find_layout(folder) for folder in folders]
+    width = max(len(layout.name) for layout in found)
+    for layout in found:
+        where = "built-in" if layout.builtin else str(layout.folder)
+        click.echo(f"{layout.name:<{width}}  {layout.description}")
+        click.echo(f"{'':<{width}}  papers: {', '.join(layout.papers)}; {where}")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: run the command and turn library errors into one-line messages."""
+    global _debug
+    _debug = False
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="brochure",
+                 standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.Abort:
+        click.echo("error: aborted", err=True)
+        sys.exit(EXIT_FAILED)
+    except BrochureError as exc:
+        if _debug:
+            raise
+        _err(str(exc))
+        sys.exit(EXIT_FAILED)
+    except BrokenPipeError:
+        sys.exit(EXIT_FAILED)
+    except KeyboardInterrupt:
+        click.echo("error: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if _debug:
+            raise
+        click.echo(
+            f"error: unexpected {type(exc).__name__}: {exc} (run again with --debug for details)",
+            err=True,
+        )
+        sys.exit(EXIT_FAILED)
+    sys.exit(EXIT_OK)

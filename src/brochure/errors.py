@@ -1,0 +1,66 @@
+"""Exceptions raised by the library: values that know their file, line and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input, located as precisely as the input allows."""
+
+    message: str
+    path: Path | None = None
+    line: int | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        field = f"{self.field}: " if self.field else ""
+        return f"{where}{field}{self.message}"
+
+
+class BrochureError(Exception):
+    """Base of every error the library raises on purpose; `str()` is one line per problem."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        problems: list[Problem] | None = None,
+    ) -> None:
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.field = field
+        self.message = message
+        self.problems = problems or [Problem(message, self.path, line, field)]
+        super().__init__(self.format_message())
+
+    def format_message(self) -> str:
+        return "\n".join(str(p) for p in self.problems)
+
+
+class ProfileError(BrochureError):
+    """A career profile cannot be read or does not match the profile format."""
+
+
+class LayoutError(BrochureError):
+    """A layout folder, its manifest or its templates are unusable."""
+
+
+class RenderError(BrochureError):
+    """Merging a profile into a layout or laying out the PDF failed."""
+
+
+class OutputError(BrochureError):
+    """An output cannot be written where it was asked to go."""
+
+
+class BookletError(BrochureError):
+    """Several brochures cannot be combined into one booklet."""

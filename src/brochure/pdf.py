@@ -1,0 +1,188 @@
+"""Merged HTML → PDF bytes with WeasyPrint: confined fetching, fixed metadata, warnings kept."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from .errors import RenderError
+
+MAX_DATA_URL = 2_000_000
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """Document metadata written into the PDF's Info dictionary and catalog."""
+
+    title: str
+    subject: str = ""
+    keywords: tuple[str, ...] = ()
+    lang: str = "en"
+    creator: str = "brochure"
+
+
+@dataclass
+class PdfResult:
+    """A rendered PDF, how many pages it has, and what WeasyPrint complained about.
+
+    `fit` names the fit stylesheet that was applied, if the layout needed one.
+    """
+
+    data: bytes
+    pages: int
+    warnings: list[str] = field(default_factory=list)
+    fit: str | None = None
+    last_page_fill: float = 1.0
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How to avoid a nearly empty last page: stylesheets to try, tighter each time."""
+
+    stylesheets: Sequence[Path] = ()
+    min_last_page: float = 0.0
+
+
+_font_config: Any = None
+
+
+def _fonts() -> Any:
+    """One FontConfiguration per process: building it costs more than laying out a page."""
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def _fetcher(roots: Sequence[Path], refused: list[str]) -> Any:
+    from weasyprint.urls import URLFetcher
+
+    resolved = [root.resolve() for root in roots]
+
+    class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves files under `roots` and small `data:` URLs; refuses everything else."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "data":
+                if len(url) > MAX_DATA_URL:
+                    refused.append(f"data: URL larger than {MAX_DATA_URL // 1_000_000} MB")
+                    raise ValueError("data: URL too large")
+            elif scheme == "file":
+                target = Path(unquote(urlsplit(url).path)).resolve()
+                if not any(target.is_relative_to(root) for root in resolved):
+                    refused.append(f"{target} is outside the layout and profile folders")
+                    raise ValueError(f"refused to read {target}")
+            else:
+                refused.append(f"{url} (network access is off)")
+                raise ValueError(f"refused to fetch {url}")
+            return super().fetch(url, headers)
+
+    return ConfinedFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(" ".join(record.getMessage().split()))
+
+
+@contextmanager
+def _captured() -> Iterator[_Collect]:
+    logger = logging.getLogger("weasyprint")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+def _last_page_fill(document: Any) -> float:
+    """How much of the last page's content area holds content, from 0 to 1."""
+    from weasyprint.formatting_structure import boxes
+
+    page = document.pages[-1]._page_box
+    top = page.content_box_y()
+    bottom = top
+    for child in page.children:
+        if isinstance(child, boxes.MarginBox):
+            continue
+        for box in child.descendants():
+            if isinstance(box, boxes.LineBox | boxes.ReplacedBox) or (
+                isinstance(box, boxes.BlockBox) and not box.children
+            ):
+                bottom = max(bottom, box.position_y + box.margin_height())
+    return float(min(1.0, max(0.0, (bottom - top) / page.height)))
+
+
+def _lay_out(html: str, base: Path, fetcher: Any, extra: Path | None) -> Any:
+    from weasyprint import CSS, HTML
+
+    sheets = [CSS(filename=str(extra), url_fetcher=fetcher, font_config=_fonts())] if extra else []
+    return HTML(string=html, base_url=f"{base.resolve().as_uri()}/", url_fetcher=fetcher).render(
+        font_config=_fonts(), stylesheets=sheets
+    )
+
+
+def html_to_pdf(
+    html: str, *, base: Path, roots: Sequence[Path], info: PdfInfo, fit: Fit | None = None
+) -> PdfResult:
+    """Lay out `html` and write a PDF whose bytes depend only on the inputs.
+
+    Relative URLs resolve against `base`; only files under `roots` may be read.
+    When the last page would be less than `fit.min_last_page` full, the fit
+    stylesheets are tried in order and the first that saves a page (or fills the
+    last one enough) is kept. No creation date is written, so rendering twice
+    gives identical bytes.
+    """
+    fit = fit or Fit()
+    refused: list[str] = []
+    fetcher = _fetcher(roots, refused)
+    with _captured() as log:
+        try:
+            document = _lay_out(html, base, fetcher, None)
+            fill = _last_page_fill(document)
+            used: Path | None = None
+            if len(document.pages) > 1 and fill < fit.min_last_page:
+                for sheet in fit.stylesheets:
+                    attempt = _lay_out(html, base, fetcher, sheet)
+                    attempt_fill = _last_page_fill(attempt)
+                    if len(attempt.pages) < len(document.pages) or (
+                        len(attempt.pages) == len(document.pages)
+                        and attempt_fill >= fit.min_last_page
+                    ):
+                        document, fill, used = attempt, attempt_fill, sheet
+                        break
+            meta = document.metadata
+            meta.title = info.title
+            meta.description = info.subject or None
+            meta.keywords = list(info.keywords)
+            meta.lang = info.lang
+            meta.generator = info.creator
+            meta.created = meta.modified = None
+            data = document.write_pdf(pdf_tags=True)
+        except RecursionError:
+            raise RenderError("the document is nested too deeply to lay out") from None
+        except MemoryError:
+            raise RenderError("ran out of memory while laying out the document") from None
+    assert isinstance(data, bytes)
+    warnings = [f"resource refused: {item}" for item in refused]
+    warnings += [m for m in log.messages if not m.startswith("Failed to load")]
+    return PdfResult(
+        data=data,
+        pages=len(document.pages),
+        warnings=list(dict.fromkeys(warnings)),
+        fit=used.name if used else None,
+        last_page_fill=fill,
+    )

@@ -1,0 +1,226 @@
+"""Orchestration: expand inputs, pick layout and paper, render each profile, write outputs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from . import __version__
+from .errors import BrochureError, OutputError, Problem, ProfileError
+from .layout import Layout, find_layout
+from .output import output_name, write_atomic
+from .pdf import Fit, PdfInfo, PdfResult, html_to_pdf
+from .profile import Profile, load_profile
+from .render import render_html
+
+DEFAULT_LAYOUT = "handout"
+PROFILE_SUFFIXES = (".yaml", ".yml")
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Profile files named on the command line, and every `*.yaml`/`*.yml` under folders.
+
+    Files keep the order given; a folder's files come sorted, hidden ones skipped.
+    Raises `ProfileError` for a path that does not exist or a folder without profiles.
+    """
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            inside = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in PROFILE_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not inside:
+                raise ProfileError("folder holds no profiles (*.yaml, *.yml)", path=path)
+            found.extend(inside)
+        elif path.exists():
+            found.append(path)
+        else:
+            raise ProfileError("no such file or folder", path=path)
+    return list(dict.fromkeys(found))
+
+
+def _layout(layout: Layout | str | Path | None) -> Layout:
+    if isinstance(layout, Layout):
+        return layout
+    return find_layout(layout or DEFAULT_LAYOUT)
+
+
+def _info(profile: Profile) -> PdfInfo:
+    keywords = [profile.title, "career"]
+    if profile.cluster:
+        keywords.insert(1, profile.cluster)
+    return PdfInfo(
+        title=profile.title,
+        subject=profile.summary or "",
+        keywords=tuple(keywords),
+        lang=profile.lang,
+        creator=f"brochure {__version__}",
+    )
+
+
+@dataclass
+class Rendered:
+    """One profile merged and laid out: the HTML it came from and the PDF."""
+
+    profile: Profile
+    layout: Layout
+    paper: str
+    html: str
+    pdf: PdfResult
+
+
+def render(
+    profile: Profile, layout: Layout | str | Path | None = None, paper: str | None = None
+) -> Rendered:
+    """Merge and lay out one profile; nothing is written."""
+    chosen = _layout(layout)
+    sheet = chosen.paper(paper)
+    html = render_html(profile, chosen, sheet.name)
+    roots = [chosen.folder]
+    if profile.path is not None:
+        roots.append(profile.path.resolve().parent)
+    fit = Fit(
+        stylesheets=[chosen.folder / name for name in chosen.fit_stylesheets],
+        min_last_page=chosen.min_last_page,
+    )
+    result = html_to_pdf(html, base=chosen.folder, roots=roots, info=_info(profile), fit=fit)
+    return Rendered(profile, chosen, sheet.name, html, result)
+
+
+def render_pdf(
+    profile: Profile | str | Path,
+    layout: Layout | str | Path | None = None,
+    paper: str | None = None,
+) -> bytes:
+    """PDF bytes of one profile (a `Profile` or the path of its YAML file)."""
+    if not isinstance(profile, Profile):
+        profile = load_profile(profile)
+    return render(profile, layout, paper).pdf.data
+
+
+def html_for_browser(rendered: Rendered) -> str:
+    """The merged HTML with a `<base>` so it opens with its styles from any folder."""
+    base = f'<base href="{rendered.layout.folder.as_uri()}/">'
+    head = rendered.html.find("<head>")
+    if head < 0:
+        return base + rendered.html
+    cut = head + len("<head>")
+    return rendered.html[:cut] + "\n" + base + rendered.html[cut:]
+
+
+Status = Literal["rendered", "failed"]
+
+
+@dataclass
+class Outcome:
+    """What happened to one input."""
+
+    source: Path
+    status: Status
+    output: Path | None = None
+    pages: int = 0
+    size: int = 0
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """Every input's outcome, in input order."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def plan_outputs(sources: Sequence[Path], out: Path, single_file: bool) -> None:
+    """Refuse output paths that would overwrite an input."""
+    inputs = {s.resolve() for s in sources}
+    if single_file and out.resolve() in inputs:
+        raise OutputError("output would overwrite an input file", path=out)
+
+
+def render_paths(
+    paths: Iterable[str | Path],
+    out: str | Path = "out",
+    *,
+    layout: Layout | str | Path | None = None,
+    paper: str | None = None,
+    html: bool = False,
+    strict: bool = False,
+) -> Report:
+    """Render every profile under `paths` into `out`.
+
+    `out` is a folder (`<slug>.pdf` inside it) or, for a single profile, a `.pdf` file.
+    A bad profile is reported in its `Outcome` and the others are still rendered.
+    """
+    sources = expand_paths(paths)
+    chosen = _layout(layout)
+    chosen.paper(paper)  # fail on an unsupported paper before any work
+    out = Path(out)
+    single_file = out.suffix.lower() == ".pdf"
+    if single_file and len(sources) > 1:
+        raise OutputError(
+            f"names one file but {len(sources)} profiles were given; use a folder", path=out
+        )
+    plan_outputs(sources, out, single_file)
+    report = Report()
+    slugs: dict[str, Path] = {}
+    inputs = {s.resolve() for s in sources}
+    for source in sources:
+        outcome = Outcome(source=source, status="failed")
+        report.outcomes.append(outcome)
+        try:
+            profile = load_profile(source)
+            if profile.key in slugs:
+                raise ProfileError(
+                    f"slug '{profile.key}' is also used by {slugs[profile.key]}",
+                    path=source,
+                    field="slug",
+                )
+            slugs[profile.key] = source
+            target = out if single_file else out / output_name(profile.key)
+            if target.resolve() in inputs:
+                raise OutputError("output would overwrite an input file", path=target)
+            rendered = render(profile, chosen, paper)
+            outcome.warnings = rendered.pdf.warnings
+            if strict and outcome.warnings:
+                raise ProfileError(
+                    f"warnings are errors with --strict: {outcome.warnings[0]}", path=source
+                )
+            if html:
+                write_atomic(target.with_suffix(".html"), html_for_browser(rendered).encode())
+            write_atomic(target, rendered.pdf.data)
+        except BrochureError as err:
+            outcome.problems = err.problems
+            continue
+        outcome.status = "rendered"
+        outcome.output = target
+        outcome.pages = rendered.pdf.pages
+        outcome.size = len(rendered.pdf.data)
+    return report
+
+
+def validate_paths(paths: Iterable[str | Path]) -> dict[Path, list[Problem]]:
+    """Every profile under `paths` with its problems (an empty list when valid)."""
+    results: dict[Path, list[Problem]] = {}
+    for source in expand_paths(paths):
+        try:
+            load_profile(source)
+            results[source] = []
+        except BrochureError as err:
+            results[source] = err.problems
+    return results

@@ -1,0 +1,249 @@
+"""The career profile format: pydantic models, `load_profile`, and its JSON Schema."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
+
+from .errors import ProfileError
+from .sourcemap import Document, load_yaml
+from .validation import validate
+
+# Documented limits: generous for any real career page, small enough that a hostile
+# file cannot make a layout engine run for minutes.
+MAX_TEXT = 4_000
+MAX_ITEMS = 40
+
+_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_URL = r"^(https?://|mailto:)[^\s<>\"]+$"
+
+
+def _no_blank(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+    return value
+
+
+Text = Annotated[
+    str, BeforeValidator(_no_blank), StringConstraints(min_length=1, max_length=MAX_TEXT)
+]
+Name = Annotated[str, BeforeValidator(_no_blank), StringConstraints(min_length=1, max_length=300)]
+Url = Annotated[str, StringConstraints(pattern=_URL, max_length=2_000)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=False)
+
+
+_SPAN = re.compile(
+    r"^\s*(?P<min>\d+(?:\.\d+)?)\s*(?:(?:-|–|—|to)\s*(?P<max>\d+(?:\.\d+)?))?\s*"
+    r"(?P<unit>days?|weeks?|months?|years?|hours?)\b",
+    re.IGNORECASE,
+)
+
+
+class Span(_Model):
+    """A length of time as written ("4-24 months"), with its numbers when it reads as a range.
+
+    The text is what prints; the numbers let later features sort, sum or translate it.
+    """
+
+    text: Name
+    min: float | None = Field(default=None, ge=0)
+    max: float | None = Field(default=None, ge=0)
+    unit: Literal["hour", "day", "week", "month", "year"] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        found = _SPAN.match(value)
+        if not found:
+            return {"text": value}
+        low = float(found["min"])
+        high = float(found["max"]) if found["max"] else low
+        unit = found["unit"].lower().rstrip("s")
+        return {"text": value, "min": low, "max": high, "unit": unit}
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        full = handler(core_schema)
+        return {"anyOf": [{"type": "string", "examples": ["4-24 months", "2 years"]}, full]}
+
+
+def _as_of(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return value
+    found = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    if not found:
+        raise ValueError("expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = found.groups()
+    if month and not 1 <= int(month) <= 12:
+        raise ValueError(f"month {month} does not exist")
+    if day and not 1 <= int(day) <= calendar.monthrange(int(year), int(month))[1]:
+        raise ValueError(f"day {day} does not exist in {year}-{month}")
+    return value.strip()
+
+
+AsOf = Annotated[str, BeforeValidator(_as_of)]
+
+
+class Money(_Model):
+    """Pay as one figure: the median, in a currency, per year or per hour."""
+
+    amount: float = Field(gt=0, le=100_000_000)
+    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
+    period: Literal["year", "hour"] = "year"
+
+
+class Growth(_Model):
+    """Projected change in employment over ten years, and the rating word shown with it."""
+
+    percent: float = Field(ge=-100, le=1_000)
+    rating: Name | None = None
+    years: Annotated[str, StringConstraints(pattern=r"^\d{4}\s*[-–]\s*\d{4}$")] | None = None
+
+
+class Facts(_Model):
+    """The key-facts panel; `source` names where the figures come from."""
+
+    source: Name | None = None
+    median_pay: Money | None = None
+    job_growth: Growth | None = None
+    education: Name | None = None
+    time_to_start: Span | None = None
+
+
+class Step(_Model):
+    """One step on the path into the career."""
+
+    title: Name
+    description: Text | None = None
+    duration: Span | None = None
+
+
+class Certification(_Model):
+    """A credential: `Certified Professional Coder (CPC) - AAPC (entry-level)`."""
+
+    name: Name
+    abbreviation: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = None
+    issuer: Name | None = None
+    note: Name | None = None
+    url: Url | None = None
+
+
+class Source(_Model):
+    """A publication or organisation the facts and advice come from."""
+
+    title: Name
+    url: Url | None = None
+    publisher: Name | None = None
+    year: int | None = Field(default=None, ge=1900, le=2100)
+
+
+class Related(_Model):
+    """Another career or guide worth reading next."""
+
+    title: Name
+    blurb: Text | None = None
+    slug: Annotated[str, StringConstraints(pattern=_SLUG)] | None = None
+    url: Url | None = None
+
+
+class Note(_Model):
+    """A free-form section that has no field of its own (kept rather than dropped)."""
+
+    heading: Name
+    text: Text
+
+
+def _items() -> Any:
+    return Field(default_factory=list, max_length=MAX_ITEMS)
+
+
+class Profile(_Model):
+    """One career, everything a printed career page shows."""
+
+    slug: Annotated[str, StringConstraints(pattern=_SLUG, max_length=80)] | None = None
+    title: Name
+    summary: Text | None = None
+    cluster: Name | None = None
+    lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] = "en"
+    as_of: AsOf | None = None
+    facts: Facts = Field(default_factory=Facts)
+    work_settings: list[Name] = _items()
+    duties: list[Text] = _items()
+    pathway: list[Step] = _items()
+    continuing_education: Text | None = None
+    certifications: list[Certification] = _items()
+    sources: list[Source] = _items()
+    related: list[Related] = _items()
+    notes: list[Note] = _items()
+
+    _path: Path | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _default_slug(self) -> Profile:
+        if self.slug is None:
+            object.__setattr__(self, "slug", slugify(self.title))
+        return self
+
+    @property
+    def path(self) -> Path | None:
+        """The YAML file this profile was loaded from, if any."""
+        return self._path
+
+    @property
+    def key(self) -> str:
+        """The slug, always set (derived from the title when the file has none)."""
+        assert self.slug is not None
+        return self.slug
+
+
+def slugify(text: str) -> str:
+    """`"EMT & Paramedic"` → `"emt-paramedic"`: the file name a profile gets by default."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:80].rstrip("-") or "career"
+
+
+def validate_data(doc: Document) -> Profile:
+    """Turn loaded YAML into a `Profile`, reporting every problem at once."""
+    profile = validate(Profile, doc, ProfileError, what="profile fields")
+    profile._path = doc.path
+    return profile
+
+
+def load_profile(path: str | Path) -> Profile:
+    """Read and validate one profile file.
+
+    Raises:
+        ProfileError: with one `Problem` per mistake, each at its file and line.
+    """
+    path = Path(path)
+    return validate_data(load_yaml(path))
+
+
+def profile_schema() -> dict[str, Any]:
+    """JSON Schema of the profile format, for editors' completion and checks."""
+    schema = Profile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "brochure career profile"
+    return schema

@@ -1,0 +1,127 @@
+"""Profile + layout + paper → the merged HTML, with the print filters templates use."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+from .layout import Layout, make_environment, template_error
+from .profile import Growth, Money, Profile, Span
+
+_LOCALES = {"en": "en_US", "es": "es_US"}
+
+
+def _locale(lang: str) -> str:
+    return _LOCALES.get(lang.split("-")[0], lang.replace("-", "_"))
+
+
+def money(value: Money, lang: str = "en") -> str:
+    """`$50,250`, or `$23.50` for an hourly wage (cents only where they exist)."""
+    whole = float(value.amount).is_integer()
+    pattern = "¤#,##0" if whole else "¤#,##0.00"
+    return format_currency(
+        value.amount, value.currency, format=pattern, locale=_locale(lang), currency_digits=False
+    )
+
+
+def percent(value: Growth, lang: str = "en") -> str:
+    """Signed growth, `+7%` or `-3%`; a zero prints without a sign."""
+    number = format_decimal(abs(value.percent), format="#,##0.#", locale=_locale(lang))
+    sign = "+" if value.percent > 0 else "−" if value.percent < 0 else ""
+    return f"{sign}{number}%"
+
+
+def duration(value: Span | str | None) -> str:
+    """A span as written in the profile (`4-24 months`), with an en dash in ranges."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else value.text
+    return re.sub(r"(?<=\d)\s*-\s*(?=\d)", "–", text)
+
+
+def as_of_date(value: str | None, lang: str = "en") -> str:
+    """`2024-05` → `May 2024`; `2024` stays `2024`."""
+    if not value:
+        return ""
+    parts = [int(p) for p in value.split("-")]
+    if len(parts) == 1:
+        return str(parts[0])
+    import datetime
+
+    day = datetime.date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+    pattern = "MMMM y" if len(parts) == 2 else "MMMM d, y"
+    return format_date(day, pattern, locale=_locale(lang))
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """Blank-line separated paragraphs, each with its line breaks folded into spaces."""
+    if not text:
+        return []
+    return [" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def display_url(url: str) -> str:
+    """An address as people read it on paper: no scheme, no `www.`, no trailing slash."""
+    shown = re.sub(r"^(https?://|mailto:)", "", url)
+    shown = re.sub(r"^www\.", "", shown)
+    return shown.rstrip("/")
+
+
+def break_url(url: str) -> str:
+    """`display_url` with zero-width spaces after `/`, `.` and `-` so long addresses wrap."""
+    return re.sub(r"([/.\-_?&=])", "\\1\u200b", display_url(url))
+
+
+def css_string(value: object) -> Markup:
+    """Any text as a quoted CSS string, every risky character escaped.
+
+    Used for `content:` in `<style>` blocks, where HTML escaping does not apply and a
+    stray quote or `</style>` must not end the string or the element.
+    """
+    out = "".join(
+        ch if ch.isalnum() and ch.isascii() or ch in " .,:()" else f"\\{ord(ch):x} "
+        for ch in str(value)
+    )
+    return Markup(f'"{out}"')
+
+
+FILTERS: dict[str, Callable[..., Any]] = {
+    "money": money,
+    "percent": percent,
+    "duration": duration,
+    "as_of_date": as_of_date,
+    "paragraphs": paragraphs,
+    "display_url": display_url,
+    "break_url": break_url,
+    "css_string": css_string,
+}
+
+
+@cache
+def _environment(layout: Layout) -> jinja2.Environment:
+    return make_environment(layout, FILTERS)
+
+
+def render_html(profile: Profile, layout: Layout, paper: str | None = None) -> str:
+    """Merge one profile into a layout's template.
+
+    The template sees `profile`, `paper` and `layout` and nothing global, so that a
+    layout is a pure function of its inputs and golden files stay meaningful.
+
+    Raises:
+        LayoutError: a template mistake, at its file and line.
+    """
+    sheet = layout.paper(paper)
+    env = _environment(layout)
+    try:
+        template = env.get_template(layout.template)
+        return template.render(profile=profile, paper=sheet, layout=layout)
+    except Exception as err:
+        raise template_error(layout, err) from None
