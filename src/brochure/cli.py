@@ -13,7 +13,7 @@ import click
 from . import __version__, pipeline
 from .errors import BrochureError
 from .layout import builtin_layouts, find_layout
-from .profile import profile_schema
+from .profile import load_profile, profile_schema
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,7 +67,9 @@ def cli() -> None:
     default=None,
     help="Paper size [default: the layout's first, letter for handout].",
 )
-@click.option("--html", "write_html", is_flag=True, help="Also write the merged HTML beside each PDF.")
+@click.option(
+    "--html", "write_html", is_flag=True, help="Also write the merged HTML beside each PDF."
+)
 @click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_debug_option
@@ -105,14 +107,14 @@ def _render_to_stdout(paths: Sequence[Path], layout: str, paper: str | None, str
     sources = pipeline.expand_paths(paths)
     if len(sources) != 1:
         raise click.UsageError(f"-o - writes one PDF, but {len(sources)} profiles were given")
-    rendered = pipeline.render(pipeline.load_profile(sources[0]), layout, paper)
+    rendered = pipeline.render(load_profile(sources[0]), layout, paper)
     for warning in rendered.pdf.warnings:
         click.echo(f"warning: {sources[0]}: {warning}", err=True)
     if strict and rendered.pdf.warnings:
         raise BrochureError("warnings are errors with --strict", path=sources[0])
-    stream = click.get_binary_stream("stdout")
-    stream.write(rendered.pdf.data)
-    stream.flush()
+    with click.open_file("-", "wb") as stream:
+        stream.write(rendered.pdf.data)
+        stream.flush()
 
 
 @cli.command()
@@ -152,6 +154,19 @@ def schema(output: Path | None) -> None:
 
 
 @cli.command()
+@click.option("--paths", "show_paths", is_flag=True, help="Print file paths only, one per line.")
+@_debug_option
+def profiles(show_paths: bool) -> None:
+    """List the built-in career library (use a slug as PATH in render)."""
+    for path in pipeline.builtin_profiles():
+        if show_paths:
+            click.echo(str(path))
+            continue
+        profile = load_profile(path)
+        click.echo(f"{profile.key:<40}  {profile.title}")
+
+
+@cli.command()
 @click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
 @_debug_option
 def layouts(folders: Sequence[Path]) -> None:
@@ -169,8 +184,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     global _debug
     _debug = False
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="brochure",
-                 standalone_mode=False)
+        cli.main(
+            args=list(argv) if argv is not None else None,
+            prog_name="brochure",
+            standalone_mode=False,
+        )
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .errors import LayoutError
@@ -51,7 +52,7 @@ class _Manifest(BaseModel):
     description: Annotated[str, StringConstraints(min_length=1, max_length=500)]
     template: str = "template.html.j2"
     stylesheets: list[str] = Field(default_factory=list)
-    papers: list[PaperName] = Field(default_factory=lambda: ["letter", "a4"], min_length=1)
+    papers: list[PaperName] = Field(default=["letter", "a4"], min_length=1)
     fit: _Fit = Field(default_factory=_Fit)
 
 
@@ -154,7 +155,9 @@ def find_layout(spec: str | Path) -> Layout:
     raise LayoutError(f"unknown layout '{text}' (available: {names})")
 
 
-def make_environment(layout: Layout, filters: Mapping[str, Callable[..., Any]]) -> jinja2.Environment:
+def make_environment(
+    layout: Layout, filters: Mapping[str, Callable[..., Any]]
+) -> jinja2.Environment:
     """The one Jinja environment of a layout: sandboxed, autoescaped, strict about typos."""
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(layout.folder)),

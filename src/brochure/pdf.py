@@ -62,11 +62,11 @@ def _fonts() -> Any:
 
 
 def _fetcher(roots: Sequence[Path], refused: list[str]) -> Any:
-    from weasyprint.urls import URLFetcher
+    URLFetcher = _weasyprint().urls.URLFetcher
 
     resolved = [root.resolve() for root in roots]
 
-    class ConfinedFetcher(URLFetcher):  # type: ignore[misc]
+    class ConfinedFetcher(URLFetcher):  # type: ignore[misc,valid-type]
         """Serves files under `roots` and small `data:` URLs; refuses everything else."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -126,12 +126,40 @@ def _last_page_fill(document: Any) -> float:
     return float(min(1.0, max(0.0, (bottom - top) / page.height)))
 
 
-def _lay_out(html: str, base: Path, fetcher: Any, extra: Path | None) -> Any:
-    from weasyprint import CSS, HTML
+SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 
-    sheets = [CSS(filename=str(extra), url_fetcher=fetcher, font_config=_fonts())] if extra else []
+
+def _weasyprint() -> Any:
+    """Import WeasyPrint late (it is slow to load) and explain a missing Pango."""
+    try:
+        import weasyprint
+    except OSError as err:
+        raise RenderError(
+            f"WeasyPrint cannot load its system libraries ({err}); "
+            f"install them with: sudo apt-get install {SYSTEM_PACKAGES}"
+        ) from None
+    return weasyprint
+
+
+def _with_stylesheet(html: str, sheet: Path) -> str:
+    """`html` with one more author stylesheet, last in `<head>` so that its rules win.
+
+    WeasyPrint's own `stylesheets=` argument adds user-origin sheets, which lose
+    to the layout's author CSS, so a fit sheet is linked from the document instead.
+    """
+    link = f'<link rel="stylesheet" href="{sheet.resolve().as_uri()}">'
+    head_end = html.lower().rfind("</head>")
+    if head_end < 0:
+        return link + html
+    return html[:head_end] + link + html[head_end:]
+
+
+def _lay_out(html: str, base: Path, fetcher: Any, extra: Path | None) -> Any:
+    HTML = _weasyprint().HTML
+    if extra is not None:
+        html = _with_stylesheet(html, extra)
     return HTML(string=html, base_url=f"{base.resolve().as_uri()}/", url_fetcher=fetcher).render(
-        font_config=_fonts(), stylesheets=sheets
+        font_config=_fonts()
     )
 
 
@@ -178,7 +206,9 @@ def html_to_pdf(
             raise RenderError("ran out of memory while laying out the document") from None
     assert isinstance(data, bytes)
     warnings = [f"resource refused: {item}" for item in refused]
-    warnings += [m for m in log.messages if not m.startswith("Failed to load")]
+    # Refused loads are already in `refused`; the HarfBuzz notice is about the machine
+    # (the Makefile checks for the library), not about this document.
+    warnings += [m for m in log.messages if "refused to " not in m and "HarfBuzz-Subset" not in m]
     return PdfResult(
         data=data,
         pages=len(document.pages),

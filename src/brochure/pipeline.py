@@ -14,15 +14,33 @@ from .output import output_name, write_atomic
 from .pdf import Fit, PdfInfo, PdfResult, html_to_pdf
 from .profile import Profile, load_profile
 from .render import render_html
+from .resources import profiles_dir
 
 DEFAULT_LAYOUT = "handout"
 PROFILE_SUFFIXES = (".yaml", ".yml")
 
 
+def builtin_profile(slug: str) -> Path | None:
+    """The file of a built-in profile named by its slug, if there is one."""
+    if "/" in slug or "\\" in slug or slug.startswith("."):
+        return None
+    for suffix in PROFILE_SUFFIXES:
+        candidate = profiles_dir() / f"{slug}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def builtin_profiles() -> list[Path]:
+    """Every profile file of the built-in library, sorted by name."""
+    return sorted(p for p in profiles_dir().iterdir() if p.suffix in PROFILE_SUFFIXES)
+
+
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Profile files named on the command line, and every `*.yaml`/`*.yml` under folders.
 
-    Files keep the order given; a folder's files come sorted, hidden ones skipped.
+    Files keep the order given; a folder's files come sorted, hidden ones skipped. A
+    name that is not a path but a built-in profile's slug stands for that profile.
     Raises `ProfileError` for a path that does not exist or a folder without profiles.
     """
     found: list[Path] = []
@@ -41,8 +59,10 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
             found.extend(inside)
         elif path.exists():
             found.append(path)
+        elif (builtin := builtin_profile(str(raw))) is not None:
+            found.append(builtin)
         else:
-            raise ProfileError("no such file or folder", path=path)
+            raise ProfileError("no such file or folder (nor a built-in profile)", path=path)
     return list(dict.fromkeys(found))
 
 
@@ -147,10 +167,11 @@ class Report:
 
 
 def plan_outputs(sources: Sequence[Path], out: Path, single_file: bool) -> None:
-    """Refuse output paths that would overwrite an input."""
-    inputs = {s.resolve() for s in sources}
-    if single_file and out.resolve() in inputs:
+    """Refuse output paths that would overwrite an input or are a file where a folder goes."""
+    if out.resolve() in {s.resolve() for s in sources}:
         raise OutputError("output would overwrite an input file", path=out)
+    if not single_file and out.exists() and not out.is_dir():
+        raise OutputError("is a file; give a folder, or a .pdf name for one profile", path=out)
 
 
 def render_paths(

@@ -48,7 +48,7 @@ class _Model(BaseModel):
 
 
 _SPAN = re.compile(
-    r"^\s*(?P<min>\d+(?:\.\d+)?)\s*(?:(?:-|–|—|to)\s*(?P<max>\d+(?:\.\d+)?))?\s*"
+    r"^\s*(?P<min>\d+(?:\.\d+)?)\s*(?:(?:-|\u2013|\u2014|to)\s*(?P<max>\d+(?:\.\d+)?))?\s*"
     r"(?P<unit>days?|weeks?|months?|years?|hours?)\b",
     re.IGNORECASE,
 )
@@ -68,6 +68,8 @@ class Span(_Model):
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError(f"expected a length of time such as '{value} months', got a number")
         if not isinstance(value, str):
             return value
         found = _SPAN.match(value)
@@ -116,7 +118,7 @@ class Growth(_Model):
 
     percent: float = Field(ge=-100, le=1_000)
     rating: Name | None = None
-    years: Annotated[str, StringConstraints(pattern=r"^\d{4}\s*[-–]\s*\d{4}$")] | None = None
+    years: Annotated[str, StringConstraints(pattern=r"^\d{4}\s*[-\u2013]\s*\d{4}$")] | None = None
 
 
 class Facts(_Model):

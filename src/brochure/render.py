@@ -8,9 +8,9 @@ from functools import cache
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
+from markupsafe import Markup
 
 from .layout import Layout, make_environment, template_error
 from .profile import Growth, Money, Profile, Span
@@ -34,16 +34,15 @@ def money(value: Money, lang: str = "en") -> str:
 def percent(value: Growth, lang: str = "en") -> str:
     """Signed growth, `+7%` or `-3%`; a zero prints without a sign."""
     number = format_decimal(abs(value.percent), format="#,##0.#", locale=_locale(lang))
-    sign = "+" if value.percent > 0 else "−" if value.percent < 0 else ""
+    sign = "+" if value.percent > 0 else "\u2212" if value.percent < 0 else ""
     return f"{sign}{number}%"
 
 
 def duration(value: Span | str | None) -> str:
-    """A span as written in the profile (`4-24 months`), with an en dash in ranges."""
+    """A span exactly as the profile writes it (`4-24 months`): what people search for."""
     if value is None:
         return ""
-    text = value if isinstance(value, str) else value.text
-    return re.sub(r"(?<=\d)\s*-\s*(?=\d)", "–", text)
+    return value if isinstance(value, str) else value.text
 
 
 def as_of_date(value: str | None, lang: str = "en") -> str:
@@ -86,7 +85,7 @@ def css_string(value: object) -> Markup:
     stray quote or `</style>` must not end the string or the element.
     """
     out = "".join(
-        ch if ch.isalnum() and ch.isascii() or ch in " .,:()" else f"\\{ord(ch):x} "
+        ch if (ch.isalnum() and ch.isascii()) or ch in " .,:()" else f"\\{ord(ch):x} "
         for ch in str(value)
     )
     return Markup(f'"{out}"')

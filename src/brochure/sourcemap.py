@@ -31,7 +31,10 @@ _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _STD = "tag:yaml.org,2002:"
 _PLAIN = "tag:brochure,2026:plain"
-_ALLOWED_TAGS = {_PLAIN, *(f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq"))}
+_ALLOWED_TAGS = {
+    _PLAIN,
+    *(f"{_STD}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq")),
+}
 
 
 class _Loader(yaml.SafeLoader):
@@ -40,7 +43,7 @@ class _Loader(yaml.SafeLoader):
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode and implicit[0]:
             return _PLAIN
-        return str(super().resolve(kind, value, implicit))
+        return str(super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
 
 
 def format_path(path: Iterable[Key]) -> str:
@@ -129,11 +132,16 @@ class _Builder:
         tag = node.tag.removeprefix(_STD)
         if tag == "str":
             return node.value
-        value = self.scalar(yaml.ScalarNode(_PLAIN, node.value, node.start_mark), where)
-        kinds = {"int": int, "float": (int, float), "bool": bool, "null": type(None)}
+        value: Any = self.scalar(yaml.ScalarNode(_PLAIN, node.value, node.start_mark), where)
+        kinds: dict[str, type | tuple[type, ...]] = {
+            "int": int,
+            "float": (int, float),
+            "bool": bool,
+            "null": type(None),
+        }
         if not isinstance(value, kinds[tag]) or (tag != "bool" and isinstance(value, bool)):
             raise self.fail(node, where, f"{node.value!r} is not a valid !!{tag}")
-        return float(value) if tag == "float" else value
+        return float(node.value) if tag == "float" else value
 
     def sequence(self, node: yaml.SequenceNode, where: FieldPath, depth: int) -> list[Any]:
         items = []

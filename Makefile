@@ -1,0 +1,44 @@
+# brochure — the two commands of the README, and a few for developers.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= out
+
+.PHONY: demo test lint golden system clean
+
+demo: $(VENV)/.demo ## Install and render every built-in profile into out/
+	$(BIN)/brochure render profiles/ -o $(OUT)
+
+test: $(VENV)/.test ## Install with test extras, lint, run the whole suite
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
+
+golden: $(VENV)/.test ## Regenerate golden HTML snapshots; review `git diff tests/golden` after
+	$(BIN)/python -m pytest tests/test_render.py --update-golden -q
+
+system:
+	@sh scripts/check-system.sh
+
+$(VENV)/.created:
+	@sh scripts/check-system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.demo: $(VENV)/.created pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.created pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.demo
+
+clean:
+	rm -rf $(VENV) $(OUT) build dist .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,191 @@
+"""The command line through Click's CliRunner: arguments, outputs, messages, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from click.testing import CliRunner, Result
+from pypdf import PdfReader
+
+from brochure import __version__, cli, pipeline
+
+from .conftest import BUILTIN_PROFILES, DATA
+
+SEED = next(p for p in BUILTIN_PROFILES if p.stem == "medical-billing-and-coding-specialist")
+MINIMAL = DATA / "profiles" / "valid" / "minimal.yaml"
+WRONG = DATA / "profiles" / "invalid" / "wrong-type.yaml"
+
+
+def run(runner: CliRunner, *args: str | Path) -> Result:
+    return runner.invoke(cli.cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def run_main(args: list[str | Path], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    """Through `main`, which turns library errors into `error:` lines and exit codes."""
+    with pytest.raises(SystemExit) as exited:
+        cli.main([str(a) for a in args])
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+def test_version_and_help(runner: CliRunner) -> None:
+    assert run(runner, "--version").output.strip() == f"brochure, version {__version__}"
+    result = run(runner, "--help")
+    for command in ("render", "validate", "schema", "layouts", "profiles"):
+        assert command in result.output
+
+
+def test_render_arguments_reach_the_pipeline(runner: CliRunner, tmp_path: Path) -> None:
+    with mock.patch.object(pipeline, "render_paths", autospec=True) as render_paths:
+        render_paths.return_value = pipeline.Report()
+        result = run(
+            runner,
+            "render",
+            MINIMAL,
+            "-o",
+            tmp_path,
+            "-l",
+            "handout",
+            "--paper",
+            "a4",
+            "--html",
+            "--strict",
+        )
+    assert result.exit_code == 0
+    render_paths.assert_called_once_with(
+        (MINIMAL,), str(tmp_path), layout="handout", paper="a4", html=True, strict=True
+    )
+
+
+def test_render_a_folder(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "welder.yaml").write_text(MINIMAL.read_text())
+    (folder / "nested").mkdir()
+    (folder / "nested" / "nurse.yml").write_text("title: Nurse\nduties: [Care]\n")
+    (folder / ".hidden.yaml").write_text("title: Hidden\n")
+    result = run(runner, "render", folder, "-o", tmp_path / "out", "--html")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "nurse.html",
+        "nurse.pdf",
+        "welder.html",
+        "welder.pdf",
+    ]
+    assert "welder.pdf  1 pages" in result.stdout
+    assert "<base href=" in (tmp_path / "out" / "nurse.html").read_text()
+
+
+def test_render_to_a_named_file_and_to_stdout(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "named.pdf"
+    assert run(runner, "render", MINIMAL, "-o", target, "-q").exit_code == 0
+    assert target.read_bytes().startswith(b"%PDF-")
+    assert [p.name for p in tmp_path.iterdir()] == ["named.pdf"], "no temporary files left"
+    result = run(runner, "render", MINIMAL, "-o", "-")
+    assert result.stdout_bytes == target.read_bytes()
+
+
+def test_builtin_profile_by_slug(runner: CliRunner, tmp_path: Path) -> None:
+    result = run(runner, "render", "registered-nurse", "-o", tmp_path, "--paper", "a4", "-q")
+    assert result.exit_code == 0
+    box = PdfReader(tmp_path / "registered-nurse.pdf").pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_bad_profile_fails_alone_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _out, err = run_main(["render", MINIMAL, WRONG, "-o", tmp_path], capsys)
+    assert code == 1
+    assert (tmp_path / "welder.pdf").is_file()
+    assert not (tmp_path / "wrong-type.pdf").exists()
+    lines = err.splitlines()
+    assert f"error: {WRONG}:1: title: required field is missing" in lines
+    assert lines[-1] == "1 failed, 1 rendered"
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["render", "missing.yaml"],
+            "error: missing.yaml: no such file or folder (nor a built-in profile)",
+        ),
+        (
+            ["render", MINIMAL, "-l", "hadnout"],
+            "error: unknown layout 'hadnout' (available: handout)",
+        ),
+        (
+            ["render", MINIMAL, SEED, "-o", "one.pdf"],
+            "error: one.pdf: names one file but 2 profiles were given; use a folder",
+        ),
+        (
+            ["render", MINIMAL, "-o", MINIMAL],
+            f"error: {MINIMAL}: output would overwrite an input file",
+        ),
+    ],
+)
+def test_user_mistakes_are_one_line(
+    args: list[str | Path], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_main(args, capsys)
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [message]
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_main(["render", MINIMAL, "--paper", "legal"], capsys)
+    assert code == 2
+    assert "Invalid value for '--paper'" in err
+    code, _, _ = run_main(["render"], capsys)
+    assert code == 2
+
+
+def test_unexpected_errors_hint_at_debug(capsys: pytest.CaptureFixture[str]) -> None:
+    with mock.patch.object(pipeline, "validate_paths", side_effect=RuntimeError("boom")):
+        code, _, err = run_main(["validate", MINIMAL], capsys)
+        assert code == 1
+        assert err.splitlines() == [
+            "error: unexpected RuntimeError: boom (run again with --debug for details)"
+        ]
+        with pytest.raises(RuntimeError, match="boom"):
+            cli.main(["--debug", "validate", str(MINIMAL)])
+
+
+def test_validate_reports_every_problem(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(["validate", DATA / "profiles"], capsys)
+    assert code == 1
+    folder = DATA / "profiles" / "invalid"
+    expected = (folder / "wrong-type.expected").read_text().format(dir=folder).splitlines()
+    for line in expected:
+        assert line in out.splitlines()
+    assert err.strip() == "11 problems in 2 of 4 profiles"
+
+
+def test_validate_builtin_library(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_main(["validate", BUILTIN_PROFILES[0].parent], capsys)
+    assert (code, out) == (0, "")
+    assert err.strip() == f"{len(BUILTIN_PROFILES)} profiles valid"
+
+
+def test_schema_is_json_schema(runner: CliRunner, tmp_path: Path) -> None:
+    schema = json.loads(run(runner, "schema").stdout)
+    assert schema["title"] == "brochure career profile"
+    assert {"title", "facts", "pathway", "certifications"} <= set(schema["properties"])
+    run(runner, "schema", "-o", tmp_path / "s.json")
+    assert json.loads((tmp_path / "s.json").read_text()) == schema
+
+
+def test_layouts_and_profiles_lists(runner: CliRunner) -> None:
+    result = run(runner, "layouts", DATA / "layouts" / "tiny")
+    assert result.output.splitlines()[0].startswith("handout  Two-page career handout")
+    assert "papers: letter, a4; built-in" in result.output
+    assert "tiny" in result.output
+    listing = run(runner, "profiles").output
+    assert "registered-nurse" in listing
+    assert "Registered Nurse" in listing
+    assert len(run(runner, "profiles", "--paths").output.splitlines()) == len(BUILTIN_PROFILES)

@@ -1,0 +1,235 @@
+"""The PDFs themselves, read back with pypdf and pikepdf (qpdf): size, fonts, text, metadata."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from brochure import __version__, find_layout, load_profile, pipeline
+from brochure.pipeline import Rendered
+
+from .conftest import BUILTIN_PROFILES, DATA, TINY_LAYOUT
+
+Render = Callable[[Path, str], tuple[Rendered, list[str]]]
+SEED_PROFILE = next(
+    p for p in BUILTIN_PROFILES if p.stem == "medical-billing-and-coding-specialist"
+)
+IDS = [p.stem for p in BUILTIN_PROFILES]
+
+
+def norm(text: str) -> str:
+    """Text as a reader sees it: one space between words, no invisible break hints."""
+    text = text.replace("\u200b", "").replace("\u00ad", "")
+    return " ".join(text.split())
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [norm(page.extract_text() or "") for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def missing_items(data: bytes, items: list[str]) -> list[str]:
+    """Items whose text is not in the PDF, allowing a paragraph to run on to the next page."""
+    pages = page_texts(data)
+    whole = " ".join(pages)
+    missing = []
+    for item in filter(None, (norm(i) for i in items)):
+        if item in whole:
+            continue
+        words = item.split(" ")
+        split = any(
+            " ".join(words[:cut]) in before and " ".join(words[cut:]) in after
+            for before, after in itertools.pairwise(pages)
+            for cut in range(1, len(words))
+        )
+        if not split:
+            missing.append(item)
+    return missing
+
+
+@pytest.mark.parametrize("path", BUILTIN_PROFILES, ids=IDS)
+@pytest.mark.parametrize(("paper", "size"), [("letter", (612, 792)), ("a4", (595, 842))])
+def test_builtin_profiles_render_to_the_paper(
+    render_builtin: Render, path: Path, paper: str, size: tuple[int, int]
+) -> None:
+    rendered, log = render_builtin(path, paper)
+    reader = PdfReader(io.BytesIO(rendered.pdf.data))
+    assert 1 <= len(reader.pages) <= 2, "the handout is a two-page brochure"
+    for page in reader.pages:
+        box = page.mediabox
+        assert (round(float(box.width)), round(float(box.height))) == size
+    assert log == [], "built-in layouts render without WeasyPrint warnings"
+    assert rendered.pdf.warnings == []
+    # No near-empty last page: at least a sixth of it holds content.
+    if len(reader.pages) > 1:
+        assert rendered.pdf.last_page_fill > 1 / 6
+
+
+@pytest.mark.parametrize("path", BUILTIN_PROFILES, ids=IDS)
+def test_nothing_is_lost(render_builtin: Render, path: Path) -> None:
+    rendered, _ = render_builtin(path, "letter")
+    profile = rendered.profile
+    expected = [profile.title, profile.summary or "", profile.continuing_education or ""]
+    expected += profile.duties + profile.work_settings
+    expected += [step.title for step in profile.pathway]
+    expected += [step.description or "" for step in profile.pathway]
+    expected += [cert.name for cert in profile.certifications]
+    expected += [source.title for source in profile.sources]
+    expected += [item.title for item in profile.related]
+    assert not missing_items(rendered.pdf.data, expected)
+
+
+def test_links_are_clickable(render_builtin: Render) -> None:
+    rendered, _ = render_builtin(SEED_PROFILE, "letter")
+    reader = PdfReader(io.BytesIO(rendered.pdf.data))
+    uris = {
+        annot.get_object()["/A"]["/URI"]
+        for page in reader.pages
+        for annot in page.get("/Annots", [])
+        if "/A" in annot.get_object()
+    }
+    assert {s.url for s in rendered.profile.sources if s.url} <= uris
+
+
+def seed_items() -> list[str]:
+    """Every content item of the seed page, with its bullets and labels taken off."""
+    labels = {
+        "Work Settings",
+        "Primary Duties",
+        "Continuing Education",
+        "Certifications & Licenses",
+        "Citations",
+        "Related Guides",
+    }
+    items = []
+    for raw in (
+        (DATA / "seeds" / "medical-billing-and-coding-specialist.txt").read_text().splitlines()
+    ):
+        line = raw.strip()
+        if not line or line in labels or line.startswith("How to Become"):
+            continue
+        if line.startswith("|"):
+            _label, value = (cell.strip() for cell in line.strip("|").split("|"))
+            items += re.findall(r"[+-]?\d+%|[A-Za-z][A-Za-z ]+|\$[\d,]+ per \w+|[\d-]+ \w+", value)
+            continue
+        line = re.sub(r"^- •", "", line).removesuffix("↗").strip()
+        line = line.removeprefix("Duration: ")
+        cert = re.fullmatch(r"(.+) \((\w+)\) - (\w+) \((.+)\)", line)
+        items += list(cert.groups()) if cert else [line]
+    return items
+
+
+def test_seed_page_survives_into_the_pdf(render_builtin: Render) -> None:
+    rendered, _ = render_builtin(SEED_PROFILE, "letter")
+    items = seed_items()
+    assert len(items) > 60
+    assert not missing_items(rendered.pdf.data, items)
+
+
+def test_fonts_are_embedded_and_qpdf_finds_no_errors(render_builtin: Render) -> None:
+    for path in BUILTIN_PROFILES:
+        rendered, _ = render_builtin(path, "letter")
+        with pikepdf.open(io.BytesIO(rendered.pdf.data)) as pdf:
+            assert pdf.check_pdf_syntax() == []
+            for page in pdf.pages:
+                for _, font in page.resources.get("/Font", {}).items():
+                    descriptor = (
+                        font.DescendantFonts[0].FontDescriptor
+                        if "/DescendantFonts" in font
+                        else font.FontDescriptor
+                    )
+                    assert any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                    assert re.match(r"/[A-Z]{6}\+", str(font.BaseFont)), "fonts are subset"
+
+
+@pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf command not installed")
+def test_qpdf_check_command(render_builtin: Render, tmp_path: Path) -> None:
+    rendered, _ = render_builtin(SEED_PROFILE, "a4")
+    target = tmp_path / "seed.pdf"
+    target.write_bytes(rendered.pdf.data)
+    result = subprocess.run(["qpdf", "--check", str(target)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_metadata(render_builtin: Render) -> None:
+    rendered, _ = render_builtin(SEED_PROFILE, "letter")
+    reader = PdfReader(io.BytesIO(rendered.pdf.data))
+    meta = reader.metadata
+    assert meta is not None
+    assert meta.title == "Medical Billing and Coding Specialist"
+    assert meta.subject == rendered.profile.summary
+    assert "Health Science" in (meta.get("/Keywords") or "")
+    assert meta.creator == f"brochure {__version__}"
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert "/CreationDate" not in meta
+    assert "/ModDate" not in meta
+
+
+def test_same_inputs_give_identical_bytes_across_processes(
+    render_builtin: Render, tmp_path: Path
+) -> None:
+    first, _ = render_builtin(SEED_PROFILE, "letter")
+    again = pipeline.render(load_profile(SEED_PROFILE), "handout", "letter")
+    assert again.pdf.data == first.pdf.data
+    target = tmp_path / "seed.pdf"
+    subprocess.run(
+        [sys.executable, "-m", "brochure", "render", str(SEED_PROFILE), "-o", str(target), "-q"],
+        check=True,
+    )
+    assert target.read_bytes() == first.pdf.data
+
+
+def test_resources_outside_the_layout_and_profile_are_refused(tmp_path: Path) -> None:
+    layout = tmp_path / "tiny"
+    shutil.copytree(TINY_LAYOUT, layout)
+    template = layout / "template.html.j2"
+    images = (
+        '<img src="file:///etc/hostname" alt="a">'
+        '<img src="http://127.0.0.1:9/x.png" alt="b">'
+        '<img src="../../../../../../etc/passwd" alt="c">'
+        '<img src="logo.svg" alt="d">'
+    )
+    template.write_text(template.read_text().replace("</body>", images + "</body>"))
+    (layout / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+        '<rect width="10" height="10"/></svg>'
+    )
+    rendered = pipeline.render(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    refused = [w for w in rendered.pdf.warnings if w.startswith("resource refused")]
+    assert len(refused) == 3, rendered.pdf.warnings
+    assert any("network access is off" in w for w in refused)
+    assert rendered.pdf.data.startswith(b"%PDF")
+    assert len(PdfReader(io.BytesIO(rendered.pdf.data)).pages) == 1
+
+
+def test_fit_stylesheets_avoid_a_nearly_empty_last_page(tmp_path: Path) -> None:
+    """A profile that would spill a few lines onto a third page is tightened to two."""
+    unfitted = tmp_path / "handout"
+    shutil.copytree(find_layout("handout").folder, unfitted)
+    manifest = unfitted / "layout.yaml"
+    manifest.write_text(manifest.read_text().split("\nfit:")[0] + "\n")
+    base = SEED_PROFILE.read_text()
+    for count in range(1, 12):
+        extra = "".join(f"  - Extra duty {i} that takes a line of its own\n" for i in range(count))
+        path = tmp_path / f"long-{count}.yaml"
+        path.write_text(base.replace("duties:\n", "duties:\n" + extra, 1))
+        profile = load_profile(path)
+        baseline = pipeline.render(profile, unfitted, "letter").pdf
+        if baseline.pages == 3 and baseline.last_page_fill < 0.3:
+            break
+    else:
+        pytest.fail("no profile length spilled onto a third page")
+    fitted = pipeline.render(profile, "handout", "letter").pdf
+    assert fitted.fit is not None
+    assert fitted.pages == 2
+    assert fitted.last_page_fill > 1 / 6
+    assert not missing_items(fitted.data, profile.duties)

@@ -1,0 +1,170 @@
+"""The profile format: loading, every-problem-at-once messages, safe YAML, JSON Schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from brochure import ProfileError, load_profile, profile_schema
+from brochure.profile import slugify
+
+from .conftest import BUILTIN_PROFILES, DATA
+
+
+def problems(path: Path) -> list[str]:
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    return [str(p) for p in caught.value.problems]
+
+
+def test_library_has_at_least_twelve_valid_profiles() -> None:
+    assert len(BUILTIN_PROFILES) >= 12
+    slugs = set()
+    for path in BUILTIN_PROFILES:
+        profile = load_profile(path)
+        assert profile.key == path.stem, "file name must be the slug"
+        slugs.add(profile.key)
+        # What a counselor relies on: every built-in career is complete and sourced.
+        assert profile.summary
+        assert profile.cluster
+        assert profile.as_of
+        assert profile.facts.median_pay
+        assert profile.facts.job_growth
+        assert profile.facts.education
+        assert profile.facts.time_to_start
+        assert profile.facts.source
+        assert profile.work_settings
+        assert profile.duties
+        assert profile.pathway
+        assert profile.continuing_education
+        assert profile.certifications
+        assert profile.sources
+        assert profile.sources[0].url
+        assert profile.sources[0].year
+    assert len(slugs) == len(BUILTIN_PROFILES)
+
+
+def test_seed_profile_keeps_every_structured_fact() -> None:
+    profile = load_profile(DATA / "profiles" / "valid" / "full.yaml")
+    assert profile.facts.median_pay is not None
+    assert profile.facts.median_pay.amount == 50250
+    assert profile.facts.median_pay.period == "year"
+    assert profile.facts.job_growth is not None
+    assert (profile.facts.job_growth.percent, profile.facts.job_growth.rating) == (7, "Very Good")
+    span = profile.facts.time_to_start
+    assert span is not None
+    assert (span.min, span.max, span.unit) == (4, 24, "month")
+    cpc = profile.certifications[0]
+    assert (cpc.name, cpc.abbreviation, cpc.issuer, cpc.note) == (
+        "Certified Professional Coder",
+        "CPC",
+        "AAPC",
+        "entry-level, outpatient focus",
+    )
+    assert len(profile.pathway) == 6
+    assert len(profile.sources) == 5
+    assert len(profile.related) == 3
+
+
+def test_minimal_profile_gets_a_slug_from_its_title() -> None:
+    profile = load_profile(DATA / "profiles" / "valid" / "minimal.yaml")
+    assert profile.key == "welder"
+    assert profile.duties == []
+    assert profile.facts.median_pay is None
+
+
+@pytest.mark.parametrize("name", ["wrong-type", "bad-values"])
+def test_every_problem_is_reported_with_its_line(name: str) -> None:
+    folder = DATA / "profiles" / "invalid"
+    expected = (folder / f"{name}.expected").read_text().format(dir=folder).splitlines()
+    assert problems(folder / f"{name}.yaml") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("title: A\ntitel: B\n", "2: titel: unknown field (did you mean 'title'?)"),
+        ("title: A\ntitle: B\n", "2: title: duplicate key (first given on line 1)"),
+        ("title: !!python/object/apply:os.system [ls]\n", "1: title: unsupported YAML tag"),
+        ("title: A\nduties: [a, b\n", "invalid YAML"),
+        ("- just\n- a list\n", "1: expected a mapping of profile fields, got a list"),
+        ("title: A\npathway:\n  - title: B\n    duration: 3\n", "4: pathway[0].duration: expected"),
+        ("title: A\nfacts:\n  median_pay: 50000\n", "3: facts.median_pay: expected a mapping"),
+    ],
+)
+def test_yaml_mistakes_name_the_line(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    found = problems(path)
+    assert any(line.startswith(f"{path}:") and expected in line for line in found), found
+
+
+def test_yaml_11_surprises_stay_text(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("title: no\nsummary: 1:30\nduties: [yes, off, 0755]\n")
+    profile = load_profile(path)
+    assert profile.title == "no"
+    assert profile.summary == "1:30"
+    assert profile.duties == ["yes", "off", "0755"]
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\ntitle: x\n")
+    assert "aliases expanding" in problems(path)[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"", "file is empty"),
+        (b"title: caf\xe9\n", ":1: not valid UTF-8"),
+        (b"\x00\x01binary", "not a text file"),
+    ],
+)
+def test_unreadable_files(tmp_path: Path, raw: bytes, expected: str) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes(raw)
+    assert expected in problems(path)[0]
+
+
+def test_byte_order_mark_and_crlf_are_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_bytes("\ufefftitle: Électricien\r\nduties:\r\n  - Câbler\r\n".encode())
+    profile = load_profile(path)
+    assert profile.title == "Électricien"
+    assert profile.duties == ["Câbler"]
+
+
+def test_missing_file_is_one_clear_problem(tmp_path: Path) -> None:
+    assert problems(tmp_path / "nope.yaml") == [f"{tmp_path / 'nope.yaml'}: no such file"]
+
+
+def test_limits_refuse_absurd_lists(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("title: A\nduties:\n" + "".join(f"  - duty {i}\n" for i in range(500)))
+    assert problems(path) == [f"{path}:2: duties: has more than 40 items"]
+
+
+def test_json_schema_accepts_every_builtin_profile_and_rejects_typos() -> None:
+    schema = profile_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    for path in BUILTIN_PROFILES:
+        data = yaml.safe_load(path.read_text())
+        data["as_of"] = str(data["as_of"])  # PyYAML 1.1 reads dates; the schema wants text
+        errors = list(validator.iter_errors(data))
+        assert not errors, f"{path.name}: {errors[0].message}"
+    assert list(validator.iter_errors({"title": "A", "titel": "B"}))
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [("EMT & Paramedic", "emt-paramedic"), ("Técnico en Farmacia", "tecnico-en-farmacia")],
+)
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug

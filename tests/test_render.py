@@ -1,0 +1,93 @@
+"""Merged HTML: escaping, print filters, and golden snapshots of the built-in layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from brochure import find_layout, load_profile, render_html
+from brochure.profile import Growth, Money
+from brochure.render import (
+    as_of_date,
+    break_url,
+    css_string,
+    display_url,
+    money,
+    paragraphs,
+    percent,
+)
+
+from .conftest import BUILTIN_PROFILES, DATA, TESTS
+
+GOLDEN = TESTS / "golden" / "handout"
+GOLDEN_SLUGS = ["medical-billing-and-coding-specialist", "registered-nurse"]
+
+
+def test_profile_text_is_data_never_markup_or_template_code(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text('title: "<b>Bold</b> {{ 7*7 }}"\nduties: ["<script>x</script>", "{% raw %}"]\n')
+    html = render_html(load_profile(path), find_layout("handout"))
+    assert "&lt;b&gt;Bold&lt;/b&gt; {{ 7*7 }}" in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+    assert "{% raw %}" in html
+    assert "<b>Bold" not in html
+    assert "49" not in html
+
+
+def test_footer_strings_cannot_break_out_of_the_style_element(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("title: 'A \"quoted\" </style><h1>x'\n")
+    html = render_html(load_profile(path), find_layout("handout"))
+    style = html[html.index("<style>") : html.index("</style>")]
+    assert "</style" not in style.lower().replace("</style>", "", 0)
+    assert '"quoted"' not in style
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Money(amount=50250), "$50,250"),
+        (Money(amount=23.5, period="hour"), "$23.50"),
+        (Money(amount=1234567, currency="EUR"), "€1,234,567"),
+    ],
+)
+def test_money(value: Money, expected: str) -> None:
+    assert money(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("number", "expected"), [(7, "+7%"), (-3, "\u22123%"), (0, "0%"), (2.5, "+2.5%")]
+)
+def test_percent(number: float, expected: str) -> None:
+    assert percent(Growth(percent=number)) == expected
+
+
+def test_small_filters() -> None:
+    assert as_of_date("2024-05") == "May 2024"
+    assert as_of_date("2024-05-17") == "May 17, 2024"
+    assert as_of_date("2024") == "2024"
+    assert paragraphs("One\nline.\n\n  Two.  ") == ["One line.", "Two."]
+    assert display_url("https://www.bls.gov/ooh/") == "bls.gov/ooh"
+    assert "\u200b" in break_url("https://www.bls.gov/ooh/healthcare/registered-nurses.htm")
+    assert css_string('a"b') == '"a\\22 b"'
+
+
+def test_template_sees_only_profile_paper_and_layout() -> None:
+    profile = load_profile(BUILTIN_PROFILES[0])
+    html = render_html(profile, find_layout("handout"), "a4")
+    assert "size: A4;" in html
+    assert 'lang="en"' in html
+
+
+@pytest.mark.parametrize("slug", GOLDEN_SLUGS)
+def test_golden_html(slug: str, update_golden: bool) -> None:
+    """Merged HTML is compared with a reviewed snapshot; `make golden` rewrites it."""
+    profile = load_profile(DATA.parent.parent / "profiles" / f"{slug}.yaml")
+    html = render_html(profile, find_layout("handout"), "letter")
+    golden = GOLDEN / f"{slug}.html"
+    if update_golden:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(html)
+    assert golden.is_file(), "no golden file: run `make golden` and review the result"
+    assert html == golden.read_text(), f"{golden.name} differs: run `make golden` and review"
