@@ -233,3 +233,34 @@ def test_fit_stylesheets_avoid_a_nearly_empty_last_page(tmp_path: Path) -> None:
     assert fitted.pages == 2
     assert fitted.last_page_fill > 1 / 6
     assert not missing_items(fitted.data, profile.duties)
+
+
+def test_text_running_off_the_page_is_reported(tmp_path: Path) -> None:
+    layout = tmp_path / "tiny"
+    shutil.copytree(TINY_LAYOUT, layout)
+    template = layout / "template.html.j2"
+    wide = '<p style="margin-left: 90%; white-space: nowrap">This runs off the paper edge</p>'
+    template.write_text(template.read_text().replace("</body>", wide + "</body>"))
+    rendered = pipeline.render(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    assert rendered.pdf.warnings == ["text runs off page 1: 'This runs off the paper edge'"]
+
+
+def test_long_profiles_flow_onto_more_pages_without_losing_text(tmp_path: Path) -> None:
+    """Thirty more duties, settings and certifications: nothing clipped, nothing dropped."""
+    text = SEED_PROFILE.read_text()
+    duties = "".join(
+        f"  - Duty {i} with enough words to wrap onto a second line here\n" for i in range(30)
+    )
+    settings = "".join(f"  - Setting {i}\n" for i in range(30))
+    certs = "".join(f"  - name: Certification {i}\n    issuer: NHA\n" for i in range(30))
+    text = text.replace("duties:\n", "duties:\n" + duties, 1)
+    text = text.replace("work_settings:\n", "work_settings:\n" + settings, 1)
+    text = text.replace("certifications:\n", "certifications:\n" + certs, 1)
+    path = tmp_path / "long.yaml"
+    path.write_text(text)
+    profile = load_profile(path)
+    rendered = pipeline.render(profile, "handout", "letter")
+    assert rendered.pdf.pages > 2
+    assert rendered.pdf.warnings == []
+    items = profile.duties + profile.work_settings + [c.name for c in profile.certifications]
+    assert not missing_items(rendered.pdf.data, items)

@@ -141,6 +141,38 @@ def _weasyprint() -> Any:
     return weasyprint
 
 
+def _overflowing_text(document: Any, limit: int = 3) -> list[str]:
+    """Text laid out beyond its page's content box: it would be cut off or run off paper.
+
+    WeasyPrint lets content overflow silently (a too-wide table, a long word in a narrow
+    cell); a print layout wants to hear about it.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    found: list[str] = []
+    for number, page in enumerate(document.pages, start=1):
+        box = page._page_box
+        left, top = box.content_box_x(), box.content_box_y()
+        right, bottom = left + box.width, top + box.height
+        for child in box.children:
+            if isinstance(child, boxes.MarginBox):
+                continue
+            for text in child.descendants():
+                if not isinstance(text, boxes.TextBox) or not text.text.strip():
+                    continue
+                x, y = text.position_x, text.position_y
+                if (
+                    x < left - 1
+                    or x + text.width > right + 1
+                    or y < top - 1
+                    or y + text.height > bottom + 1
+                ):
+                    found.append(f"text runs off page {number}: {text.text.strip()[:40]!r}")
+                    if len(found) >= limit:
+                        return found
+    return found
+
+
 def _with_stylesheet(html: str, sheet: Path) -> str:
     """`html` with one more author stylesheet, last in `<head>` so that its rules win.
 
@@ -206,6 +238,7 @@ def html_to_pdf(
             raise RenderError("ran out of memory while laying out the document") from None
     assert isinstance(data, bytes)
     warnings = [f"resource refused: {item}" for item in refused]
+    warnings += _overflowing_text(document)
     # Refused loads are already in `refused`; the HarfBuzz notice is about the machine
     # (the Makefile checks for the library), not about this document.
     warnings += [m for m in log.messages if "refused to " not in m and "HarfBuzz-Subset" not in m]

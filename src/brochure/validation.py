@@ -97,7 +97,7 @@ def _message(root: type[BaseModel], error: ErrorDetails) -> str:
         return f"expected true or false, got {_kind(value)} {value!r}"
     if kind == "string_too_short":
         return "must not be empty"
-    if kind == "string_too_long":
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
         return f"text is longer than {ctx.get('max_length')} characters"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length')} items"
