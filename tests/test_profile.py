@@ -168,3 +168,18 @@ def test_json_schema_accepts_every_builtin_profile_and_rejects_typos() -> None:
 )
 def test_slugify(title: str, slug: str) -> None:
     assert slugify(title) == slug
+
+
+def test_unclosed_quote_points_at_where_it_opened(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text('title: A\nsummary: "never closed\n')
+    assert problems(path) == [
+        f"{path}:2: invalid YAML: while scanning a quoted scalar, found unexpected end of stream"
+    ]
+
+
+def test_devices_and_oversized_files_are_refused_without_reading_them(tmp_path: Path) -> None:
+    assert problems(Path("/dev/zero")) == ["/dev/zero: not a regular file"]
+    big = tmp_path / "big.yaml"
+    big.write_text("title: " + "x" * 1_100_000)
+    assert problems(big) == [f"{big}: file is larger than 1000 kB"]

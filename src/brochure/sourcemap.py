@@ -187,7 +187,10 @@ def load_yaml(
     """Parse one YAML document safely; errors (of class `error`) carry the file and line."""
     if text is None:
         try:
-            raw = path.read_bytes()
+            if path.exists() and not path.is_file() and not path.is_dir():
+                raise error("not a regular file", path=path)
+            with path.open("rb") as handle:
+                raw = handle.read(MAX_BYTES + 1)
         except FileNotFoundError:
             raise error("no such file", path=path) from None
         except IsADirectoryError:
@@ -199,8 +202,11 @@ def load_yaml(
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
-        line = mark.line + 1 if mark else None
         reason = err.problem or err.context or "invalid YAML"
+        if err.context and err.context_mark and "end of stream" in reason:
+            # An unclosed quote or bracket: where it opened is more useful than the end.
+            mark, reason = err.context_mark, f"{err.context}, {reason}"
+        line = mark.line + 1 if mark else None
         raise error(f"invalid YAML: {reason}", path=path, line=line) from None
     except yaml.YAMLError as err:
         raise error(f"invalid YAML: {err}", path=path) from None
