@@ -92,7 +92,7 @@ def test_every_problem_is_reported_with_its_line(name: str) -> None:
         ("title: A\nduties: [a, b\n", "invalid YAML"),
         ("- just\n- a list\n", "1: expected a mapping of profile fields, got a list"),
         ("title: A\npathway:\n  - title: B\n    duration: 3\n", "4: pathway[0].duration: expected"),
-        ("title: A\nfacts:\n  median_pay: 50000\n", "3: facts.median_pay: expected a mapping"),
+        ("title: A\nfacts:\n  median_pay: [1, 2]\n", "3: facts.median_pay: expected a mapping"),
     ],
 )
 def test_yaml_mistakes_name_the_line(tmp_path: Path, text: str, expected: str) -> None:
@@ -183,3 +183,33 @@ def test_devices_and_oversized_files_are_refused_without_reading_them(tmp_path: 
     big = tmp_path / "big.yaml"
     big.write_text("title: " + "x" * 1_100_000)
     assert problems(big) == [f"{big}: file is larger than 1000 kB"]
+
+
+@pytest.mark.parametrize(
+    ("pay", "growth", "money", "percent"),
+    [
+        ("$23.50 per hour", "+7%Very Good", (23.5, "USD", "hour"), (7, "Very Good")),
+        ('"$50,250 per year"', "-3% Declining", (50250, "USD", "year"), (-3, "Declining")),
+        ("61000", "4", (61000, "USD", "year"), (4, None)),
+        ("£31,000 a year", "0%", (31000, "GBP", "year"), (0, None)),
+    ],
+)
+def test_facts_may_be_written_as_on_the_page(
+    tmp_path: Path, pay: str, growth: str, money: tuple[float, str, str], percent: tuple[float, str]
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(f"title: A\nfacts:\n  median_pay: {pay}\n  job_growth: {growth}\n")
+    facts = load_profile(path).facts
+    assert facts.median_pay is not None
+    assert facts.job_growth is not None
+    assert (facts.median_pay.amount, facts.median_pay.currency, facts.median_pay.period) == money
+    assert (facts.job_growth.percent, facts.job_growth.rating) == percent
+
+
+def test_unreadable_pay_says_what_is_expected(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("title: A\nfacts:\n  median_pay: lots\n  job_growth: {percent: -300}\n")
+    assert problems(path) == [
+        f"{path}:3: facts.median_pay: expected pay such as '$50,250 per year', got 'lots'",
+        f"{path}:4: facts.job_growth.percent: must be at least -100, got -300",
+    ]

@@ -105,12 +105,50 @@ def _as_of(value: Any) -> Any:
 AsOf = Annotated[str, BeforeValidator(_as_of)]
 
 
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
+_MONEY = re.compile(
+    r"^\s*(?P<cur>[$€£])?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<code>[A-Z]{3})?\s*"
+    r"(?:(?:per|/|an?|each)\s*(?P<period>year|yr|annum|hour|hr)\b\.?)?\s*$",
+    re.IGNORECASE,
+)
+_GROWTH = re.compile(r"^\s*(?P<percent>[-+\u2212]?\d+(?:\.\d+)?)\s*%\s*(?P<rating>.*?)\s*$")
+
+
+def _shorthand_schema(example: str, handler: Any, core_schema: Any) -> dict[str, Any]:
+    return {"anyOf": [{"type": ["string", "number"], "examples": [example]}, handler(core_schema)]}
+
+
 class Money(_Model):
-    """Pay as one figure: the median, in a currency, per year or per hour."""
+    """Pay as one figure: the median, in a currency, per year or per hour.
+
+    Also written as text, `$50,250 per year` or `$23.50 per hour`, or a bare number
+    (yearly, in US dollars).
+    """
 
     amount: float = Field(gt=0, le=100_000_000)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
     period: Literal["year", "hour"] = "year"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return {"amount": value}
+        if not isinstance(value, str):
+            return value
+        found = _MONEY.match(value)
+        if not found:
+            raise ValueError(f"expected pay such as '$50,250 per year', got {value!r}")
+        period = (found["period"] or "year").lower()
+        return {
+            "amount": float(found["amount"].replace(",", "")),
+            "currency": found["code"] or _SYMBOLS.get(found["cur"] or "$", "USD"),
+            "period": "hour" if period.startswith("h") else "year",
+        }
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return _shorthand_schema("$50,250 per year", handler, core_schema)
 
 
 class Growth(_Model):
@@ -119,6 +157,24 @@ class Growth(_Model):
     percent: float = Field(ge=-100, le=1_000)
     rating: Name | None = None
     years: Annotated[str, StringConstraints(pattern=r"^\d{4}\s*[-\u2013]\s*\d{4}$")] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        """`+7% Very Good` or a bare number of percent."""
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return {"percent": value}
+        if not isinstance(value, str):
+            return value
+        found = _GROWTH.match(value)
+        if not found:
+            raise ValueError(f"expected growth such as '+7% Very Good', got {value!r}")
+        percent = float(found["percent"].replace("\u2212", "-"))
+        return {"percent": percent, "rating": found["rating"] or None}
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
+        return _shorthand_schema("+7% Very Good", handler, core_schema)
 
 
 class Facts(_Model):

@@ -95,6 +95,18 @@ def _message(root: type[BaseModel], error: ErrorDetails) -> str:
         return f"expected a number, got {_kind(value)} {value!r}"
     if kind == "bool_type" or kind == "bool_parsing":
         return f"expected true or false, got {_kind(value)} {value!r}"
+    bounds = {
+        "greater_than": ("more than", "gt"),
+        "greater_than_equal": ("at least", "ge"),
+        "less_than": ("less than", "lt"),
+        "less_than_equal": ("at most", "le"),
+    }
+    if kind in bounds:
+        words, key = bounds[kind]
+        limit = ctx.get(key)
+        if isinstance(limit, float) and limit.is_integer():
+            limit = int(limit)
+        return f"must be {words} {limit}, got {value!r}"
     if kind == "string_too_short":
         return "must not be empty"
     if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
