@@ -84,6 +84,8 @@ def render(
 ) -> None:
     """Render career profiles (files or folders) into PDF brochures."""
     if output == "-":
+        if write_html:
+            raise click.UsageError("--html needs an output folder or file, not -o -")
         _render_to_stdout(paths, layout, paper, strict)
         return
     report = pipeline.render_paths(

@@ -108,6 +108,15 @@ def _captured() -> Iterator[_Collect]:
         logger.removeHandler(handler)
 
 
+def _page_content(page_box: Any) -> Iterator[Any]:
+    """Every box laid out on a page, except the margin boxes (running header and footer)."""
+    from weasyprint.formatting_structure import boxes
+
+    for child in page_box.children:
+        if not isinstance(child, boxes.MarginBox):
+            yield from child.descendants()
+
+
 def _last_page_fill(document: Any) -> float:
     """How much of the last page's content area holds content, from 0 to 1."""
     from weasyprint.formatting_structure import boxes
@@ -115,14 +124,11 @@ def _last_page_fill(document: Any) -> float:
     page = document.pages[-1]._page_box
     top = page.content_box_y()
     bottom = top
-    for child in page.children:
-        if isinstance(child, boxes.MarginBox):
-            continue
-        for box in child.descendants():
-            if isinstance(box, boxes.LineBox | boxes.ReplacedBox) or (
-                isinstance(box, boxes.BlockBox) and not box.children
-            ):
-                bottom = max(bottom, box.position_y + box.margin_height())
+    for box in _page_content(page):
+        if isinstance(box, boxes.LineBox | boxes.ReplacedBox) or (
+            isinstance(box, boxes.BlockBox) and not box.children
+        ):
+            bottom = max(bottom, box.position_y + box.margin_height())
     return float(min(1.0, max(0.0, (bottom - top) / page.height)))
 
 
@@ -154,22 +160,19 @@ def _overflowing_text(document: Any, limit: int = 3) -> list[str]:
         box = page._page_box
         left, top = box.content_box_x(), box.content_box_y()
         right, bottom = left + box.width, top + box.height
-        for child in box.children:
-            if isinstance(child, boxes.MarginBox):
+        for text in _page_content(box):
+            if not isinstance(text, boxes.TextBox) or not text.text.strip():
                 continue
-            for text in child.descendants():
-                if not isinstance(text, boxes.TextBox) or not text.text.strip():
-                    continue
-                x, y = text.position_x, text.position_y
-                if (
-                    x < left - 1
-                    or x + text.width > right + 1
-                    or y < top - 1
-                    or y + text.height > bottom + 1
-                ):
-                    found.append(f"text runs off page {number}: {text.text.strip()[:40]!r}")
-                    if len(found) >= limit:
-                        return found
+            x, y = text.position_x, text.position_y
+            if (
+                x < left - 1
+                or x + text.width > right + 1
+                or y < top - 1
+                or y + text.height > bottom + 1
+            ):
+                found.append(f"text runs off page {number}: {text.text.strip()[:40]!r}")
+                if len(found) >= limit:
+                    return found
     return found
 
 
