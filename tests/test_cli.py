@@ -183,7 +183,7 @@ def test_schema_is_json_schema(runner: CliRunner, tmp_path: Path) -> None:
 def test_layouts_and_profiles_lists(runner: CliRunner) -> None:
     result = run(runner, "layouts", DATA / "layouts" / "tiny")
     assert result.output.splitlines()[0].startswith("handout  Two-page career handout")
-    assert "papers: letter, a4; built-in" in result.output
+    assert "papers: letter, a4, half-letter, a5; booklets; built-in" in result.output
     assert "tiny" in result.output
     listing = run(runner, "profiles").output
     assert "registered-nurse" in listing

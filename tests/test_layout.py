@@ -26,7 +26,8 @@ def test_builtin_handout_describes_itself() -> None:
     layouts = {layout.name: layout for layout in builtin_layouts()}
     handout = layouts["handout"]
     assert handout.builtin
-    assert handout.papers == ("letter", "a4")
+    assert handout.papers == ("letter", "a4", "half-letter", "a5")
+    assert handout.booklet_template == "booklet.html.j2"
     assert handout.default_paper == "letter"
     assert handout.description
     assert (handout.folder / "assets" / "fonts").is_dir()
@@ -63,7 +64,7 @@ def test_layout_by_folder_and_paper_check() -> None:
         ),
         (
             "name: tiny\ndescription: x\npapers: [legal]\n",
-            ":3: papers[0]: must be one of 'letter' or 'a4'",
+            ":3: papers[0]: must be one of 'letter', 'a4', 'half-letter' or 'a5'",
         ),
         (
             "name: tiny\ndescription: x\ntemplate: ../../etc/passwd\n",

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import BrochureError, LayoutError, OutputError, ProfileError, RenderError
+from .errors import (
+    BookletError,
+    BrochureError,
+    LayoutError,
+    OutputError,
+    ProfileError,
+    RenderError,
+)
 from .layout import Layout, builtin_layouts, find_layout
-from .pipeline import render, render_paths, render_pdf, validate_paths
+from .pipeline import build_booklet, render, render_paths, render_pdf, validate_paths
 from .profile import Profile, load_profile, profile_schema
 from .render import render_html
 
 __all__ = [
+    "BookletError",
     "BrochureError",
     "Layout",
     "LayoutError",
@@ -26,6 +34,7 @@ __all__ = [
     "ProfileError",
     "RenderError",
     "__version__",
+    "build_booklet",
     "builtin_layouts",
     "find_layout",
     "load_profile",

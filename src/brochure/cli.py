@@ -12,7 +12,7 @@ import click
 
 from . import __version__, pipeline
 from .errors import BrochureError
-from .layout import builtin_layouts, find_layout
+from .layout import PAPER_NAMES, builtin_layouts, find_layout
 from .profile import load_profile, profile_schema
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -63,7 +63,7 @@ def cli() -> None:
 @click.option("-l", "--layout", default="handout", show_default=True, help="Layout name or folder.")
 @click.option(
     "--paper",
-    type=click.Choice(["letter", "a4"], case_sensitive=False),
+    type=click.Choice(PAPER_NAMES, case_sensitive=False),
     default=None,
     help="Paper size [default: the layout's first, letter for handout].",
 )
@@ -117,6 +117,76 @@ def _render_to_stdout(paths: Sequence[Path], layout: str, paper: str | None, str
     with click.open_file("-", "wb") as stream:
         stream.write(rendered.pdf.data)
         stream.flush()
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", default="out/booklet.pdf", show_default=True, help="The booklet PDF to write."
+)
+@click.option("--title", default="Career Booklet", show_default=True, help="Cover title.")
+@click.option("--subtitle", help="Cover subtitle, e.g. the event.")
+@click.option("--date", "date_text", help="Date line on the cover, as printed (e.g. 'April 2027').")
+@click.option("-l", "--layout", default="handout", show_default=True, help="Layout name or folder.")
+@click.option(
+    "--paper",
+    type=click.Choice(PAPER_NAMES, case_sensitive=False),
+    default=None,
+    help="Page size; half-letter or a5 for a folded booklet [default: the layout's first].",
+)
+@click.option("--group-by", type=click.Choice(["cluster"]), help="Group careers under headings.")
+@click.option(
+    "--impose",
+    type=click.Choice(["saddle"]),
+    help="Write printer sheets for a folded, stapled booklet (two pages per sheet side).",
+)
+@click.option("--marks", is_flag=True, help="With --impose: fold marks at the spine.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first bad profile.")
+@click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_debug_option
+def booklet(
+    paths: Sequence[Path],
+    output: str,
+    title: str,
+    subtitle: str | None,
+    date_text: str | None,
+    layout: str,
+    paper: str | None,
+    group_by: str | None,
+    impose: str | None,
+    marks: bool,
+    fail_fast: bool,
+    strict: bool,
+    quiet: bool,
+) -> None:
+    """Combine careers into one booklet: cover, contents, bookmarks, duplex-ready pages."""
+    if marks and not impose:
+        raise click.UsageError("--marks goes with --impose saddle")
+    report = pipeline.build_booklet(
+        paths,
+        output,
+        layout=layout,
+        paper=paper,
+        title=title,
+        subtitle=subtitle,
+        date=date_text,
+        group_by=group_by,
+        impose=impose,
+        marks=marks,
+        fail_fast=fail_fast,
+        strict=strict,
+    )
+    for warning in report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if quiet:
+        return
+    pages = f"{report.pages} pages"
+    if report.sheets:
+        pages += f" on {report.sheets} sheets ({report.sheets * 2} sides)"
+    if report.padded:
+        pages += f", {report.padded} blank added before the back cover"
+    click.echo(f"{report.output}  {len(report.careers)} careers, {pages}")
 
 
 @cli.command()
@@ -178,7 +248,8 @@ def layouts(folders: Sequence[Path]) -> None:
     for layout in found:
         where = "built-in" if layout.builtin else str(layout.folder)
         click.echo(f"{layout.name:<{width}}  {layout.description}")
-        click.echo(f"{'':<{width}}  papers: {', '.join(layout.papers)}; {where}")
+        booklets = "; booklets" if layout.booklet_template else ""
+        click.echo(f"{'':<{width}}  papers: {', '.join(layout.papers)}{booklets}; {where}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

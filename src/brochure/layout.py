@@ -19,29 +19,45 @@ from .sourcemap import format_path, load_yaml
 from .validation import validate
 
 MANIFEST = "layout.yaml"
-PaperName = Literal["letter", "a4"]
+PaperName = Literal["letter", "a4", "half-letter", "a5"]
 
 
 @dataclass(frozen=True)
 class Paper:
-    """A sheet size as CSS `@page size` understands it, and in PDF points."""
+    """A page size as CSS `@page size` understands it, and in PDF points.
+
+    `small` papers are booklet pages (half a Letter or A4 sheet): layouts set them
+    tighter. `sheet` is the paper two such pages are imposed on, side by side.
+    """
 
     name: str
     css: str
     width: float
     height: float
+    small: bool = False
+    sheet: str | None = None
 
 
 PAPERS: dict[str, Paper] = {
     "letter": Paper("letter", "letter", 612.0, 792.0),
     "a4": Paper("a4", "A4", 595.28, 841.89),
+    "half-letter": Paper("half-letter", "5.5in 8.5in", 396.0, 612.0, small=True, sheet="letter"),
+    "a5": Paper("a5", "A5", 419.53, 595.28, small=True, sheet="a4"),
 }
+PAPER_NAMES = tuple(PAPERS)
 
 
 class _Fit(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_last_page: float = Field(default=0.3, ge=0, le=1)
+    stylesheets: list[str] = Field(default_factory=list)
+
+
+class _Booklet(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    template: str
     stylesheets: list[str] = Field(default_factory=list)
 
 
@@ -54,6 +70,7 @@ class _Manifest(BaseModel):
     stylesheets: list[str] = Field(default_factory=list)
     papers: list[PaperName] = Field(default=["letter", "a4"], min_length=1)
     fit: _Fit = Field(default_factory=_Fit)
+    booklet: _Booklet | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +85,8 @@ class Layout:
     papers: tuple[str, ...]
     fit_stylesheets: tuple[str, ...] = ()
     min_last_page: float = 0.0
+    booklet_template: str | None = None
+    booklet_stylesheets: tuple[str, ...] = ()
     builtin: bool = False
 
     @property
@@ -108,6 +127,10 @@ def load_layout(folder: Path, *, builtin: bool = False) -> Layout:
     named: list[tuple[tuple[str | int, ...], str]] = [(("template",), manifest.template)]
     named += [(("stylesheets", i), name) for i, name in enumerate(manifest.stylesheets)]
     named += [(("fit", "stylesheets", i), name) for i, name in enumerate(manifest.fit.stylesheets)]
+    if manifest.booklet is not None:
+        named.append((("booklet", "template"), manifest.booklet.template))
+        sheets = manifest.booklet.stylesheets
+        named += [(("booklet", "stylesheets", i), name) for i, name in enumerate(sheets)]
     for where, name in named:
         target = (folder / name).resolve()
         if not target.is_relative_to(folder) or not target.is_file():
@@ -126,6 +149,8 @@ def load_layout(folder: Path, *, builtin: bool = False) -> Layout:
         papers=tuple(dict.fromkeys(manifest.papers)),
         fit_stylesheets=tuple(manifest.fit.stylesheets),
         min_last_page=manifest.fit.min_last_page,
+        booklet_template=manifest.booklet.template if manifest.booklet else None,
+        booklet_stylesheets=tuple(manifest.booklet.stylesheets) if manifest.booklet else (),
         builtin=builtin,
     )
 

@@ -30,7 +30,8 @@ class PdfInfo:
 class PdfResult:
     """A rendered PDF, how many pages it has, and what WeasyPrint complained about.
 
-    `fit` names the fit stylesheet that was applied, if the layout needed one.
+    `fit` names the fit stylesheet that was applied, if the layout needed one;
+    `anchors` maps each element id to the (0-based) page it starts on.
     """
 
     data: bytes
@@ -38,6 +39,7 @@ class PdfResult:
     warnings: list[str] = field(default_factory=list)
     fit: str | None = None
     last_page_fill: float = 1.0
+    anchors: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -251,4 +253,9 @@ def html_to_pdf(
         warnings=list(dict.fromkeys(warnings)),
         fit=used.name if used else None,
         last_page_fill=fill,
+        anchors={
+            name: index
+            for index, page in reversed(list(enumerate(document.pages)))
+            for name in page.anchors
+        },
     )

@@ -8,12 +8,13 @@ from pathlib import Path
 from typing import Literal
 
 from . import __version__
-from .errors import BrochureError, OutputError, Problem, ProfileError
+from .booklet import finish_booklet, impose_saddle
+from .errors import BookletError, BrochureError, OutputError, Problem, ProfileError
 from .layout import Layout, find_layout
 from .output import output_name, write_atomic
 from .pdf import Fit, PdfInfo, PdfResult, html_to_pdf
 from .profile import Profile, load_profile
-from .render import render_html
+from .render import BookletSpec, Group, render_booklet_html, render_html
 from .resources import profiles_dir
 
 DEFAULT_LAYOUT = "handout"
@@ -245,3 +246,169 @@ def validate_paths(paths: Iterable[str | Path]) -> dict[Path, list[Problem]]:
         except BrochureError as err:
             results[source] = err.problems
     return results
+
+
+@dataclass
+class BookletCareer:
+    """One career in a booklet and the printed number of its first page."""
+
+    source: Path
+    slug: str
+    title: str
+    first_page: int
+
+
+@dataclass
+class BookletReport:
+    """What `build_booklet` wrote."""
+
+    output: Path | None
+    pages: int
+    front_pages: int
+    careers: list[BookletCareer]
+    sheets: int = 0
+    padded: int = 0
+    warnings: list[str] = field(default_factory=list)
+    data: bytes = b""
+
+
+def load_for_booklet(
+    paths: Iterable[str | Path], *, fail_fast: bool = False
+) -> list[tuple[Path, Profile]]:
+    """Every profile in booklet order, or one `ProfileError` listing every problem.
+
+    Files keep the order given; the profiles of a folder come sorted by title. A
+    booklet silently missing a career is worse than none, so any bad input fails all.
+    """
+    loaded: list[tuple[Path, Profile]] = []
+    problems: list[Problem] = []
+    seen: dict[str, Path] = {}
+    for raw in paths:
+        batch: list[tuple[Path, Profile]] = []
+        for source in expand_paths([raw]):
+            try:
+                profile = load_profile(source)
+            except BrochureError as err:
+                if fail_fast:
+                    raise
+                problems += err.problems
+                continue
+            if profile.key in seen:
+                if seen[profile.key].resolve() == source.resolve():
+                    continue  # the same file named twice
+                problem = Problem(
+                    f"slug '{profile.key}' is also used by {seen[profile.key]}",
+                    source,
+                    None,
+                    "slug",
+                )
+                if fail_fast:
+                    raise ProfileError(problem.message, path=source, field="slug")
+                problems.append(problem)
+                continue
+            seen[profile.key] = source
+            batch.append((source, profile))
+        if Path(raw).is_dir():
+            batch.sort(key=lambda item: (item[1].title.casefold(), item[1].key))
+        loaded += batch
+    if problems:
+        raise ProfileError(problems[0].message, path=problems[0].path, problems=problems)
+    if not loaded:
+        raise BookletError("no profiles to put in the booklet")
+    return loaded
+
+
+def group_careers(profiles: Sequence[Profile], group_by: str | None) -> tuple[Group, ...]:
+    """Careers under their cluster (groups in order of first appearance), or one group."""
+    if group_by is None:
+        return (Group(1, "", tuple(profiles)),)
+    if group_by != "cluster":
+        raise BookletError(f"cannot group by '{group_by}' (only: cluster)")
+    groups: dict[str, list[Profile]] = {}
+    for profile in profiles:
+        groups.setdefault(profile.cluster or "Other Careers", []).append(profile)
+    return tuple(
+        Group(index, name, tuple(members))
+        for index, (name, members) in enumerate(groups.items(), start=1)
+    )
+
+
+def build_booklet(
+    paths: Iterable[str | Path],
+    out: str | Path | None = "out/booklet.pdf",
+    *,
+    layout: Layout | str | Path | None = None,
+    paper: str | None = None,
+    title: str = "Career Booklet",
+    subtitle: str | None = None,
+    date: str | None = None,
+    group_by: str | None = None,
+    impose: str | None = None,
+    marks: bool = False,
+    fail_fast: bool = False,
+    strict: bool = False,
+) -> BookletReport:
+    """Many careers in one print-ready PDF: cover, contents, careers, back cover.
+
+    All careers are laid out in one WeasyPrint pass, so page numbers run on, the
+    contents links and outline work and the PDF stays tagged (see docs/DESIGN.md).
+    With `impose="saddle"` the output is printer sheets instead. `out=None` writes
+    nothing (the bytes are in the report).
+    """
+    if impose not in (None, "saddle"):
+        raise BookletError(f"unknown imposition '{impose}' (available: saddle)")
+    if marks and impose is None:
+        raise BookletError("fold marks go with --impose saddle")
+    chosen = _layout(layout)
+    sheet = chosen.paper(paper)
+    loaded = load_for_booklet(paths, fail_fast=fail_fast)
+    target = Path(out) if out is not None else None
+    if target is not None:
+        plan_outputs([source for source, _ in loaded], target, single_file=True)
+    profiles = [profile for _, profile in loaded]
+    groups = group_careers(profiles, group_by)
+    ordered = tuple(profile for group in groups for profile in group.careers)
+    spec = BookletSpec(
+        title=title,
+        subtitle=subtitle,
+        date=date,
+        careers=ordered,
+        groups=groups,
+        grouped=group_by is not None,
+    )
+    html = render_booklet_html(spec, chosen, sheet.name)
+    roots = [chosen.folder, *{source.resolve().parent for source, _ in loaded}]
+    info = PdfInfo(
+        title=title,
+        subject=subtitle or f"{len(ordered)} career profiles",
+        keywords=tuple(dict.fromkeys([*(p.cluster for p in ordered if p.cluster), "careers"])),
+        lang=spec.lang,
+        creator=f"brochure {__version__}",
+    )
+    result = html_to_pdf(html, base=chosen.folder, roots=roots, info=info)
+    if strict and result.warnings:
+        raise BookletError(f"warnings are errors with --strict: {result.warnings[0]}")
+    front = result.anchors[ordered[0].key]
+    finished = finish_booklet(result.data, front, multiple_of=4 if impose else 1)
+    sources = {profile.key: source for source, profile in loaded}
+    careers = [
+        BookletCareer(sources[p.key], p.key, p.title, result.anchors[p.key] - front + 1)
+        for p in ordered
+    ]
+    data = finished.data
+    sheets = 0
+    if impose == "saddle":
+        data = impose_saddle(data, marks=marks)
+        sheets = finished.pages // 4
+    if target is not None:
+        write_atomic(target, data)
+    return BookletReport(
+        output=target,
+        pages=finished.pages,
+        front_pages=front,
+        careers=careers,
+        sheets=sheets,
+        padded=finished.padded,
+        warnings=result.warnings,
+        data=data,
+    )

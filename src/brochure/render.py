@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -12,6 +13,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 from markupsafe import Markup
 
+from .errors import LayoutError
 from .layout import Layout, make_environment, template_error
 from .profile import Growth, Money, Profile, Span
 
@@ -122,5 +124,53 @@ def render_html(profile: Profile, layout: Layout, paper: str | None = None) -> s
     try:
         template = env.get_template(layout.template)
         return template.render(profile=profile, paper=sheet, layout=layout)
+    except Exception as err:
+        raise template_error(layout, err) from None
+
+
+@dataclass(frozen=True)
+class Group:
+    """Careers shown together under one heading (a career cluster)."""
+
+    index: int
+    name: str
+    careers: tuple[Profile, ...]
+
+
+@dataclass(frozen=True)
+class BookletSpec:
+    """What the booklet template is given besides the paper and the layout."""
+
+    title: str
+    careers: tuple[Profile, ...]
+    groups: tuple[Group, ...]
+    grouped: bool = False
+    subtitle: str | None = None
+    date: str | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.careers[0].lang if self.careers else "en"
+
+    @property
+    def as_of(self) -> str | None:
+        """The newest date of figures among the careers, for the colophon."""
+        dates = [p.as_of for p in self.careers if p.as_of]
+        return max(dates) if dates else None
+
+
+def render_booklet_html(spec: BookletSpec, layout: Layout, paper: str | None = None) -> str:
+    """Merge many careers into a layout's booklet template: one document, one layout pass.
+
+    Raises:
+        LayoutError: the layout has no booklet template, or a template mistake.
+    """
+    if layout.booklet_template is None:
+        raise LayoutError(f"layout '{layout.name}' cannot make booklets", path=layout.manifest)
+    sheet = layout.paper(paper)
+    env = _environment(layout)
+    try:
+        template = env.get_template(layout.booklet_template)
+        return template.render(booklet=spec, paper=sheet, layout=layout)
     except Exception as err:
         raise template_error(layout, err) from None

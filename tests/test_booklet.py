@@ -1,0 +1,277 @@
+"""Booklets: numbering, navigation, tags, duplex padding and saddle-stitch imposition."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from brochure import BookletError, ProfileError, build_booklet, cli, pipeline
+from brochure.booklet import saddle_order
+from brochure.pipeline import BookletReport
+
+from .conftest import BUILTIN_PROFILES, DATA
+
+BUILTIN = BUILTIN_PROFILES[0].parent
+TITLES = sorted(p.read_text().split("\ntitle: ", 1)[1].split("\n", 1)[0] for p in BUILTIN_PROFILES)
+
+
+def norm(text: str) -> str:
+    return " ".join(text.replace("\u200b", "").split())
+
+
+@pytest.fixture(scope="module")
+def letter() -> tuple[BookletReport, PdfReader]:
+    report = build_booklet([BUILTIN], None, title="Health Science Careers", date="April 2027")
+    return report, PdfReader(io.BytesIO(report.data))
+
+
+@pytest.fixture(scope="module")
+def grouped(tmp_path_factory: pytest.TempPathFactory) -> tuple[BookletReport, PdfReader]:
+    """Built-in careers plus two from another cluster, grouped by cluster."""
+    folder = tmp_path_factory.mktemp("mixed")
+    for name in ("welder", "electrician"):
+        (folder / f"{name}.yaml").write_text(
+            f"title: {name.title()}\ncluster: Manufacturing\nsummary: Builds things.\n"
+            "duties: [Read blueprints]\n"
+        )
+    report = build_booklet([BUILTIN, folder], None, group_by="cluster")
+    return report, PdfReader(io.BytesIO(report.data))
+
+
+@pytest.fixture(scope="module")
+def imposed() -> tuple[BookletReport, PdfReader, PdfReader]:
+    paths = [BUILTIN / "registered-nurse.yaml", BUILTIN / "dental-hygienist.yaml"]
+    flat = build_booklet(paths, None, paper="half-letter")
+    report = build_booklet(paths, None, paper="half-letter", impose="saddle", marks=True)
+    # The same booklet padded but not imposed, to compare sheets with pages.
+    from brochure.booklet import finish_booklet
+
+    unpadded = PdfReader(io.BytesIO(flat.data))
+    assert len(unpadded.pages) == flat.pages
+    padded = finish_booklet(flat.data, flat.front_pages, multiple_of=4)
+    return report, PdfReader(io.BytesIO(report.data)), PdfReader(io.BytesIO(padded.data))
+
+
+def printed_number(reader: PdfReader, index: int) -> int | None:
+    found = re.search(r"Page (\d+)\s*$", norm(reader.pages[index].extract_text() or ""))
+    return int(found[1]) if found else None
+
+
+def test_every_career_is_bookmarked_in_order(letter: tuple[BookletReport, PdfReader]) -> None:
+    report, reader = letter
+    outline = reader.outline
+    assert [item.title for item in outline] == TITLES  # type: ignore[union-attr]
+    assert [c.title for c in report.careers] == TITLES, "a folder is sorted by title"
+    for item, career in zip(outline, report.careers, strict=True):
+        index = reader.get_destination_page_number(item)  # type: ignore[arg-type]
+        assert reader.page_labels[index] == str(career.first_page)
+
+
+def test_labels_footers_and_contents_agree(letter: tuple[BookletReport, PdfReader]) -> None:
+    report, reader = letter
+    labels = reader.page_labels
+    assert labels[: report.front_pages] == ["i", "ii", "iii", "iv"][: report.front_pages]
+    contents = norm(" ".join(reader.pages[i].extract_text() for i in range(report.front_pages)))
+    for career in report.careers:
+        index = report.front_pages + career.first_page - 1
+        assert labels[index] == str(career.first_page)
+        assert career.first_page % 2 == 1, "careers open on right-hand pages"
+        assert index % 2 == 0
+        assert printed_number(reader, index) == career.first_page
+        assert career.title in norm(reader.pages[index].extract_text())
+        assert re.search(re.escape(career.title) + r"[ .]*" + str(career.first_page), contents)
+    # Every numbered page prints the number its label says; inserted blanks print nothing.
+    for index in range(report.front_pages, len(reader.pages) - 1):
+        number = printed_number(reader, index)
+        if norm(reader.pages[index].extract_text() or ""):
+            assert number == int(labels[index])
+        else:
+            assert number is None
+
+
+def test_cover_contents_and_back_cover(letter: tuple[BookletReport, PdfReader]) -> None:
+    _report, reader = letter
+    cover = norm(reader.pages[0].extract_text())
+    assert "Health Science Careers" in cover
+    assert "April 2027" in cover
+    assert "12 CAREERS" in cover.upper()
+    assert "Contents" in norm(reader.pages[1].extract_text())
+    assert "Notes" in norm(reader.pages[-1].extract_text())
+    assert len(reader.pages) % 2 == 0, "the back cover is the back of the last sheet"
+    assert reader.metadata is not None
+    assert reader.metadata.title == "Health Science Careers"
+
+
+def test_booklet_is_tagged_with_the_careers_headings(
+    letter: tuple[BookletReport, PdfReader],
+) -> None:
+    _, reader = letter
+    root: Any = reader.trailer["/Root"]
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "en"
+    headings: list[str] = []
+
+    def walk(node: Any) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, dict):
+            if node.get("/S") == "/H1":
+                headings.append(node["/S"])
+            kids = node.get("/K")
+            if kids is not None:
+                walk(kids)
+        elif isinstance(node, list):
+            for kid in node:
+                walk(kid)
+
+    walk(root["/StructTreeRoot"])
+    assert len(headings) >= len(TITLES) + 1  # every career's title, and the cover's
+
+
+def test_contents_entries_link_to_the_careers(letter: tuple[BookletReport, PdfReader]) -> None:
+    report, reader = letter
+    targets = {}
+    for index in range(report.front_pages):
+        for annot in reader.pages[index].get("/Annots", []):
+            annot = annot.get_object()
+            if annot.get("/Subtype") == "/Link" and "/Dest" in annot:
+                dest = reader.named_destinations[annot["/Dest"]]
+                targets[annot["/Dest"]] = reader.get_destination_page_number(dest)
+    for career in report.careers:
+        assert targets[career.slug] == report.front_pages + career.first_page - 1
+
+
+def test_grouping_nests_bookmarks_and_shows_headings(
+    grouped: tuple[BookletReport, PdfReader],
+) -> None:
+    report, reader = grouped
+    outline = reader.outline
+    assert [item.title for item in outline[::2]] == ["Health Science", "Manufacturing"]  # type: ignore[union-attr]
+    assert [item.title for item in outline[1]] == TITLES  # type: ignore[union-attr,index]
+    assert [item.title for item in outline[3]] == ["Electrician", "Welder"]  # type: ignore[union-attr,index]
+    welder = next(c for c in report.careers if c.slug == "welder")
+    page = norm(reader.pages[report.front_pages + welder.first_page - 3].extract_text())
+    electrician = next(c for c in report.careers if c.slug == "electrician")
+    first = norm(reader.pages[report.front_pages + electrician.first_page - 1].extract_text())
+    assert "MANUFACTURING" in first.upper()
+    assert "2 careers in this section" in first
+    assert page  # the welder's page exists
+    contents = norm(reader.pages[1].extract_text()).upper()
+    assert contents.index("HEALTH SCIENCE") < contents.index("MANUFACTURING")
+
+
+def half_texts(page: Any, width: float) -> tuple[str, str]:
+    """The text on the left and right half of an imposed sheet side."""
+    halves: tuple[list[str], list[str]] = ([], [])
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        if text.strip():
+            halves[0 if x < width else 1].append(text)
+
+    page.extract_text(visitor_text=visit)
+    return norm(" ".join(halves[0])), norm(" ".join(halves[1]))
+
+
+def test_saddle_order() -> None:
+    assert saddle_order(8) == [(7, 0), (1, 6), (5, 2), (3, 4)]
+    with pytest.raises(BookletError, match="multiple of 4"):
+        saddle_order(6)
+
+
+def test_imposed_sheets_are_in_saddle_stitch_order(
+    imposed: tuple[BookletReport, PdfReader, PdfReader],
+) -> None:
+    report, sheets, pages = imposed
+    assert len(pages.pages) % 4 == 0
+    assert len(sheets.pages) == len(pages.pages) // 2 == report.sheets * 2
+    assert "Notes" in norm(pages.pages[-1].extract_text()), "the back cover stays last"
+    for side, (left, right) in zip(sheets.pages, saddle_order(len(pages.pages)), strict=True):
+        box = side.mediabox
+        assert (round(float(box.width)), round(float(box.height))) == (792, 612)
+        got_left, got_right = half_texts(side, 396)
+        for got, index in ((got_left, left), (got_right, right)):
+            expected = "".join((pages.pages[index].extract_text() or "").split())
+            assert "".join(got.split()) == expected, f"page {index + 1} is not in saddle order"
+
+
+def test_same_booklet_twice_is_identical(letter: tuple[BookletReport, PdfReader]) -> None:
+    report, _ = letter
+    again = build_booklet([BUILTIN], None, title="Health Science Careers", date="April 2027")
+    assert again.data == report.data
+
+
+def test_a_bad_profile_means_no_booklet(tmp_path: Path) -> None:
+    target = tmp_path / "b.pdf"
+    invalid = DATA / "profiles" / "invalid"
+    with pytest.raises(ProfileError) as caught:
+        build_booklet([BUILTIN, invalid], target)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 11
+    assert all(line.startswith(str(invalid)) for line in lines)
+    assert not target.exists()
+    with pytest.raises(ProfileError) as first:
+        build_booklet([invalid], target, fail_fast=True)
+    assert len(first.value.problems) == 8  # the first file's problems only
+    assert not target.exists()
+
+
+def test_duplicate_slugs_and_empty_input(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.yaml"
+    shutil.copy(BUILTIN / "registered-nurse.yaml", copy)
+    with pytest.raises(ProfileError, match="slug 'registered-nurse' is also used by") as caught:
+        build_booklet([BUILTIN, copy], tmp_path / "b.pdf")
+    assert str(copy) in str(caught.value)
+    assert "registered-nurse.yaml" in str(caught.value)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ProfileError, match="folder holds no profiles"):
+        build_booklet([tmp_path / "empty"], tmp_path / "b.pdf")
+
+
+def test_cli_booklet(tmp_path: Path) -> None:
+    runner = CliRunner()
+    with mock.patch.object(pipeline, "build_booklet", autospec=True) as build:
+        build.return_value = BookletReport(tmp_path / "b.pdf", 8, 2, [], sheets=2, padded=1)
+        result = runner.invoke(
+            cli.cli,
+            [
+                "booklet",
+                str(BUILTIN),
+                "-o",
+                str(tmp_path / "b.pdf"),
+                "--title",
+                "T",
+                "--paper",
+                "a5",
+                "--group-by",
+                "cluster",
+                "--impose",
+                "saddle",
+                "--marks",
+            ],
+        )
+    assert result.exit_code == 0, result.output
+    build.assert_called_once_with(
+        (BUILTIN,),
+        str(tmp_path / "b.pdf"),
+        layout="handout",
+        paper="a5",
+        title="T",
+        subtitle=None,
+        date=None,
+        group_by="cluster",
+        impose="saddle",
+        marks=True,
+        fail_fast=False,
+        strict=False,
+    )
+    assert "8 pages on 2 sheets (4 sides), 1 blank added before the back cover" in result.stdout
+    usage = runner.invoke(cli.cli, ["booklet", str(BUILTIN), "--marks"])
+    assert usage.exit_code == 2
