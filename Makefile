@@ -6,8 +6,9 @@ OUT    ?= out
 
 .PHONY: demo test lint golden system clean
 
-demo: $(VENV)/.demo ## Install and render every built-in profile into out/
+demo: $(VENV)/.demo ## Install, render every built-in profile and a booklet of them into out/
 	$(BIN)/brochure render profiles/ -o $(OUT)
+	$(BIN)/brochure booklet profiles/ -o $(OUT)/booklet.pdf --title "Health Science Careers"
 
 test: $(VENV)/.test ## Install with test extras, lint, run the whole suite
 	$(BIN)/ruff check src tests

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from pypdf import PdfReader
 
 from brochure import BookletError, ProfileError, build_booklet, cli, pipeline
-from brochure.booklet import saddle_order
+from brochure.booklet import padded_order, saddle_order
 from brochure.pipeline import BookletReport
 
 from .conftest import BUILTIN_PROFILES, DATA
@@ -47,17 +47,14 @@ def grouped(tmp_path_factory: pytest.TempPathFactory) -> tuple[BookletReport, Pd
 
 
 @pytest.fixture(scope="module")
-def imposed() -> tuple[BookletReport, PdfReader, PdfReader]:
+def imposed() -> tuple[BookletReport, PdfReader, list[str]]:
+    """Sheets of a half-letter booklet, and the booklet's own page texts padded as expected."""
     paths = [BUILTIN / "registered-nurse.yaml", BUILTIN / "dental-hygienist.yaml"]
-    flat = build_booklet(paths, None, paper="half-letter")
+    flat = PdfReader(io.BytesIO(build_booklet(paths, None, paper="half-letter").data))
     report = build_booklet(paths, None, paper="half-letter", impose="saddle", marks=True)
-    # The same booklet padded but not imposed, to compare sheets with pages.
-    from brochure.booklet import finish_booklet
-
-    unpadded = PdfReader(io.BytesIO(flat.data))
-    assert len(unpadded.pages) == flat.pages
-    padded = finish_booklet(flat.data, flat.front_pages, multiple_of=4)
-    return report, PdfReader(io.BytesIO(report.data)), PdfReader(io.BytesIO(padded.data))
+    texts = [page.extract_text() or "" for page in flat.pages]
+    padded = [texts[i] if i is not None else "" for i in padded_order(len(texts))]
+    return report, PdfReader(io.BytesIO(report.data)), padded
 
 
 def printed_number(reader: PdfReader, index: int) -> int | None:
@@ -187,19 +184,40 @@ def test_saddle_order() -> None:
 
 
 def test_imposed_sheets_are_in_saddle_stitch_order(
-    imposed: tuple[BookletReport, PdfReader, PdfReader],
+    imposed: tuple[BookletReport, PdfReader, list[str]],
 ) -> None:
     report, sheets, pages = imposed
-    assert len(pages.pages) % 4 == 0
-    assert len(sheets.pages) == len(pages.pages) // 2 == report.sheets * 2
-    assert "Notes" in norm(pages.pages[-1].extract_text()), "the back cover stays last"
-    for side, (left, right) in zip(sheets.pages, saddle_order(len(pages.pages)), strict=True):
+    assert len(pages) % 4 == 0
+    assert report.pages == len(pages)
+    assert len(sheets.pages) == len(pages) // 2 == report.sheets * 2
+    assert "Notes" in pages[-1], "the back cover stays last"
+    assert report.padded == (-(len(pages) - report.padded)) % 4
+    for side, (left, right) in zip(sheets.pages, saddle_order(len(pages)), strict=True):
         box = side.mediabox
         assert (round(float(box.width)), round(float(box.height))) == (792, 612)
         got_left, got_right = half_texts(side, 396)
         for got, index in ((got_left, left), (got_right, right)):
-            expected = "".join((pages.pages[index].extract_text() or "").split())
+            expected = "".join(pages[index].split())
             assert "".join(got.split()) == expected, f"page {index + 1} is not in saddle order"
+
+
+def test_padding_keeps_the_back_cover_last() -> None:
+    assert padded_order(6) == [0, 1, 2, 3, 4, None, None, 5]
+    assert padded_order(5) == [0, 1, 2, 3, None, None, None, 4]
+    assert padded_order(8) == list(range(8))
+
+
+def test_booklet_is_no_bigger_than_one_layout_pass(letter: tuple[BookletReport, PdfReader]) -> None:
+    """Fonts are embedded once: the booklet is far smaller than its careers rendered apart."""
+    report, reader = letter
+    apart = sum(len(pipeline.render_pdf(path)) for path in BUILTIN_PROFILES)
+    assert len(report.data) < 0.5 * apart
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"].get("/Font", {}).values()
+    }
+    assert len(fonts) <= 8, fonts
 
 
 def test_same_booklet_twice_is_identical(letter: tuple[BookletReport, PdfReader]) -> None:

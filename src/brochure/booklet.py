@@ -1,4 +1,4 @@
-"""The page work on a booklet PDF with pypdf: page labels, duplex padding, saddle imposition."""
+"""The page work on a booklet PDF with pypdf: saddle-stitch imposition with duplex padding."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import io
 from dataclasses import dataclass
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.constants import PageLabelStyle
 from pypdf.generic import DecodedStreamObject, NameObject
 
 from .errors import BookletError
@@ -15,43 +14,22 @@ MARK = 18.0  # fold mark length in points (a quarter inch)
 
 
 @dataclass(frozen=True)
-class Finished:
-    """A finished booklet and where its numbered pages start."""
+class Imposed:
+    """Printer sheets: the PDF, how many sheets, and how many blank pages were added."""
 
     data: bytes
-    pages: int
-    front_pages: int
+    sheets: int
     padded: int
 
 
-def _write(writer: PdfWriter) -> bytes:
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
+def padded_order(pages: int) -> list[int | None]:
+    """Page indexes padded to a multiple of 4, blanks (None) going in before the last page.
 
-
-def finish_booklet(pdf: bytes, front_pages: int, *, multiple_of: int = 1) -> Finished:
-    """Label pages as printed and pad the page count for imposition.
-
-    Front matter is labelled i, ii, …; the careers from 1, so a viewer's page box shows
-    the number printed in the footer. When `multiple_of` is above 1, blank pages go in
-    before the last page (the back cover), which must stay last when the sheets are
-    folded. The document is cloned whole, so its structure tree (tags), outline and
-    links survive.
+    The last page is the back cover: it must stay the outside of the folded booklet.
     """
-    writer = PdfWriter(clone_from=io.BytesIO(pdf))
-    total = len(writer.pages)
-    if not 0 <= front_pages < total:
-        raise BookletError(f"front matter of {front_pages} pages leaves no careers")
-    padded = (-total) % multiple_of if multiple_of > 1 else 0
-    if padded:
-        box = writer.pages[-1].mediabox
-        for _ in range(padded):
-            writer.insert_blank_page(float(box.width), float(box.height), index=total - 1)
-    if front_pages:
-        writer.set_page_label(0, front_pages - 1, style=PageLabelStyle.LOWERCASE_ROMAN, start=1)
-    writer.set_page_label(front_pages, len(writer.pages) - 1, style=PageLabelStyle.DECIMAL, start=1)
-    return Finished(_write(writer), len(writer.pages), front_pages, padded)
+    blanks = (-pages) % 4
+    order: list[int | None] = list(range(pages - 1))
+    return [*order, *([None] * blanks), pages - 1]
 
 
 def saddle_order(pages: int) -> list[tuple[int, int]]:
@@ -71,7 +49,7 @@ def saddle_order(pages: int) -> list[tuple[int, int]]:
 
 
 def _fold_marks(width: float, height: float) -> PageObject:
-    """A transparent page with short lines at the fold, top and bottom."""
+    """A transparent page with short dashed lines at the fold, top and bottom."""
     page = PageObject.create_blank_page(width=width, height=height)
     middle = width / 2
     ops = (
@@ -84,24 +62,30 @@ def _fold_marks(width: float, height: float) -> PageObject:
     return page
 
 
-def impose_saddle(pdf: bytes, *, marks: bool = False) -> bytes:
+def impose_saddle(pdf: bytes, *, marks: bool = False) -> Imposed:
     """Two booklet pages side by side on each sheet side, in saddle-stitch order.
 
-    The input's page count must already be a multiple of 4 (see `finish_booklet`).
+    The page count is padded to a multiple of 4 with blank pages before the back cover.
+    Sheets are printer output: they keep the document's metadata but not its tags.
     """
     reader = PdfReader(io.BytesIO(pdf))
-    pages = list(reader.pages)
-    width, height = float(pages[0].mediabox.width), float(pages[0].mediabox.height)
+    source = list(reader.pages)
+    if not source:
+        raise BookletError("the booklet has no pages to impose")
+    width, height = float(source[0].mediabox.width), float(source[0].mediabox.height)
+    order = padded_order(len(source))
     writer = PdfWriter()
-    for left, right in saddle_order(len(pages)):
+    for left, right in saddle_order(len(order)):
         sheet = writer.add_blank_page(width=2 * width, height=height)
-        sheet.merge_transformed_page(pages[left], Transformation())
-        sheet.merge_transformed_page(pages[right], Transformation().translate(tx=width))
+        for slot, offset in ((order[left], 0.0), (order[right], width)):
+            if slot is not None:
+                sheet.merge_transformed_page(source[slot], Transformation().translate(tx=offset))
         if marks:
             sheet.merge_page(_fold_marks(2 * width, height))
+        sheet.compress_content_streams()  # merging leaves them uncompressed
     if reader.metadata:
-        writer.add_metadata(
-            {k: v for k, v in reader.metadata.items() if k in ("/Title", "/Subject", "/Keywords")}
-        )
-        writer.add_metadata({"/Creator": str(reader.metadata.get("/Creator", ""))})
-    return _write(writer)
+        keep = ("/Title", "/Subject", "/Keywords", "/Creator")
+        writer.add_metadata({k: str(v) for k, v in reader.metadata.items() if k in keep})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return Imposed(buffer.getvalue(), len(order) // 4, len(order) - len(source))

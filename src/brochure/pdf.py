@@ -200,16 +200,42 @@ def _lay_out(html: str, base: Path, fetcher: Any, extra: Path | None) -> Any:
     )
 
 
+def _page_labels(front_pages: int) -> Any:
+    """A PDF writer hook: front matter labelled i, ii, …, the rest 1, 2, …
+
+    Written by WeasyPrint as it finishes the file, rather than by rewriting the PDF
+    with pypdf, which would drop the compressed object streams and nearly triple
+    the size of a tagged booklet (docs/DESIGN.md).
+    """
+    import pydyf
+
+    def finisher(document: Any, pdf: Any) -> None:
+        numbers = pydyf.Array()
+        if front_pages:
+            numbers.extend([0, pydyf.Dictionary({"S": "/r"})])
+        numbers.extend([front_pages, pydyf.Dictionary({"S": "/D", "St": 1})])
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
+
+    return finisher
+
+
 def html_to_pdf(
-    html: str, *, base: Path, roots: Sequence[Path], info: PdfInfo, fit: Fit | None = None
+    html: str,
+    *,
+    base: Path,
+    roots: Sequence[Path],
+    info: PdfInfo,
+    fit: Fit | None = None,
+    number_from: str | None = None,
 ) -> PdfResult:
     """Lay out `html` and write a PDF whose bytes depend only on the inputs.
 
     Relative URLs resolve against `base`; only files under `roots` may be read.
     When the last page would be less than `fit.min_last_page` full, the fit
     stylesheets are tried in order and the first that saves a page (or fills the
-    last one enough) is kept. No creation date is written, so rendering twice
-    gives identical bytes.
+    last one enough) is kept. With `number_from`, the pages before the element of
+    that id are labelled as front matter (i, ii) and numbering starts at 1 on its
+    page. No creation date is written, so rendering twice gives identical bytes.
     """
     fit = fit or Fit()
     refused: list[str] = []
@@ -236,7 +262,16 @@ def html_to_pdf(
             meta.lang = info.lang
             meta.generator = info.creator
             meta.created = meta.modified = None
-            data = document.write_pdf(pdf_tags=True)
+            anchors: dict[str, int] = {}
+            for index, page in enumerate(document.pages):
+                for name in page.anchors:
+                    anchors.setdefault(name, index)
+            finisher = None
+            if number_from is not None:
+                if number_from not in anchors:
+                    raise RenderError(f"nothing in the document has the id '{number_from}'")
+                finisher = _page_labels(anchors[number_from])
+            data = document.write_pdf(pdf_tags=True, finisher=finisher)
         except RecursionError:
             raise RenderError("the document is nested too deeply to lay out") from None
         except MemoryError:
@@ -253,9 +288,5 @@ def html_to_pdf(
         warnings=list(dict.fromkeys(warnings)),
         fit=used.name if used else None,
         last_page_fill=fill,
-        anchors={
-            name: index
-            for index, page in reversed(list(enumerate(document.pages)))
-            for name in page.anchors
-        },
+        anchors=anchors,
     )

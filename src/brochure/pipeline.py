@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import __version__
-from .booklet import finish_booklet, impose_saddle
+from .booklet import impose_saddle
 from .errors import BookletError, BrochureError, OutputError, Problem, ProfileError
 from .layout import Layout, find_layout
 from .output import output_name, write_atomic
@@ -385,30 +385,30 @@ def build_booklet(
         lang=spec.lang,
         creator=f"brochure {__version__}",
     )
-    result = html_to_pdf(html, base=chosen.folder, roots=roots, info=info)
+    first = ordered[0].key
+    result = html_to_pdf(html, base=chosen.folder, roots=roots, info=info, number_from=first)
     if strict and result.warnings:
         raise BookletError(f"warnings are errors with --strict: {result.warnings[0]}")
-    front = result.anchors[ordered[0].key]
-    finished = finish_booklet(result.data, front, multiple_of=4 if impose else 1)
+    front = result.anchors[first]
     sources = {profile.key: source for source, profile in loaded}
     careers = [
         BookletCareer(sources[p.key], p.key, p.title, result.anchors[p.key] - front + 1)
         for p in ordered
     ]
-    data = finished.data
-    sheets = 0
+    data, pages, sheets, padded = result.data, result.pages, 0, 0
     if impose == "saddle":
-        data = impose_saddle(data, marks=marks)
-        sheets = finished.pages // 4
+        imposed = impose_saddle(data, marks=marks)
+        data, sheets, padded = imposed.data, imposed.sheets, imposed.padded
+        pages += padded
     if target is not None:
         write_atomic(target, data)
     return BookletReport(
         output=target,
-        pages=finished.pages,
+        pages=pages,
         front_pages=front,
         careers=careers,
         sheets=sheets,
-        padded=finished.padded,
+        padded=padded,
         warnings=result.warnings,
         data=data,
     )

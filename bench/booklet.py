@@ -1,0 +1,171 @@
+"""Booklet designs measured on N careers: one WeasyPrint pass versus separate renders.
+
+    .venv/bin/python bench/booklet.py            # 100 careers, prints a Markdown table
+
+Each candidate runs in its own process so that peak memory (ru_maxrss) is its own.
+Candidates:
+  one-pass   brochure's design: every career in one document, one layout pass.
+  merge      each career rendered separately on 2 worker processes, joined with
+             pypdf's append (what most tools do): parallel and cacheable, but the
+             structure tree is dropped and fonts are embedded once per career.
+  copy       each career laid out separately in one process, pages joined with
+             WeasyPrint's Document.copy: one PDF, but page counters restart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+
+def make_careers(folder: Path, count: int) -> list[Path]:
+    """`count` distinct careers cloned from the built-in library."""
+    import yaml
+
+    sources = sorted((ROOT / "profiles").glob("*.yaml"))
+    paths = []
+    for index in range(count):
+        data = yaml.safe_load(sources[index % len(sources)].read_text())
+        data["slug"] = f"{data['slug']}-{index:03d}"
+        data["title"] = f"{data['title']} {index:03d}"
+        data["as_of"] = str(data["as_of"])
+        path = folder / f"{data['slug']}.yaml"
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+        paths.append(path)
+    return paths
+
+
+def _render_one(path: str) -> bytes:
+    import brochure
+
+    return brochure.render_pdf(path)
+
+
+def one_pass(paths: list[Path]) -> dict[str, object]:
+    from pypdf import PdfReader
+
+    import brochure
+
+    report = brochure.build_booklet(paths, None)
+    reader = PdfReader(io.BytesIO(report.data))
+    return {
+        "bytes": len(report.data),
+        "pages": report.pages,
+        "tagged": "/StructTreeRoot" in reader.trailer["/Root"],
+    }
+
+
+def merge(paths: list[Path], workers: int = 2) -> dict[str, object]:
+    from pypdf import PdfReader, PdfWriter
+
+    with ProcessPoolExecutor(workers) as pool:
+        pdfs = list(pool.map(_render_one, [str(p) for p in paths]))
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    out = io.BytesIO()
+    writer.write(out)
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    return {
+        "bytes": len(out.getvalue()),
+        "pages": len(reader.pages),
+        "tagged": "/StructTreeRoot" in reader.trailer["/Root"],
+    }
+
+
+def merge_rebuild(paths: list[Path]) -> dict[str, object]:
+    """One career changed: render it alone, re-join with the 99 cached PDFs."""
+    from pypdf import PdfReader, PdfWriter
+
+    cached = [_render_one(str(p)) for p in paths[:-1]]
+    start = time.perf_counter()
+    pdfs = [*cached, _render_one(str(paths[-1]))]
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(io.BytesIO(pdf)))
+    writer.write(io.BytesIO())
+    return {"rebuild_seconds": time.perf_counter() - start}
+
+
+def copy(paths: list[Path]) -> dict[str, object]:
+    import brochure
+    from brochure import pdf as pdfmod
+    from brochure.layout import find_layout
+    from brochure.render import render_html
+
+    layout = find_layout("handout")
+    weasyprint = pdfmod._weasyprint()
+    documents = []
+    for path in paths:
+        html = render_html(brochure.load_profile(path), layout, "letter")
+        documents.append(
+            weasyprint.HTML(string=html, base_url=layout.folder.as_uri() + "/").render(
+                font_config=pdfmod._fonts()
+            )
+        )
+    pages = [page for document in documents for page in document.pages]
+    data = documents[0].copy(pages).write_pdf(pdf_tags=True)
+    return {"bytes": len(data), "pages": len(pages), "tagged": True}
+
+
+CANDIDATES = {"one-pass": one_pass, "merge": merge, "copy": copy, "merge-rebuild": merge_rebuild}
+
+
+def run_child(name: str, folder: Path, count: int) -> dict[str, object]:
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", name, "--folder", str(folder), "--count", str(count)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    result["seconds"] = time.perf_counter() - start
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--child")
+    parser.add_argument("--folder", type=Path)
+    parser.add_argument("--only", nargs="*", default=list(CANDIDATES))
+    args = parser.parse_args()
+    if args.child:
+        paths = sorted(args.folder.glob("*.yaml"))[: args.count]
+        result = CANDIDATES[args.child](paths)
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        result["peak_mib"] = max(own, kids) / 1024
+        print(json.dumps(result))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        make_careers(folder, args.count)
+        print(f"| candidate | careers | seconds | peak MiB | pages | MB | tagged |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+        for name in args.only:
+            r = run_child(name, folder, args.count)
+            if name == "merge-rebuild":
+                print(f"| {name} | {args.count} | {r['rebuild_seconds']:.1f} (of {r['seconds']:.0f}) | {r['peak_mib']:.0f} | | | |")
+                continue
+            print(
+                f"| {name} | {args.count} | {r['seconds']:.1f} | {r['peak_mib']:.0f} | {r['pages']} "
+                f"| {int(r['bytes']) / 1e6:.2f} | {r['tagged']} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
