@@ -11,14 +11,14 @@ demo: $(VENV)/.demo ## Install, render every built-in profile and a booklet of t
 	$(BIN)/brochure booklet profiles/ -o $(OUT)/booklet.pdf --title "Health Science Careers"
 
 test: $(VENV)/.test ## Install with test extras, lint, run the whole suite
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.test
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 golden: $(VENV)/.test ## Regenerate golden HTML snapshots; review `git diff tests/golden` after

@@ -153,12 +153,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_careers(folder, args.count)
-        print(f"| candidate | careers | seconds | peak MiB | pages | MB | tagged |")
+        print("| candidate | careers | seconds | peak MiB | pages | MB | tagged |")
         print("| --- | --- | --- | --- | --- | --- | --- |")
         for name in args.only:
             r = run_child(name, folder, args.count)
             if name == "merge-rebuild":
-                print(f"| {name} | {args.count} | {r['rebuild_seconds']:.1f} (of {r['seconds']:.0f}) | {r['peak_mib']:.0f} | | | |")
+                print(
+                    f"| {name} | {args.count} | {r['rebuild_seconds']:.1f} (of {r['seconds']:.0f}) | {r['peak_mib']:.0f} | | | |"
+                )
                 continue
             print(
                 f"| {name} | {args.count} | {r['seconds']:.1f} | {r['peak_mib']:.0f} | {r['pages']} "
