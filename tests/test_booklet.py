@@ -293,3 +293,14 @@ def test_cli_booklet(tmp_path: Path) -> None:
     assert "8 pages on 2 sheets (4 sides), 1 blank added before the back cover" in result.stdout
     usage = runner.invoke(cli.cli, ["booklet", str(BUILTIN), "--marks"])
     assert usage.exit_code == 2
+
+
+def test_booklet_into_a_folder_and_of_one_career(tmp_path: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        cli.cli, ["booklet", str(BUILTIN / "registered-nurse.yaml"), "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"{tmp_path / 'booklet.pdf'}  1 career, ")
+    reader = PdfReader(tmp_path / "booklet.pdf")
+    assert reader.page_labels[2] == "1"

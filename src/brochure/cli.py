@@ -186,7 +186,8 @@ def booklet(
         pages += f" on {report.sheets} sheets ({report.sheets * 2} sides)"
     if report.padded:
         pages += f", {report.padded} blank added before the back cover"
-    click.echo(f"{report.output}  {len(report.careers)} careers, {pages}")
+    count = len(report.careers)
+    click.echo(f"{report.output}  {count} career{'s' * (count != 1)}, {pages}")
 
 
 @cli.command()

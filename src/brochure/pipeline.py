@@ -363,6 +363,8 @@ def build_booklet(
     sheet = chosen.paper(paper)
     loaded = load_for_booklet(paths, fail_fast=fail_fast)
     target = Path(out) if out is not None else None
+    if target is not None and target.is_dir():
+        target = target / "booklet.pdf"
     if target is not None:
         plan_outputs([source for source, _ in loaded], target, single_file=True)
     profiles = [profile for _, profile in loaded]
