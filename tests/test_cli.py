@@ -189,3 +189,21 @@ def test_layouts_and_profiles_lists(runner: CliRunner) -> None:
     assert "registered-nurse" in listing
     assert "Registered Nurse" in listing
     assert len(run(runner, "profiles", "--paths").output.splitlines()) == len(BUILTIN_PROFILES)
+
+
+def test_help_and_validate_do_not_load_the_renderer() -> None:
+    """`brochure --help` and `validate` stay fast: WeasyPrint is imported only to render."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from brochure import cli\n"
+        "try:\n    cli.main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('weasyprint', 'pydantic', 'jinja2', 'pypdf') if m in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    run = [sys.executable, "-c", code]
+    helped = subprocess.run([*run, "--help"], capture_output=True, text=True, check=True)
+    assert helped.stdout.strip().splitlines()[-1] == ""
+    checked = subprocess.run([*run, "validate", str(MINIMAL)], capture_output=True, text=True)
+    assert "weasyprint" not in checked.stdout.strip().splitlines()[-1]

@@ -5,24 +5,38 @@ Scripts can do everything the command line does::
     import brochure
     profile = brochure.load_profile("profiles/registered-nurse.yaml")
     pdf = brochure.render_pdf(profile, layout="handout", paper="a4")
+
+Names are imported on first use, so that `brochure --help` does not pay for pydantic,
+Jinja and WeasyPrint.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
-from .errors import (
-    BookletError,
-    BrochureError,
-    LayoutError,
-    OutputError,
-    ProfileError,
-    RenderError,
-)
-from .layout import Layout, builtin_layouts, find_layout
-from .pipeline import build_booklet, render, render_paths, render_pdf, validate_paths
-from .profile import Profile, load_profile, profile_schema
-from .render import render_html
+_EXPORTS = {
+    "BookletError": "errors",
+    "BrochureError": "errors",
+    "LayoutError": "errors",
+    "OutputError": "errors",
+    "ProfileError": "errors",
+    "RenderError": "errors",
+    "Layout": "layout",
+    "builtin_layouts": "layout",
+    "find_layout": "layout",
+    "build_booklet": "pipeline",
+    "render": "pipeline",
+    "render_paths": "pipeline",
+    "render_pdf": "pipeline",
+    "validate_paths": "pipeline",
+    "Profile": "profile",
+    "load_profile": "profile",
+    "profile_schema": "profile",
+    "render_html": "render",
+}
 
 __all__ = [
     "BookletError",
@@ -45,3 +59,25 @@ __all__ = [
     "render_pdf",
     "validate_paths",
 ]
+
+if TYPE_CHECKING:
+    from .errors import (
+        BookletError,
+        BrochureError,
+        LayoutError,
+        OutputError,
+        ProfileError,
+        RenderError,
+    )
+    from .layout import Layout, builtin_layouts, find_layout
+    from .pipeline import build_booklet, render, render_paths, render_pdf, validate_paths
+    from .profile import Profile, load_profile, profile_schema
+    from .render import render_html
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'brochure' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value

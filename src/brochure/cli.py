@@ -6,14 +6,16 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__, pipeline
+from . import __version__
 from .errors import BrochureError
-from .layout import PAPER_NAMES, builtin_layouts, find_layout
-from .profile import load_profile, profile_schema
+from .paper import PAPER_NAMES
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,6 +39,13 @@ def _debug_option(func: F) -> F:
         callback=_set_debug,
         help="Show a full traceback on unexpected errors.",
     )(func)
+
+
+def _pipeline() -> ModuleType:
+    """The library, imported when a command runs: `--help` stays fast."""
+    from . import pipeline
+
+    return pipeline
 
 
 def _err(message: str) -> None:
@@ -88,7 +97,7 @@ def render(
             raise click.UsageError("--html needs an output folder or file, not -o -")
         _render_to_stdout(paths, layout, paper, strict)
         return
-    report = pipeline.render_paths(
+    report = _pipeline().render_paths(
         paths, output, layout=layout, paper=paper, html=write_html, strict=strict
     )
     for outcome in report.outcomes:
@@ -106,10 +115,11 @@ def render(
 
 
 def _render_to_stdout(paths: Sequence[Path], layout: str, paper: str | None, strict: bool) -> None:
+    pipeline = _pipeline()
     sources = pipeline.expand_paths(paths)
     if len(sources) != 1:
         raise click.UsageError(f"-o - writes one PDF, but {len(sources)} profiles were given")
-    rendered = pipeline.render(load_profile(sources[0]), layout, paper)
+    rendered = pipeline.render(pipeline.load_profile(sources[0]), layout, paper)
     for warning in rendered.pdf.warnings:
         click.echo(f"warning: {sources[0]}: {warning}", err=True)
     if strict and rendered.pdf.warnings:
@@ -163,7 +173,7 @@ def booklet(
     """Combine careers into one booklet: cover, contents, bookmarks, duplex-ready pages."""
     if marks and not impose:
         raise click.UsageError("--marks goes with --impose saddle")
-    report = pipeline.build_booklet(
+    report = _pipeline().build_booklet(
         paths,
         output,
         layout=layout,
@@ -196,7 +206,7 @@ def booklet(
 @_debug_option
 def validate(paths: Sequence[Path], quiet: bool) -> None:
     """Check profiles; print every problem as FILE:LINE: field: message."""
-    results = pipeline.validate_paths(paths)
+    results = _pipeline().validate_paths(paths)
     bad = {path: problems for path, problems in results.items() if problems}
     for problems in bad.values():
         for problem in problems:
@@ -217,6 +227,8 @@ def validate(paths: Sequence[Path], quiet: bool) -> None:
 @_debug_option
 def schema(output: Path | None) -> None:
     """Print the profile format as JSON Schema (for editor completion)."""
+    from .profile import profile_schema
+
     text = json.dumps(profile_schema(), indent=2, ensure_ascii=False) + "\n"
     if output is None:
         click.echo(text, nl=False)
@@ -231,11 +243,12 @@ def schema(output: Path | None) -> None:
 @_debug_option
 def profiles(show_paths: bool) -> None:
     """List the built-in career library (use a slug as PATH in render)."""
+    pipeline = _pipeline()
     for path in pipeline.builtin_profiles():
         if show_paths:
             click.echo(str(path))
             continue
-        profile = load_profile(path)
+        profile = pipeline.load_profile(path)
         click.echo(f"{profile.key:<40}  {profile.title}")
 
 
@@ -244,6 +257,8 @@ def profiles(show_paths: bool) -> None:
 @_debug_option
 def layouts(folders: Sequence[Path]) -> None:
     """List built-in layouts, and any layout FOLDERS given, with their papers."""
+    from .layout import builtin_layouts, find_layout
+
     found = builtin_layouts() + [find_layout(folder) for folder in folders]
     width = max(len(layout.name) for layout in found)
     for layout in found:

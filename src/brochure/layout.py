@@ -14,37 +14,14 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .errors import LayoutError
+from .paper import PAPER_NAMES, PAPERS, Paper
 from .resources import layouts_dir
 from .sourcemap import format_path, load_yaml
 from .validation import validate
 
 MANIFEST = "layout.yaml"
+__all__ = ["MANIFEST", "PAPERS", "PAPER_NAMES", "Layout", "Paper", "find_layout", "load_layout"]
 PaperName = Literal["letter", "a4", "half-letter", "a5"]
-
-
-@dataclass(frozen=True)
-class Paper:
-    """A page size as CSS `@page size` understands it, and in PDF points.
-
-    `small` papers are booklet pages (half a Letter or A4 sheet): layouts set them
-    tighter. `sheet` is the paper two such pages are imposed on, side by side.
-    """
-
-    name: str
-    css: str
-    width: float
-    height: float
-    small: bool = False
-    sheet: str | None = None
-
-
-PAPERS: dict[str, Paper] = {
-    "letter": Paper("letter", "letter", 612.0, 792.0),
-    "a4": Paper("a4", "A4", 595.28, 841.89),
-    "half-letter": Paper("half-letter", "5.5in 8.5in", 396.0, 612.0, small=True, sheet="letter"),
-    "a5": Paper("a5", "A5", 419.53, 595.28, small=True, sheet="a4"),
-}
-PAPER_NAMES = tuple(PAPERS)
 
 
 class _Fit(BaseModel):

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Literal
 
 from . import __version__
-from .booklet import impose_saddle
 from .errors import BookletError, BrochureError, OutputError, Problem, ProfileError
 from .layout import Layout, find_layout
 from .output import output_name, write_atomic
@@ -399,6 +398,8 @@ def build_booklet(
     ]
     data, pages, sheets, padded = result.data, result.pages, 0, 0
     if impose == "saddle":
+        from .booklet import impose_saddle  # pypdf is only needed here
+
         imposed = impose_saddle(data, marks=marks)
         data, sheets, padded = imposed.data, imposed.sheets, imposed.padded
         pages += padded
