@@ -200,10 +200,11 @@ def test_help_and_validate_do_not_load_the_renderer() -> None:
         "import sys; from brochure import cli\n"
         "try:\n    cli.main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('weasyprint', 'pydantic', 'jinja2', 'pypdf') if m in sys.modules]\n"
-        "print(','.join(heavy))\n"
+        "print('loaded:' + ','.join(heavy))\n"
     )
     run = [sys.executable, "-c", code]
     helped = subprocess.run([*run, "--help"], capture_output=True, text=True, check=True)
-    assert helped.stdout.strip().splitlines()[-1] == ""
+    assert helped.stdout.splitlines()[-1] == "loaded:"
     checked = subprocess.run([*run, "validate", str(MINIMAL)], capture_output=True, text=True)
-    assert "weasyprint" not in checked.stdout.strip().splitlines()[-1]
+    assert checked.stdout.splitlines()[-1].startswith("loaded:")
+    assert "weasyprint" not in checked.stdout.splitlines()[-1]
