@@ -53,11 +53,38 @@ def test_render_arguments_reach_the_pipeline(runner: CliRunner, tmp_path: Path) 
             "a4",
             "--html",
             "--strict",
+            "--jobs",
+            "3",
+            "--force",
+            "--fail-fast",
+            "--shard",
+            "2/5",
+            "--manifest",
+            tmp_path / "m.json",
         )
     assert result.exit_code == 0
-    render_paths.assert_called_once_with(
-        (MINIMAL,), str(tmp_path), layout="handout", paper="a4", html=True, strict=True
-    )
+    args, kwargs = render_paths.call_args
+    assert args == ((MINIMAL,), str(tmp_path))
+    assert kwargs.pop("on_outcome") is not None
+    assert kwargs.pop("on_plan") is not None
+    assert kwargs == {
+        "layout": "handout",
+        "paper": "a4",
+        "html": True,
+        "strict": True,
+        "jobs": 3,
+        "force": True,
+        "fail_fast": True,
+        "shard": (2, 5),
+        "manifest": tmp_path / "m.json",
+    }
+
+
+@pytest.mark.parametrize("shard", ["0/3", "4/3", "x", "1/0"])
+def test_bad_shard_is_a_usage_error(runner: CliRunner, shard: str) -> None:
+    result = runner.invoke(cli.cli, ["render", str(MINIMAL), "--shard", shard])
+    assert result.exit_code == 2
+    assert "--shard" in result.stderr
 
 
 def test_render_a_folder(runner: CliRunner, tmp_path: Path) -> None:
@@ -70,12 +97,14 @@ def test_render_a_folder(runner: CliRunner, tmp_path: Path) -> None:
     result = run(runner, "render", folder, "-o", tmp_path / "out", "--html")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "manifest.json",
         "nurse.html",
         "nurse.pdf",
         "welder.html",
         "welder.pdf",
     ]
-    assert "welder.pdf  1 pages" in result.stdout
+    assert result.stdout == ""
+    assert result.stderr.startswith("2 rendered, 0 failed in ")
     assert "<base href=" in (tmp_path / "out" / "nurse.html").read_text()
 
 
@@ -104,7 +133,8 @@ def test_bad_profile_fails_alone_and_writes_nothing(
     assert not (tmp_path / "wrong-type.pdf").exists()
     lines = err.splitlines()
     assert f"error: {WRONG}:1: title: required field is missing" in lines
-    assert lines[-1] == "1 failed, 1 rendered"
+    assert lines[-1].startswith("1 rendered, 1 failed in ")
+    assert lines[-1].endswith(f"manifest {tmp_path / 'manifest.json'}")
     assert "Traceback" not in err
 
 

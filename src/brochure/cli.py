@@ -80,6 +80,25 @@ def cli() -> None:
     "--html", "write_html", is_flag=True, help="Also write the merged HTML beside each PDF."
 )
 @click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes [default: the CPUs this process may use].",
+)
+@click.option("--force", is_flag=True, help="Render everything, even outputs that are up to date.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first profile that fails.")
+@click.option(
+    "--shard", metavar="K/N", help="Render only the K-th of N stable shares of the inputs."
+)
+@click.option(
+    "--manifest",
+    type=click.Path(path_type=Path),
+    help="Where to write the manifest [default: OUT/manifest.json].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest on standard output.")
+@click.option("-v", "--verbose", is_flag=True, help="One line per file instead of a progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_debug_option
 def render(
@@ -89,29 +108,98 @@ def render(
     paper: str | None,
     write_html: bool,
     strict: bool,
+    jobs: int | None,
+    force: bool,
+    fail_fast: bool,
+    shard: str | None,
+    manifest: Path | None,
+    as_json: bool,
+    verbose: bool,
     quiet: bool,
 ) -> None:
-    """Render career profiles (files or folders) into PDF brochures."""
+    """Render career profiles (files or folders) into PDF brochures.
+
+    Outputs whose inputs have not changed since they were written are skipped, so a
+    run that was interrupted, or repeated after one profile changed, only does what
+    is left. Exit status: 0 all rendered or up to date, 1 some input failed, 2 usage.
+    """
     if output == "-":
         if write_html:
             raise click.UsageError("--html needs an output folder or file, not -o -")
         _render_to_stdout(paths, layout, paper, strict)
         return
-    report = _pipeline().render_paths(
-        paths, output, layout=layout, paper=paper, html=write_html, strict=strict
-    )
-    for outcome in report.outcomes:
-        for warning in outcome.warnings:
-            click.echo(f"warning: {outcome.source}: {warning}", err=True)
-        if outcome.status == "failed":
-            _err("\n".join(str(p) for p in outcome.problems))
-        elif not quiet:
-            size = f"{outcome.size / 1024:.0f} KiB"
-            click.echo(f"{outcome.output}  {outcome.pages} pages, {size}")
+    from .jobs import cpu_count, parse_shard
+
+    try:
+        share = parse_shard(shard) if shard else None
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="'--shard'") from None
+    progress = _Progress(quiet=quiet or as_json, verbose=verbose)
+    try:
+        report = _pipeline().render_paths(
+            paths,
+            output,
+            layout=layout,
+            paper=paper,
+            html=write_html,
+            strict=strict,
+            jobs=jobs or cpu_count(),
+            force=force,
+            fail_fast=fail_fast,
+            shard=share,
+            manifest=manifest,
+            on_outcome=progress.update,
+            on_plan=progress.start,
+        )
+    finally:
+        progress.close()
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    if not quiet:
+        counts = [(report.count(s), s) for s in ("rendered", "skipped", "failed", "cancelled")]
+        summary = ", ".join(f"{n} {s}" for n, s in counts if n or s in ("rendered", "failed"))
+        where = f"; manifest {report.manifest}" if report.manifest else ""
+        click.echo(f"{summary} in {report.seconds:.1f} s{where}", err=True)
     if not report.ok:
-        done = len(report.outcomes) - len(report.failed)
-        click.echo(f"{len(report.failed)} failed, {done} rendered", err=True)
         sys.exit(EXIT_FAILED)
+
+
+class _Progress:
+    """What a batch shows: a bar on a terminal, a line per file with -v, else errors only."""
+
+    def __init__(self, *, quiet: bool, verbose: bool) -> None:
+        self.quiet, self.verbose = quiet, verbose
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if self.quiet or self.verbose or total < 2 or not sys.stderr.isatty():
+            return
+        self.bar = click.progressbar(length=total, label="rendering", file=sys.stderr)
+        self.bar.__enter__()
+
+    def update(self, outcome: Any) -> None:
+        if outcome.status == "failed":
+            self._clear()
+            _err("\n".join(str(p) for p in outcome.problems))
+        elif self.verbose and not self.quiet:
+            where = outcome.output or outcome.source
+            pages = f"  {outcome.pages} pages" if outcome.pages else ""
+            click.echo(f"{outcome.status:<9} {where}{pages}", err=True)
+        if not self.quiet:
+            for warning in outcome.warnings:
+                self._clear()
+                click.echo(f"warning: {outcome.source}: {warning}", err=True)
+        if self.bar is not None and outcome.status != "skipped":
+            self.bar.update(1)
+
+    def _clear(self) -> None:
+        if self.bar is not None:
+            click.echo("\r\033[K", nl=False, err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _render_to_stdout(paths: Sequence[Path], layout: str, paper: str | None, strict: bool) -> None:
@@ -119,7 +207,7 @@ def _render_to_stdout(paths: Sequence[Path], layout: str, paper: str | None, str
     sources = pipeline.expand_paths(paths)
     if len(sources) != 1:
         raise click.UsageError(f"-o - writes one PDF, but {len(sources)} profiles were given")
-    rendered = pipeline.render(pipeline.load_profile(sources[0]), layout, paper)
+    rendered = pipeline.render_file(sources[0], layout, paper)
     for warning in rendered.pdf.warnings:
         click.echo(f"warning: {sources[0]}: {warning}", err=True)
     if strict and rendered.pdf.warnings:

@@ -24,6 +24,7 @@ class PdfInfo:
     keywords: tuple[str, ...] = ()
     lang: str = "en"
     creator: str = "brochure"
+    custom: tuple[tuple[str, str], ...] = ()  # extra Info entries, e.g. the cache key
 
 
 @dataclass
@@ -200,16 +201,21 @@ def _lay_out(html: str, base: Path, fetcher: Any, extra: Path | None) -> Any:
     )
 
 
-def _page_labels(front_pages: int) -> Any:
-    """A PDF writer hook: front matter labelled i, ii, …, the rest 1, 2, …
+def _finisher(front_pages: int | None, custom: Sequence[tuple[str, str]]) -> Any:
+    """A PDF writer hook for what WeasyPrint does not write itself.
 
-    Written by WeasyPrint as it finishes the file, rather than by rewriting the PDF
-    with pypdf, which would drop the compressed object streams and nearly triple
-    the size of a tagged booklet (docs/DESIGN.md).
+    Page labels (front matter i, ii, …, the rest 1, 2, …) and extra Info entries go in
+    as WeasyPrint finishes the file, rather than by rewriting the PDF with pypdf,
+    which would drop the compressed object streams and nearly triple the size of a
+    tagged booklet (docs/DESIGN.md).
     """
     import pydyf
 
     def finisher(document: Any, pdf: Any) -> None:
+        for name, value in custom:
+            pdf.info[name] = pydyf.String(value)
+        if front_pages is None:
+            return
         numbers = pydyf.Array()
         if front_pages:
             numbers.extend([0, pydyf.Dictionary({"S": "/r"})])
@@ -266,12 +272,12 @@ def html_to_pdf(
             for index, page in enumerate(document.pages):
                 for name in page.anchors:
                     anchors.setdefault(name, index)
-            finisher = None
+            front = None
             if number_from is not None:
                 if number_from not in anchors:
                     raise RenderError(f"nothing in the document has the id '{number_from}'")
-                finisher = _page_labels(anchors[number_from])
-            data = document.write_pdf(pdf_tags=True, finisher=finisher)
+                front = anchors[number_from]
+            data = document.write_pdf(pdf_tags=True, finisher=_finisher(front, info.custom))
         except RecursionError:
             raise RenderError("the document is nested too deeply to lay out") from None
         except MemoryError:
