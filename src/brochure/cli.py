@@ -326,6 +326,30 @@ def schema(output: Path | None) -> None:
     write_atomic(output, text.encode())
 
 
+@cli.command("merge-manifests")
+@click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write here instead of stdout."
+)
+@_debug_option
+def merge_manifests_command(manifests: Sequence[Path], output: Path | None) -> None:
+    """Join the manifests of a sharded run (--shard K/N) into one."""
+    from .jobs import merge_manifests
+    from .output import write_atomic
+
+    loaded = []
+    for path in manifests:
+        try:
+            loaded.append(json.loads(path.read_text()))
+        except (OSError, ValueError) as err:
+            raise BrochureError(f"not a readable manifest: {err}", path=path) from None
+    text = json.dumps(merge_manifests(loaded), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text.encode())
+
+
 @cli.command()
 @click.option("--paths", "show_paths", is_flag=True, help="Print file paths only, one per line.")
 @_debug_option

@@ -13,6 +13,38 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
+PART = ".part"
+
+
+def remove_stale_parts(folder: Path) -> int:
+    """Delete temporary files left by writers that were killed (their process is gone).
+
+    A file being written right now by a live process is left alone.
+    """
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    for part in folder.glob(f".*{PART}"):
+        fields = part.name.split(".")
+        pid = next((int(f) for f in reversed(fields[:-2]) if f.isdigit()), None)
+        if pid is None or _alive(pid):
+            continue
+        with contextlib.suppress(OSError):
+            part.unlink()
+            removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def output_name(slug: str, suffix: str = ".pdf") -> str:
     """`registered-nurse` → `registered-nurse.pdf`."""
     return f"{slug}{suffix}"
@@ -27,7 +59,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=PART, dir=folder)
     except OSError as err:
         raise OutputError(f"cannot write: {err.strerror}", path=path) from None
     try:

@@ -23,7 +23,7 @@ from .errors import (
 )
 from .jobs import KEY_FIELD
 from .layout import Layout, find_layout, load_layout
-from .output import output_name, write_atomic
+from .output import output_name, remove_stale_parts, write_atomic
 from .pdf import Fit, PdfInfo, PdfResult, html_to_pdf
 from .profile import Profile, load_profile
 from .render import BookletSpec, Group, render_booklet_html, render_html
@@ -426,6 +426,7 @@ def render_paths(
     if manifest is not None or not single_file:
         manifest_path = Path(manifest) if manifest is not None else out / "manifest.json"
     previous = _previous_outputs(manifest_path)
+    remove_stale_parts(out.parent if single_file else out)
     report = Report()
     outcomes: dict[Path, Outcome] = {}
     todo: list[Job] = []

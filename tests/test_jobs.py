@@ -1,0 +1,246 @@
+"""Batch runs: manifest, incremental re-runs, failures, shards, workers, and surviving a kill."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+from brochure import cli, pipeline
+from brochure.jobs import cache_key, merge_manifests, parse_shard, shard_of
+
+from .conftest import DATA, TINY_LAYOUT
+
+
+def profiles(folder: Path, count: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(count):
+        path = folder / f"career-{index:02d}.yaml"
+        path.write_text(f"title: Career {index:02d}\nduties: [Duty {index}]\n")
+        paths.append(path)
+    return paths
+
+
+def tiny_layout(tmp_path: Path) -> Path:
+    folder = tmp_path / "tiny"
+    if not folder.exists():
+        shutil.copytree(TINY_LAYOUT, folder)
+    return folder
+
+
+def run(tmp_path: Path, out: Path, **options: object) -> pipeline.Report:
+    defaults: dict[str, object] = {"layout": tiny_layout(tmp_path), "jobs": 1}
+    return pipeline.render_paths([tmp_path / "in"], out, **{**defaults, **options})  # type: ignore[arg-type]
+
+
+def test_manifest_records_every_input(tmp_path: Path) -> None:
+    profiles(tmp_path / "in", 2)
+    (tmp_path / "in" / "broken.yaml").write_text("title: Broken\nduties: {a: 1}\n")
+    out = tmp_path / "out"
+    report = run(tmp_path, out)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["summary"] == {
+        "rendered": 2,
+        "skipped": 0,
+        "failed": 1,
+        "cancelled": 0,
+        "total": 3,
+    }
+    assert manifest["layout"] == "tiny"
+    entries = {Path(e["source"]).name: e for e in manifest["outputs"]}
+    good = entries["career-00.yaml"]
+    assert good["status"] == "rendered"
+    assert good["output"] == str(out / "career-00.pdf")
+    assert good["pages"] == 1
+    assert good["bytes"] == (out / "career-00.pdf").stat().st_size
+    import hashlib
+
+    assert good["sha256"] == hashlib.sha256((out / "career-00.pdf").read_bytes()).hexdigest()
+    assert good["seconds"] > 0
+    bad = entries["broken.yaml"]
+    assert bad["status"] == "failed"
+    assert bad["output"] is None
+    assert (
+        bad["error"]
+        == f"{tmp_path / 'in' / 'broken.yaml'}:2: duties: expected a list, got a mapping"
+    )
+    assert bad["problems"][0]["line"] == 2
+    assert not report.ok
+
+
+def test_rerun_skips_and_changes_rerender(tmp_path: Path) -> None:
+    paths = profiles(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    assert run(tmp_path, out).count("rendered") == 3
+    again = run(tmp_path, out)
+    assert [o.status for o in again.outcomes] == ["skipped"] * 3
+    # The profile changed.
+    paths[1].write_text(paths[1].read_text() + "summary: Now with a summary.\n")
+    changed = run(tmp_path, out)
+    assert [o.status for o in changed.outcomes] == ["skipped", "rendered", "skipped"]
+    # The layout's CSS changed.
+    css = tiny_layout(tmp_path) / "style.css"
+    css.write_text(css.read_text() + "h1 { color: #333; }\n")
+    from brochure import jobs
+
+    jobs.folder_digest.cache_clear()
+    assert [o.status for o in run(tmp_path, out).outcomes] == ["rendered"] * 3
+    # An option changed.
+    assert [o.status for o in run(tmp_path, out, paper="letter").outcomes] == ["rendered"] * 3
+    assert [o.status for o in run(tmp_path, out, paper="letter").outcomes] == ["skipped"] * 3
+    # --force renders everything.
+    assert run(tmp_path, out, paper="letter", force=True).count("rendered") == 3
+
+
+def test_without_a_manifest_the_pdfs_say_what_is_done(tmp_path: Path) -> None:
+    profiles(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    run(tmp_path, out)
+    (out / "manifest.json").unlink()
+    (out / "career-01.pdf").write_bytes(b"%PDF-1.7 truncated")
+    statuses = [o.status for o in run(tmp_path, out).outcomes]
+    assert statuses == ["skipped", "rendered"]
+
+
+def test_fail_fast_stops_and_reports_the_rest(tmp_path: Path) -> None:
+    profiles(tmp_path / "in", 3)
+    (tmp_path / "in" / "a-broken.yaml").write_text("title: [x]\n")
+    report = run(tmp_path, tmp_path / "out", fail_fast=True)
+    assert [o.status for o in report.outcomes] == ["failed", "cancelled", "cancelled", "cancelled"]
+    assert not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_two_workers_give_the_same_files(tmp_path: Path) -> None:
+    profiles(tmp_path / "in", 4)
+    one, two = tmp_path / "one", tmp_path / "two"
+    run(tmp_path, one, jobs=1)
+    report = run(tmp_path, two, jobs=2)
+    assert report.count("rendered") == 4
+    for pdf in one.glob("*.pdf"):
+        assert (two / pdf.name).read_bytes() == pdf.read_bytes()
+
+
+def test_shards_partition_the_inputs(tmp_path: Path) -> None:
+    paths = profiles(tmp_path / "in", 9)
+    for shards in range(1, 5):
+        seen: list[str] = []
+        manifests = []
+        for k in range(1, shards + 1):
+            out = tmp_path / f"out-{shards}-{k}"
+            report = run(tmp_path, out, shard=(k, shards))
+            seen += [o.source.name for o in report.outcomes]
+            manifests.append(json.loads((out / "manifest.json").read_text()))
+        assert sorted(seen) == sorted(p.name for p in paths), f"N={shards}"
+        merged = merge_manifests(manifests)
+        assert merged["summary"]["total"] == 9
+        assert merged["summary"]["rendered"] == 9
+
+
+def test_shard_helpers() -> None:
+    assert parse_shard("2/4") == (2, 4)
+    for bad in ("0/4", "5/4", "2", "a/b"):
+        with pytest.raises(ValueError, match="K"):
+            parse_shard(bad)
+    assert shard_of("registered-nurse", 4) == shard_of("registered-nurse", 4)
+    assert {shard_of(f"career-{i}", 3) for i in range(40)} == {0, 1, 2}
+    assert cache_key("ab", "c") != cache_key("a", "bc")
+
+
+def test_cli_json_and_exit_codes(tmp_path: Path) -> None:
+    profiles(tmp_path / "in", 2)
+    args = [
+        "render",
+        str(tmp_path / "in"),
+        "-o",
+        str(tmp_path / "out"),
+        "-l",
+        str(tiny_layout(tmp_path)),
+        "-j",
+        "1",
+    ]
+    result = CliRunner().invoke(cli.cli, [*args, "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["summary"]["rendered"] == 2
+    verbose = CliRunner().invoke(cli.cli, [*args, "-v"])
+    assert verbose.stderr.splitlines()[0].startswith(
+        f"skipped   {tmp_path / 'out' / 'career-00.pdf'}  1 pages"
+    )
+    quiet = CliRunner().invoke(cli.cli, [*args, "-q"])
+    assert (quiet.stdout, quiet.stderr) == ("", "")
+    (tmp_path / "in" / "bad.yaml").write_text("title: Bad\nsluggy: x\n")
+    failed = CliRunner().invoke(cli.cli, [*args, "-q"])
+    assert failed.exit_code == 1
+    assert (
+        failed.stderr.strip()
+        == f"error: {tmp_path / 'in' / 'bad.yaml'}:2: sluggy: unknown field (did you mean 'slug'?)"
+    )
+
+
+def test_merge_manifests_command(tmp_path: Path) -> None:
+    profiles(tmp_path / "in", 3)
+    for k in (1, 2):
+        run(tmp_path, tmp_path / f"s{k}", shard=(k, 2))
+    result = CliRunner().invoke(
+        cli.cli,
+        [
+            "merge-manifests",
+            str(tmp_path / "s1" / "manifest.json"),
+            str(tmp_path / "s2" / "manifest.json"),
+        ],
+    )
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["summary"]["total"] == 3
+
+
+@pytest.mark.slow
+def test_killed_run_leaves_only_complete_pdfs_and_resumes(tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    builtin = sorted((DATA.parent.parent / "profiles").glob("*.yaml"))
+    source.mkdir()
+    for index in range(16):
+        text = builtin[index % len(builtin)].read_text()
+        slug = builtin[index % len(builtin)].stem
+        (source / f"{slug}-{index}.yaml").write_text(
+            text.replace(f"slug: {slug}", f"slug: {slug}-{index}")
+        )
+    out = tmp_path / "out"
+    command = [
+        sys.executable,
+        "-m",
+        "brochure",
+        "render",
+        str(source),
+        "-o",
+        str(out),
+        "-j",
+        "2",
+        "-q",
+    ]
+    process = subprocess.Popen(command, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("*.pdf"))) < 3:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    written = list(out.glob("*.pdf"))
+    assert 3 <= len(written) < 16, "killed part-way"
+    for pdf in written:
+        with pikepdf.open(pdf) as document:
+            assert document.check_pdf_syntax() == []
+    resumed = subprocess.run([*command, "--json"], capture_output=True, text=True, check=True)
+    summary = json.loads(resumed.stdout)["summary"]
+    assert summary["skipped"] == len(written), "every complete PDF is kept"
+    assert summary["skipped"] + summary["rendered"] == 16
+    assert len(list(out.glob("*.pdf"))) == 16
+    assert not list(out.glob(".*.part")), "temporary files of the killed run are cleaned up"
