@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import cast
 
-from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.generic import DecodedStreamObject, NameObject
+from pypdf import PageObject, PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+    StreamObject,
+)
 
 from .errors import BookletError
 
@@ -48,18 +57,52 @@ def saddle_order(pages: int) -> list[tuple[int, int]]:
     return sides
 
 
-def _fold_marks(width: float, height: float) -> PageObject:
-    """A transparent page with short dashed lines at the fold, top and bottom."""
-    page = PageObject.create_blank_page(width=width, height=height)
+def _fold_marks(width: float, height: float) -> str:
+    """Drawing operators for short dashed lines at the fold, top and bottom."""
     middle = width / 2
-    ops = (
+    return (
         f"q 0.5 w 0 G [3 2] 0 d {middle:.2f} 0 m {middle:.2f} {MARK} l S "
-        f"{middle:.2f} {height - MARK:.2f} m {middle:.2f} {height:.2f} l S Q"
+        f"{middle:.2f} {height - MARK:.2f} m {middle:.2f} {height:.2f} l S Q\n"
     )
-    stream = DecodedStreamObject()
-    stream.set_data(ops.encode())
-    page[NameObject("/Contents")] = stream
-    return page
+
+
+def _as_form(page: PageObject, writer: PdfWriter) -> IndirectObject:
+    """A page as a Form XObject in `writer`, its content stream copied still compressed.
+
+    Placing pages as XObjects is what print imposition does: each page's content is
+    stored once and drawn by reference, instead of being decoded, rewritten with a
+    transformation and re-encoded (pypdf's `merge_transformed_page`, which is many
+    times slower and bloats the file).
+    """
+    contents = page.get_contents()
+    raw = page["/Contents"].get_object() if "/Contents" in page else None
+    form: StreamObject
+    if contents is None:
+        form = DecodedStreamObject()
+    elif isinstance(raw, StreamObject):
+        form = cast(StreamObject, raw.clone(writer))
+    else:  # an array of streams: join them (decoded) into one
+        form = DecodedStreamObject()
+        form.set_data(contents.get_data())
+    box = page.mediabox
+    form.update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): ArrayObject(
+                [
+                    FloatObject(box.left),
+                    FloatObject(box.bottom),
+                    FloatObject(box.right),
+                    FloatObject(box.top),
+                ]
+            ),
+            NameObject("/Resources"): page["/Resources"].clone(writer)
+            if "/Resources" in page
+            else DictionaryObject(),
+        }
+    )
+    return writer._add_object(form)
 
 
 def impose_saddle(pdf: bytes, *, marks: bool = False) -> Imposed:
@@ -75,14 +118,23 @@ def impose_saddle(pdf: bytes, *, marks: bool = False) -> Imposed:
     width, height = float(source[0].mediabox.width), float(source[0].mediabox.height)
     order = padded_order(len(source))
     writer = PdfWriter()
+    forms = {index: _as_form(page, writer) for index, page in enumerate(source)}
     for left, right in saddle_order(len(order)):
         sheet = writer.add_blank_page(width=2 * width, height=height)
+        names = DictionaryObject()
+        ops = []
         for slot, offset in ((order[left], 0.0), (order[right], width)):
-            if slot is not None:
-                sheet.merge_transformed_page(source[slot], Transformation().translate(tx=offset))
+            if slot is None:
+                continue
+            name = NameObject(f"/P{slot}")
+            names[name] = forms[slot]
+            ops.append(f"q 1 0 0 1 {offset:.2f} 0 cm {name} Do Q\n")
         if marks:
-            sheet.merge_page(_fold_marks(2 * width, height))
-        sheet.compress_content_streams()  # merging leaves them uncompressed
+            ops.append(_fold_marks(2 * width, height))
+        stream = DecodedStreamObject()
+        stream.set_data("".join(ops).encode())
+        sheet[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
+        sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): names})
     if reader.metadata:
         keep = ("/Title", "/Subject", "/Keywords", "/Creator")
         writer.add_metadata({k: str(v) for k, v in reader.metadata.items() if k in keep})
