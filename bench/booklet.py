@@ -25,25 +25,9 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def make_careers(folder: Path, count: int) -> list[Path]:
-    """`count` distinct careers cloned from the built-in library."""
-    import yaml
-
-    sources = sorted((ROOT / "profiles").glob("*.yaml"))
-    paths = []
-    for index in range(count):
-        data = yaml.safe_load(sources[index % len(sources)].read_text())
-        data["slug"] = f"{data['slug']}-{index:03d}"
-        data["title"] = f"{data['title']} {index:03d}"
-        data["as_of"] = str(data["as_of"])
-        path = folder / f"{data['slug']}.yaml"
-        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
-        paths.append(path)
-    return paths
+from common import emit, make_careers
 
 
 def _render_one(path: str) -> bytes:
@@ -120,12 +104,6 @@ def copy(paths: list[Path]) -> dict[str, object]:
 
 
 CANDIDATES = {"one-pass": one_pass, "merge": merge, "copy": copy, "merge-rebuild": merge_rebuild}
-
-
-def emit(line: str) -> None:
-    """One line of the report on stdout (a benchmark's output is its product)."""
-    sys.stdout.write(line + "\n")
-    sys.stdout.flush()
 
 
 def run_child(name: str, folder: Path, count: int) -> dict[str, object]:

@@ -68,7 +68,7 @@ def render_builtin() -> Iterator[Callable[[Path, str], tuple[pipeline.Rendered, 
             logger = logging.getLogger("weasyprint")
             logger.addHandler(handler)
             try:
-                rendered = pipeline.render(pipeline.load_profile(path), "handout", paper)
+                rendered = pipeline.render_profile(pipeline.load_profile(path), "handout", paper)
             finally:
                 logger.removeHandler(handler)
             log = [r.getMessage() for r in handler.records if "HarfBuzz" not in r.getMessage()]

@@ -238,3 +238,13 @@ def test_help_and_validate_do_not_load_the_renderer() -> None:
     checked = subprocess.run([*run, "validate", str(MINIMAL)], capture_output=True, text=True)
     assert checked.stdout.splitlines()[-1].startswith("loaded:")
     assert "weasyprint" not in checked.stdout.splitlines()[-1]
+
+
+def test_public_api_names_are_functions_even_after_submodules_load() -> None:
+    """`brochure.render_html` and friends stay the functions, not same-named modules."""
+    import brochure
+    from brochure import pipeline as _pipeline  # noqa: F401  (loads every submodule)
+
+    for name in brochure.__all__:
+        value = getattr(brochure, name)
+        assert not isinstance(value, type(brochure)), name

@@ -178,7 +178,7 @@ def test_same_inputs_give_identical_bytes_across_processes(
     render_builtin: Render, tmp_path: Path
 ) -> None:
     first, _ = render_builtin(SEED_PROFILE, "letter")
-    again = pipeline.render(load_profile(SEED_PROFILE), "handout", "letter")
+    again = pipeline.render_profile(load_profile(SEED_PROFILE), "handout", "letter")
     assert again.pdf.data == first.pdf.data
     target = tmp_path / "seed.pdf"
     subprocess.run(
@@ -203,7 +203,7 @@ def test_resources_outside_the_layout_and_profile_are_refused(tmp_path: Path) ->
         '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
         '<rect width="10" height="10"/></svg>'
     )
-    rendered = pipeline.render(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
     refused = [w for w in rendered.pdf.warnings if w.startswith("resource refused")]
     assert len(refused) == 3, rendered.pdf.warnings
     assert any("network access is off" in w for w in refused)
@@ -223,12 +223,12 @@ def test_fit_stylesheets_avoid_a_nearly_empty_last_page(tmp_path: Path) -> None:
         path = tmp_path / f"long-{count}.yaml"
         path.write_text(base.replace("duties:\n", "duties:\n" + extra, 1))
         profile = load_profile(path)
-        baseline = pipeline.render(profile, unfitted, "letter").pdf
+        baseline = pipeline.render_profile(profile, unfitted, "letter").pdf
         if baseline.pages == 3 and baseline.last_page_fill < 0.3:
             break
     else:
         pytest.fail("no profile length spilled onto a third page")
-    fitted = pipeline.render(profile, "handout", "letter").pdf
+    fitted = pipeline.render_profile(profile, "handout", "letter").pdf
     assert fitted.fit is not None
     assert fitted.pages == 2
     assert fitted.last_page_fill > 1 / 6
@@ -241,7 +241,7 @@ def test_text_running_off_the_page_is_reported(tmp_path: Path) -> None:
     template = layout / "template.html.j2"
     wide = '<p style="margin-left: 90%; white-space: nowrap">This runs off the paper edge</p>'
     template.write_text(template.read_text().replace("</body>", wide + "</body>"))
-    rendered = pipeline.render(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
     assert rendered.pdf.warnings == ["text runs off page 1: 'This runs off the paper edge'"]
 
 
@@ -259,7 +259,7 @@ def test_long_profiles_flow_onto_more_pages_without_losing_text(tmp_path: Path) 
     path = tmp_path / "long.yaml"
     path.write_text(text)
     profile = load_profile(path)
-    rendered = pipeline.render(profile, "handout", "letter")
+    rendered = pipeline.render_profile(profile, "handout", "letter")
     assert rendered.pdf.pages > 2
     assert rendered.pdf.warnings == []
     items = profile.duties + profile.work_settings + [c.name for c in profile.certifications]

@@ -28,7 +28,7 @@ _EXPORTS = {
     "builtin_layouts": "layout",
     "find_layout": "layout",
     "build_booklet": "pipeline",
-    "render": "pipeline",
+    "render_profile": "pipeline",
     "render_paths": "pipeline",
     "render_pdf": "pipeline",
     "validate_paths": "pipeline",
@@ -53,10 +53,10 @@ __all__ = [
     "find_layout",
     "load_profile",
     "profile_schema",
-    "render",
     "render_html",
     "render_paths",
     "render_pdf",
+    "render_profile",
     "validate_paths",
 ]
 
@@ -70,7 +70,13 @@ if TYPE_CHECKING:
         RenderError,
     )
     from .layout import Layout, builtin_layouts, find_layout
-    from .pipeline import build_booklet, render, render_paths, render_pdf, validate_paths
+    from .pipeline import (
+        build_booklet,
+        render_paths,
+        render_pdf,
+        render_profile,
+        validate_paths,
+    )
     from .profile import Profile, load_profile, profile_schema
     from .render import render_html
 

@@ -110,7 +110,7 @@ class Rendered:
     pdf: PdfResult
 
 
-def render(
+def render_profile(
     profile: Profile,
     layout: Layout | str | Path | None = None,
     paper: str | None = None,
@@ -143,7 +143,7 @@ def render_pdf(
     """PDF bytes of one profile (a `Profile` or the path of its YAML file)."""
     if not isinstance(profile, Profile):
         profile = load_profile(profile)
-    return render(profile, layout, paper).pdf.data
+    return render_profile(profile, layout, paper).pdf.data
 
 
 def html_for_browser(rendered: Rendered) -> str:
@@ -281,7 +281,9 @@ def render_job(job: Job) -> Outcome:
     outcome = Outcome(source=job.source, status="failed", key=job.key)
     try:
         profile = load_profile(job.source)
-        rendered = render(profile, _worker_layout(job.layout, job.builtin), job.paper, key=job.key)
+        rendered = render_profile(
+            profile, _worker_layout(job.layout, job.builtin), job.paper, key=job.key
+        )
         outcome.warnings = rendered.pdf.warnings
         if job.strict and outcome.warnings:
             raise RenderError(
@@ -324,7 +326,7 @@ def render_file(
     chosen = _layout(layout)
     sheet = chosen.paper(paper)
     key = output_key(source, chosen, sheet.name, html=False, strict=False)
-    return render(load_profile(source), chosen, sheet.name, key=key)
+    return render_profile(load_profile(source), chosen, sheet.name, key=key)
 
 
 def _previous_outputs(manifest: Path | None) -> dict[str, dict[str, object]]:

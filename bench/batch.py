@@ -1,0 +1,205 @@
+"""Batch export benchmarks: every target of docs/BENCHMARKS.md as a ratio from one run.
+
+.venv/bin/python bench/batch.py            # about 8 minutes on 2 cores
+.venv/bin/python bench/batch.py --quick    # fewer inputs, a smoke test of the script
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import emit, machine, make_careers, run, timed
+
+BIN = [sys.executable, "-m", "brochure"]
+
+
+def overhead(paths: list[Path]) -> tuple[float, float]:
+    """brochure's full render against raw WeasyPrint on the same HTML, same reuse."""
+    from weasyprint import HTML
+
+    import brochure
+    from brochure import pdf as pdfmod
+
+    layout = brochure.find_layout("handout")
+    profiles = [brochure.load_profile(p) for p in paths]
+    htmls = [brochure.render_html(p, layout, "letter") for p in profiles]
+    base = layout.folder.as_uri() + "/"
+    fonts = pdfmod._fonts()
+    for profile in profiles[:3]:  # warm both paths
+        brochure.render_profile(profile, layout, "letter")
+
+    def ours() -> None:
+        for profile in profiles:
+            brochure.render_profile(profile, layout, "letter")
+
+    def raw() -> None:
+        for html in htmls:
+            HTML(string=html, base_url=base).render(font_config=fonts).write_pdf(pdf_tags=True)
+
+    rounds = [(timed(ours), timed(raw)) for _ in range(3)]
+    return statistics.median(o for o, _ in rounds), statistics.median(r for _, r in rounds)
+
+
+def columns(paths: list[Path]) -> tuple[float, float]:
+    """The handout's CSS against the naive column-count design, same content, warm."""
+    from weasyprint import HTML
+
+    import brochure
+    from brochure import pdf as pdfmod
+
+    layout = brochure.find_layout("handout")
+    folder = Path(tempfile.mkdtemp())
+    shutil.copytree(layout.folder, folder / "handout")
+    shutil.copy(Path(__file__).with_name("naive.css"), folder / "handout" / "naive.css")
+    profiles = [brochure.load_profile(p) for p in paths]
+    ours = [brochure.render_html(p, layout, "letter") for p in profiles]
+    naive = [h.replace('href="style.css"', 'href="naive.css"') for h in ours]
+    base = (folder / "handout").as_uri() + "/"
+    fonts = pdfmod._fonts()
+
+    def lay_out(htmls: list[str]) -> None:
+        for html in htmls:
+            HTML(string=html, base_url=base).render(font_config=fonts)
+
+    lay_out(ours[:2] + naive[:2])
+    rounds = [(timed(lambda: lay_out(ours)), timed(lambda: lay_out(naive))) for _ in range(3)]
+    shutil.rmtree(folder)
+    return statistics.median(o for o, _ in rounds), statistics.median(n for _, n in rounds)
+
+
+def memory(paths: list[Path], renders: int) -> tuple[float, float]:
+    """A worker's resident memory after input 50 and after input `renders`."""
+    from brochure import pipeline
+
+    layout = pipeline.find_layout("handout")
+    out = Path(tempfile.mkdtemp())
+    at_50 = 0.0
+    for index in range(renders):
+        source = paths[index % len(paths)]
+        job = pipeline.Job(source, out / "x.pdf", "k", layout.folder, True, "letter", False, False)
+        outcome = pipeline.render_job(job)
+        if index + 1 == 50:
+            at_50 = outcome.memory_mib
+    shutil.rmtree(out)
+    return at_50, outcome.memory_mib
+
+
+def booklet(paths: list[Path]) -> tuple[float, float, int, int]:
+    """A booklet of the careers against rendering them one by one (warm, one process)."""
+    import brochure
+
+    layout = brochure.find_layout("handout")
+    brochure.render_profile(brochure.load_profile(paths[0]), layout)  # warm
+    start = time.perf_counter()
+    sizes = [len(brochure.render_profile(brochure.load_profile(p), layout).pdf.data) for p in paths]
+    separate = time.perf_counter() - start
+    start = time.perf_counter()
+    report = brochure.build_booklet(paths, None)
+    together = time.perf_counter() - start
+    return together, separate, len(report.data), sum(sizes)
+
+
+def imposition(paths: list[Path], pages: int) -> tuple[float, float, int]:
+    """Saddle imposition of a booklet against a plain pypdf read-and-write of it."""
+    from pypdf import PdfReader, PdfWriter
+
+    import brochure
+    from brochure.booklet import impose_saddle
+
+    data = brochure.build_booklet(paths, None, paper="half-letter").data
+    reader = PdfReader(io.BytesIO(data))
+    writer = PdfWriter()
+    for page in reader.pages[: pages - 1]:
+        writer.add_page(page)
+    writer.add_page(reader.pages[-1])
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    booklet_pdf = buffer.getvalue()
+
+    def plain() -> None:
+        PdfWriter(clone_from=io.BytesIO(booklet_pdf)).write(io.BytesIO())
+
+    imposed = timed(lambda: impose_saddle(booklet_pdf), repeat=3)
+    return imposed, timed(plain, repeat=3), len(PdfReader(io.BytesIO(booklet_pdf)).pages)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    count, renders, pages = (12, 60, 40) if args.quick else (100, 500, 200)
+    work = Path(tempfile.mkdtemp())
+    paths = make_careers(work / "in", count) if (work / "in").mkdir() is None else []
+    emit(f"Machine: {machine()}; {count} inputs; {time.strftime('%Y-%m-%d')}")
+    emit("")
+    emit("| measurement | figure | ratio | target |")
+    emit("| --- | --- | --- | --- |")
+
+    ours, raw = overhead(paths[:20])
+    emit(
+        f"| brochure render vs raw WeasyPrint, 20 handouts warm | {ours:.2f} s vs {raw:.2f} s "
+        f"| {ours / raw:.2f}x | ≤ 1.10x |"
+    )
+    mine, naive = columns(paths[:20])
+    emit(
+        f"| handout CSS vs naive column-count design, layout of 20 | {mine:.2f} s vs {naive:.2f} s "
+        f"| {mine / naive:.2f}x | ≤ 0.80x |"
+    )
+
+    src = str(work / "in")
+    one = run([*BIN, "render", src, "-o", str(work / "j1"), "-j", "1", "-q"])
+    two = run([*BIN, "render", src, "-o", str(work / "j2"), "-j", "2", "-q"])
+    emit(
+        f"| `--jobs 2` vs `--jobs 1`, {count} handouts | {two:.1f} s vs {one:.1f} s "
+        f"| {one / two:.2f}x faster | ≥ 1.8x |"
+    )
+    changed = paths[count // 2]
+    changed.write_text(changed.read_text().replace("summary: ", "summary: Updated. ", 1))
+    again = run([*BIN, "render", src, "-o", str(work / "j2"), "-j", "2", "-q"])
+    emit(
+        f"| re-run with one profile changed vs full run | {again:.2f} s vs {two:.1f} s "
+        f"| {again / two:.1%} | ≤ 5% |"
+    )
+
+    helps = statistics.median(run([*BIN, "--help"]) for _ in range(5))
+    imports = statistics.median(run([sys.executable, "-c", "import weasyprint"]) for _ in range(5))
+    emit(
+        f"| `brochure --help` vs `import weasyprint` | {helps:.2f} s vs {imports:.2f} s "
+        f"| {helps / imports:.2f}x | ≤ 0.35x |"
+    )
+
+    at_50, at_end = memory(paths, renders)
+    emit(
+        f"| worker memory, input 50 → input {renders} | {at_50:.0f} → {at_end:.0f} MiB "
+        f"| +{at_end - at_50:.1f} MiB | ≤ +10 MiB |"
+    )
+
+    together, separate, size, sizes = booklet(paths)
+    emit(
+        f"| {count}-career booklet vs rendering its careers one by one | {together:.1f} s vs "
+        f"{separate:.1f} s | +{(together - separate) / separate:.1%} | ≤ +10% |"
+    )
+    emit(
+        f"| {count}-career booklet size vs the careers' PDFs | {size / 1e6:.2f} MB vs "
+        f"{sizes / 1e6:.2f} MB | {size / sizes:.2f}x | ≤ 0.35x |"
+    )
+
+    imposed, plain, n = imposition(paths, pages)
+    emit(
+        f"| saddle imposition of a {n}-page booklet vs pypdf read-and-write | {imposed:.2f} s vs "
+        f"{plain:.2f} s | {imposed / plain:.2f}x | ≤ 2x |"
+    )
+    shutil.rmtree(work)
+
+
+if __name__ == "__main__":
+    main()
