@@ -457,8 +457,9 @@ def render_paths(
             # Unchanged since the last run: no need to even parse it.
             target = Path(str(known["output"]))
             slug = target.stem
+            expected = out if single_file else out / output_name(slug)
             done = _up_to_date(target, key, known) if _html_ok(target, html) else None
-            if done is not None and slug not in slugs:
+            if done is not None and target == expected and slug not in slugs:
                 if shard is not None and shard_of(slug, shard[1]) != shard[0] - 1:
                     continue
                 slugs[slug] = source
