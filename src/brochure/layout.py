@@ -173,14 +173,15 @@ def make_environment(
     return env
 
 
-def template_error(layout: Layout, err: Exception) -> LayoutError:
+def template_error(layout: Layout, err: Exception, name: str | None = None) -> LayoutError:
     """A Jinja failure as a `LayoutError` at the template file and line it happened on."""
+    entry = layout.folder / (name or layout.template)
     if isinstance(err, jinja2.TemplateSyntaxError):
-        where = Path(err.filename) if err.filename else layout.folder / layout.template
+        where = Path(err.filename) if err.filename else entry
         return LayoutError(f"template syntax: {err.message}", path=where, line=err.lineno)
     if isinstance(err, jinja2.TemplateNotFound):
         return LayoutError(f"template '{err.name}' not found", path=layout.folder)
-    path, line = layout.folder / layout.template, None
+    path, line = entry, None
     for frame in traceback.extract_tb(err.__traceback__):
         candidate = Path(frame.filename)
         if candidate.is_relative_to(layout.folder):

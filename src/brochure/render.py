@@ -119,13 +119,17 @@ def render_html(profile: Profile, layout: Layout, paper: str | None = None) -> s
     Raises:
         LayoutError: a template mistake, at its file and line.
     """
+    return _merge(layout, layout.template, paper, profile=profile)
+
+
+def _merge(layout: Layout, name: str, paper: str | None, **context: object) -> str:
+    """Render one of the layout's templates with `paper`, `layout` and `context`."""
     sheet = layout.paper(paper)
-    env = _environment(layout)
     try:
-        template = env.get_template(layout.template)
-        return template.render(profile=profile, paper=sheet, layout=layout)
+        template = _environment(layout).get_template(name)
+        return template.render(paper=sheet, layout=layout, **context)
     except Exception as err:
-        raise template_error(layout, err) from None
+        raise template_error(layout, err, name) from None
 
 
 @dataclass(frozen=True)
@@ -167,10 +171,4 @@ def render_booklet_html(spec: BookletSpec, layout: Layout, paper: str | None = N
     """
     if layout.booklet_template is None:
         raise LayoutError(f"layout '{layout.name}' cannot make booklets", path=layout.manifest)
-    sheet = layout.paper(paper)
-    env = _environment(layout)
-    try:
-        template = env.get_template(layout.booklet_template)
-        return template.render(booklet=spec, paper=sheet, layout=layout)
-    except Exception as err:
-        raise template_error(layout, err) from None
+    return _merge(layout, layout.booklet_template, paper, booklet=spec)
