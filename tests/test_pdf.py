@@ -264,3 +264,15 @@ def test_long_profiles_flow_onto_more_pages_without_losing_text(tmp_path: Path) 
     assert rendered.pdf.warnings == []
     items = profile.duties + profile.work_settings + [c.name for c in profile.certifications]
     assert not missing_items(rendered.pdf.data, items)
+
+
+def test_unbreakable_words_and_long_titles_stay_on_the_page(tmp_path: Path) -> None:
+    path = tmp_path / "long.yaml"
+    path.write_text(
+        "title: " + "Very Long Career Title " * 5 + "\n"
+        "duties: [" + "x" * 120 + ", Normal duty]\n"
+        "work_settings: [" + "y" * 90 + "]\n"
+        "certifications: [{name: " + "z" * 80 + ", abbreviation: ABCDEFGHIJKLMNOPQRST}]\n"
+    )
+    rendered = pipeline.render_profile(load_profile(path), "handout", "letter")
+    assert rendered.pdf.warnings == []
