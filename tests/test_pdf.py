@@ -276,3 +276,12 @@ def test_unbreakable_words_and_long_titles_stay_on_the_page(tmp_path: Path) -> N
     )
     rendered = pipeline.render_profile(load_profile(path), "handout", "letter")
     assert rendered.pdf.warnings == []
+
+
+def test_css_warnings_name_the_stylesheet_line_and_column(tmp_path: Path) -> None:
+    layout = tmp_path / "tiny"
+    shutil.copytree(TINY_LAYOUT, layout)
+    css = layout / "style.css"
+    css.write_text(css.read_text() + "h1 { colr: red; }\n")
+    rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    assert rendered.pdf.warnings == [f"{css}:3:6: Ignored `colr: red`, unknown property."]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -225,6 +227,34 @@ def _finisher(front_pages: int | None, custom: Sequence[tuple[str, str]]) -> Any
     return finisher
 
 
+_CSS_WARNING = re.compile(r"^(Ignored .* at )(\d+):(\d+)(, .*)$")
+
+
+@cache
+def _stylesheet_warnings(sheets: tuple[Path, ...]) -> dict[str, str]:
+    """WeasyPrint's CSS warnings for each stylesheet, re-worded with the file's path.
+
+    WeasyPrint reports "Ignored `colr: red` at 3:6, unknown property." without
+    saying in which stylesheet; parsing each of a layout's files once tells us.
+    """
+    weasyprint = _weasyprint()
+    located: dict[str, str] = {}
+    for sheet in sheets:
+        with _captured() as log:
+            try:
+                weasyprint.CSS(filename=str(sheet), font_config=_fonts())
+            except Exception:  # an unreadable sheet is reported by the render itself
+                continue
+        for message in log.messages:
+            found = _CSS_WARNING.match(message)
+            if found:
+                what, line, column, why = found.groups()
+                located[message] = (
+                    f"{sheet}:{line}:{column}: {what.strip().removesuffix(' at')}{why}"
+                )
+    return located
+
+
 def html_to_pdf(
     html: str,
     *,
@@ -233,6 +263,7 @@ def html_to_pdf(
     info: PdfInfo,
     fit: Fit | None = None,
     number_from: str | None = None,
+    stylesheets: Sequence[Path] = (),
 ) -> PdfResult:
     """Lay out `html` and write a PDF whose bytes depend only on the inputs.
 
@@ -241,7 +272,8 @@ def html_to_pdf(
     stylesheets are tried in order and the first that saves a page (or fills the
     last one enough) is kept. With `number_from`, the pages before the element of
     that id are labelled as front matter (i, ii) and numbering starts at 1 on its
-    page. No creation date is written, so rendering twice gives identical bytes.
+    page. CSS warnings from `stylesheets` are reported at their file, line and
+    column. No creation date is written, so rendering twice gives identical bytes.
     """
     fit = fit or Fit()
     refused: list[str] = []
@@ -287,7 +319,12 @@ def html_to_pdf(
     warnings += _overflowing_text(document)
     # Refused loads are already in `refused`; the HarfBuzz notice is about the machine
     # (the Makefile checks for the library), not about this document.
-    warnings += [m for m in log.messages if "refused to " not in m and "HarfBuzz-Subset" not in m]
+    located = _stylesheet_warnings(tuple(stylesheets)) if stylesheets else {}
+    warnings += [
+        located.get(m, m)
+        for m in log.messages
+        if "refused to " not in m and "HarfBuzz-Subset" not in m
+    ]
     return PdfResult(
         data=data,
         pages=len(document.pages),

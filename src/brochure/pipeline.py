@@ -131,7 +131,14 @@ def render_profile(
         stylesheets=[chosen.folder / name for name in chosen.fit_stylesheets],
         min_last_page=chosen.min_last_page,
     )
-    result = html_to_pdf(html, base=chosen.folder, roots=roots, info=_info(profile, key), fit=fit)
+    result = html_to_pdf(
+        html,
+        base=chosen.folder,
+        roots=roots,
+        info=_info(profile, key),
+        fit=fit,
+        stylesheets=[chosen.folder / name for name in chosen.stylesheets],
+    )
     return Rendered(profile, chosen, sheet.name, html, result)
 
 
@@ -674,7 +681,15 @@ def build_booklet(
         creator=f"brochure {__version__}",
     )
     first = ordered[0].key
-    result = html_to_pdf(html, base=chosen.folder, roots=roots, info=info, number_from=first)
+    css = [*chosen.stylesheets, *chosen.booklet_stylesheets]
+    result = html_to_pdf(
+        html,
+        base=chosen.folder,
+        roots=roots,
+        info=info,
+        number_from=first,
+        stylesheets=[chosen.folder / name for name in css],
+    )
     if strict and result.warnings:
         raise BookletError(f"warnings are errors with --strict: {result.warnings[0]}")
     front = result.anchors[first]
