@@ -326,6 +326,34 @@ def schema(output: Path | None) -> None:
     write_atomic(output, text.encode())
 
 
+@cli.command("import")
+@click.argument("pages", nargs=-1, required=True)
+@click.option(
+    "-o", "--output", default="profiles", show_default=True, help="Folder for the profiles."
+)
+@click.option("--force", is_flag=True, help="Replace profiles that already exist.")
+@click.option("--strict", is_flag=True, help="Write nothing for a page with warnings.")
+@_debug_option
+def import_command(pages: Sequence[str], output: str, force: bool, strict: bool) -> None:
+    """Turn career pages (plain text; - for standard input) into profiles."""
+    outcomes = _pipeline().import_pages(pages, output, force=force, strict=strict)
+    for outcome in outcomes:
+        for warning in outcome.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        if not outcome.ok:
+            _err("\n".join(str(p) for p in outcome.problems))
+            continue
+        missing = f"; missing: {', '.join(outcome.missing)}" if outcome.missing else ""
+        count = len(outcome.warnings)
+        click.echo(
+            f"{outcome.page} -> {outcome.output}: {outcome.mapped} lines mapped, "
+            f"{count} warning{'s' * (count != 1)}{missing}",
+            err=True,
+        )
+    if not all(outcome.ok for outcome in outcomes):
+        sys.exit(EXIT_FAILED)
+
+
 @cli.command("merge-manifests")
 @click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(

@@ -62,5 +62,9 @@ class OutputError(BrochureError):
     """An output cannot be written where it was asked to go."""
 
 
+class ImportPageError(BrochureError):
+    """A career page cannot be read into a profile."""
+
+
 class BookletError(BrochureError):
     """Several brochures cannot be combined into one booklet."""

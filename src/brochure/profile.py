@@ -107,7 +107,9 @@ AsOf = Annotated[str, BeforeValidator(_as_of)]
 
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP"}
 _MONEY = re.compile(
-    r"^\s*(?P<cur>[$€£])?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<code>[A-Z]{3})?\s*"
+    r"^\s*(?P<cur>[$€£])?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*"
+    r"(?:(?:-|\u2013|\u2014|to)\s*[$€£]?\s*(?P<high>\d[\d,]*(?:\.\d+)?)\s*)?"
+    r"(?P<code>[A-Z]{3})?\s*"
     r"(?:(?:per|/|an?|each)\s*(?P<period>year|yr|annum|hour|hr)\b\.?)?\s*$",
     re.IGNORECASE,
 )
@@ -119,15 +121,23 @@ def _shorthand_schema(example: str, handler: Any, core_schema: Any) -> dict[str,
 
 
 class Money(_Model):
-    """Pay as one figure: the median, in a currency, per year or per hour.
+    """Pay as one figure (the median) or a range (`amount` to `max_amount`), in a
+    currency, per year or per hour.
 
-    Also written as text, `$50,250 per year` or `$23.50 per hour`, or a bare number
-    (yearly, in US dollars).
+    Also written as text, `$50,250 per year`, `$23.50 per hour` or
+    `$40,000 - $60,000 per year`, or a bare number (yearly, in US dollars).
     """
 
     amount: float = Field(gt=0, le=100_000_000)
+    max_amount: float | None = Field(default=None, gt=0, le=100_000_000)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
     period: Literal["year", "hour"] = "year"
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> Money:
+        if self.max_amount is not None and self.max_amount < self.amount:
+            raise ValueError("max_amount must not be below amount")
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -140,8 +150,10 @@ class Money(_Model):
         if not found:
             raise ValueError(f"expected pay such as '$50,250 per year', got {value!r}")
         period = (found["period"] or "year").lower()
+        high = float(found["high"].replace(",", "")) if found["high"] else None
         return {
             "amount": float(found["amount"].replace(",", "")),
+            "max_amount": high,
             "currency": found["code"] or _SYMBOLS.get(found["cur"] or "$", "USD"),
             "period": "hour" if period.startswith("h") else "year",
         }

@@ -25,11 +25,15 @@ def _locale(lang: str) -> str:
 
 
 def money(value: Money, lang: str = "en") -> str:
-    """`$50,250`, or `$23.50` for an hourly wage (cents only where they exist)."""
-    whole = float(value.amount).is_integer()
+    """`$50,250`, `$23.50` for an hourly wage (cents only where they exist), or a range."""
+    amounts = [value.amount] if value.max_amount is None else [value.amount, value.max_amount]
+    whole = all(float(a).is_integer() for a in amounts)
     pattern = "¤#,##0" if whole else "¤#,##0.00"
-    return format_currency(
-        value.amount, value.currency, format=pattern, locale=_locale(lang), currency_digits=False
+    return "\u2013".join(
+        format_currency(
+            a, value.currency, format=pattern, locale=_locale(lang), currency_digits=False
+        )
+        for a in amounts
     )
 
 

@@ -1,0 +1,266 @@
+"""brochure import: career pages in, profiles out, nothing dropped on the way."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from brochure import cli, load_profile, pipeline
+from brochure.importer import parse_page
+
+from .conftest import BUILTIN_PROFILES, DATA
+
+SEED = (DATA / "seeds" / "medical-billing-and-coding-specialist.txt").read_text()
+BUILTIN_SEED = next(
+    p for p in BUILTIN_PROFILES if p.stem == "medical-billing-and-coding-specialist"
+)
+
+
+def norm(text: str) -> str:
+    return " ".join(text.replace("\u200b", "").split())
+
+
+def page_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.lstrip("\ufeff").splitlines() if line.strip()]
+
+
+def import_text(
+    tmp_path: Path, text: str, name: str = "page.txt", *args: str
+) -> tuple[int, str, Path]:
+    page = tmp_path / name
+    page.write_bytes(text.encode() if isinstance(text, str) else text)
+    out = tmp_path / "profiles"
+    result = CliRunner().invoke(cli.cli, ["import", str(page), "-o", str(out), *args])
+    return result.exit_code, result.stderr, out
+
+
+def test_seed_page_gives_the_builtin_profile(tmp_path: Path) -> None:
+    code, err, out = import_text(tmp_path, SEED, "seed.txt")
+    assert code == 0, err
+    assert err.strip().endswith("65 lines mapped, 0 warnings")
+    imported = load_profile(out / "medical-billing-and-coding-specialist.yaml")
+    builtin = load_profile(BUILTIN_SEED)
+    for name in ("slug", "title", "summary", "work_settings", "duties", "certifications"):
+        assert getattr(imported, name) == getattr(builtin, name), name
+    assert imported.continuing_education == " ".join(str(builtin.continuing_education).split())
+    assert imported.facts.median_pay == builtin.facts.median_pay
+    assert imported.facts.job_growth is not None
+    assert builtin.facts.job_growth is not None
+    assert imported.facts.job_growth.percent == builtin.facts.job_growth.percent
+    assert imported.facts.job_growth.rating == builtin.facts.job_growth.rating
+    assert imported.facts.education == builtin.facts.education
+    assert imported.facts.time_to_start == builtin.facts.time_to_start
+    assert imported.pathway == builtin.pathway
+    assert [s.title for s in imported.sources] == [s.title for s in builtin.sources]
+    assert [(r.title, r.blurb) for r in imported.related] == [
+        (r.title, " ".join(str(r.blurb).split())) for r in builtin.related
+    ]
+    text = (out / "medical-billing-and-coding-specialist.yaml").read_text()
+    assert text.startswith("# Career profile for brochure.")
+    assert f"# Imported from {tmp_path / 'seed.txt'} on " in text
+
+
+def test_round_trip_carries_every_line_into_the_pdf(tmp_path: Path) -> None:
+    from .test_pdf import missing_items, seed_items
+
+    code, err, out = import_text(tmp_path, SEED, "seed.txt")
+    assert code == 0, err
+    pdf = pipeline.render_pdf(out / "medical-billing-and-coding-specialist.yaml")
+    assert not missing_items(pdf, seed_items())
+
+
+def sections_of(text: str) -> dict[str, str]:
+    """The seed page cut at its headings, to build variants from."""
+    names = [
+        "Work Settings",
+        "Primary Duties",
+        "How to Become",
+        "Continuing Education",
+        "Certifications & Licenses",
+        "Citations",
+        "Related Guides",
+    ]
+    lines = text.splitlines()
+    starts = [i for i, line in enumerate(lines) if any(line.startswith(n) for n in names)]
+    parts = {"head": "\n".join(lines[: starts[0]])}
+    for a, b in zip(starts, [*starts[1:], len(lines)], strict=True):
+        parts[lines[a].split(" Medical")[0]] = "\n".join(lines[a:b])
+    return parts
+
+
+PARTS = sections_of(SEED)
+
+
+def test_sections_missing_and_reordered() -> None:
+    reordered = "\n".join(
+        [PARTS["head"], PARTS["Related Guides"], PARTS["Primary Duties"], PARTS["Work Settings"]]
+    )
+    imported = parse_page(reordered, "p.txt")
+    assert imported.warnings == []
+    assert len(imported.data["duties"]) == 8
+    assert len(imported.data["work_settings"]) == 6
+    assert len(imported.data["related"]) == 3
+    assert imported.missing == ["pathway", "continuing_education", "certifications", "sources"]
+    assert list(imported.data)[-3:] == ["work_settings", "duties", "related"], "page order kept"
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            "| Median Salary | $23.50 per hour |",
+            {"amount": 23.5, "currency": "USD", "period": "hour"},
+        ),
+        (
+            "| Median Pay | $40,000 - $60,000 per year |",
+            {"amount": 40000, "max_amount": 60000, "currency": "USD", "period": "year"},
+        ),
+    ],
+)
+def test_hourly_wages_and_ranges(row: str, expected: dict[str, object]) -> None:
+    page = SEED.replace("| Median Salary | $50,250 per year |", row)
+    imported = parse_page(page, "p.txt")
+    assert imported.data["facts"]["median_pay"] == expected
+    assert imported.warnings == []
+
+
+@pytest.mark.parametrize(
+    ("value", "percent", "rating"),
+    [
+        ("-3%Declining", -3, "Declining"),
+        ("+12%Much faster than average", 12, "Much faster than average"),
+        ("\u22122% Little or no change", -2, "Little or no change"),
+        ("5%", 5, None),
+    ],
+)
+def test_growth_variants(value: str, percent: int, rating: str | None) -> None:
+    page = SEED.replace("+7%Very Good", value)
+    growth = parse_page(page, "p.txt").data["facts"]["job_growth"]
+    assert growth["percent"] == percent
+    assert growth.get("rating") == rating
+
+
+@pytest.mark.parametrize("bullet", ["* ", "\u2022 ", "\u2013 ", "- ", "", "1. "])
+def test_other_bullets_or_none(bullet: str) -> None:
+    page = "\n".join(
+        (bullet + line.split("\u2022", 1)[1]) if "\u2022" in line else line
+        for line in SEED.splitlines()
+    )
+    imported = parse_page(page, "p.txt")
+    assert imported.data["work_settings"][0] == "Hospitals (inpatient and outpatient departments)"
+    assert len(imported.data["duties"]) == 8
+    assert imported.data["certifications"][0]["abbreviation"] == "CPC"
+
+
+def test_windows_endings_bom_trailing_spaces_and_blank_lines(tmp_path: Path) -> None:
+    messy = "\ufeff" + "\r\n\r\n".join(line + "   " for line in SEED.splitlines()) + "\r\n\r\n\r\n"
+    code, err, out = import_text(tmp_path, messy)
+    assert code == 0, err
+    assert err.strip().endswith("65 lines mapped, 0 warnings")
+    profile = load_profile(out / "medical-billing-and-coding-specialist.yaml")
+    assert profile.duties[0].startswith("Review clinical documentation")
+    assert profile.facts.median_pay is not None
+    assert profile.facts.median_pay.amount == 50250
+
+
+def test_a_page_cut_short_imports_what_is_there(tmp_path: Path) -> None:
+    cut = SEED[: SEED.index("Complete externship or practicum")]
+    code, err, out = import_text(tmp_path, cut)
+    assert code == 0, err
+    assert "missing: continuing_education, certifications, sources, related" in err
+    profile = load_profile(out / "medical-billing-and-coding-specialist.yaml")
+    assert [s.title for s in profile.pathway] == [
+        "Complete high school diploma or GED",
+        "Enroll in and complete accredited training program",
+    ]
+
+
+def test_unknown_sections_and_facts_are_kept_with_a_warning() -> None:
+    page = SEED.replace(
+        "Continuing Education\n",
+        "Work Schedule\n- \u2022Most work full time\n- \u2022Some evening shifts\n"
+        "Continuing Education\n",
+    ).replace("| Education |", "| Openings | 14,200 per year |\n| Education |")
+    imported = parse_page(page, "p.txt")
+    notes = {n["heading"]: n["text"] for n in imported.data["notes"]}
+    assert "Work Schedule" in notes
+    assert "Most work full time" in notes["Work Schedule"]
+    assert notes["Other Facts"] == "Openings: 14,200 per year"
+    assert any("unknown section 'Work Schedule'" in w for w in imported.warnings)
+    assert any("fact 'Openings'" in w for w in imported.warnings)
+
+
+def test_every_line_is_mapped_or_reported() -> None:
+    page = SEED + "\nSome trailing line that belongs nowhere\n"
+    imported = parse_page(page, "p.txt")
+    lines = page_lines(page)
+    assert imported.mapped == len(lines)
+    # The stray line lands among the last section's items, so it is not lost either.
+    assert any("Some trailing line" in str(v) for v in imported.data.values())
+    # A line that fits nowhere is named in a warning with its line number.
+    stray = parse_page(SEED.replace("| Education |", "| just text |\n| Education |"), "p.txt")
+    assert any(w.startswith("p.txt:") and "just text" in w for w in stray.warnings)
+
+
+def test_existing_profiles_are_kept_unless_forced(tmp_path: Path) -> None:
+    assert import_text(tmp_path, SEED)[0] == 0
+    target = tmp_path / "profiles" / "medical-billing-and-coding-specialist.yaml"
+    target.write_text(target.read_text() + "# my edit\n")
+    code, err, _ = import_text(tmp_path, SEED)
+    assert code == 1
+    assert err.strip() == f"error: {target}: already exists; kept (use --force to replace it)"
+    assert target.read_text().endswith("# my edit\n")
+    assert import_text(tmp_path, SEED, "page.txt", "--force")[0] == 0
+    assert "# my edit" not in target.read_text()
+
+
+def test_strict_writes_nothing_when_warned(tmp_path: Path) -> None:
+    page = SEED.replace("| Education |", "| Openings | 14,200 |\n| Education |")
+    code, err, out = import_text(tmp_path, page, "page.txt", "--strict")
+    assert code == 1
+    assert "warning(s) with --strict; nothing written" in err
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_standard_input(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli.cli, ["import", "-", "-o", str(tmp_path)], input=SEED)
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "medical-billing-and-coding-specialist.yaml").is_file()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not a text file"),
+        (b"Title\n\xff\xfe broken", ":2: not valid UTF-8"),
+        (b"", "the page is empty"),
+        (b"   \n\n  \n", "the page is empty"),
+        (b"Dear diary,\ntoday was a good day.\n", "does not look like a career page"),
+    ],
+)
+def test_bad_pages_are_one_line_errors_and_write_nothing(
+    tmp_path: Path, content: bytes, message: str
+) -> None:
+    page = tmp_path / "bad.txt"
+    page.write_bytes(content)
+    out = tmp_path / "profiles"
+    result = CliRunner().invoke(cli.cli, ["import", str(page), "-o", str(out)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: {page}")
+    assert message in lines[0]
+    assert not out.exists()
+
+
+def test_imported_profile_renders_with_hourly_pay(tmp_path: Path) -> None:
+    page = SEED.replace("$50,250 per year", "$23.50 per hour")
+    code, err, out = import_text(tmp_path, page)
+    assert code == 0, err
+    pdf = pipeline.render_pdf(out / "medical-billing-and-coding-specialist.yaml")
+    text = norm(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert "$23.50 per hour" in text
