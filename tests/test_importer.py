@@ -264,3 +264,22 @@ def test_imported_profile_renders_with_hourly_pay(tmp_path: Path) -> None:
     pdf = pipeline.render_pdf(out / "medical-billing-and-coding-specialist.yaml")
     text = norm(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
     assert "$23.50 per hour" in text
+
+
+def test_plain_fact_lines_and_question_blurbs() -> None:
+    page = (
+        SEED.replace("| Median Salary | $50,250 per year |", "Median Salary: $50,250 per year")
+        .replace(
+            "| Education | Postsecondary Certificate |", "Education: Postsecondary Certificate"
+        )
+        .replace(
+            "Learn the requirements and limitations.",
+            "Which states allow it, and what training do you need first?",
+        )
+    )
+    imported = parse_page(page, "p.txt")
+    assert imported.data["facts"]["median_pay"]["amount"] == 50250
+    assert imported.data["facts"]["education"] == "Postsecondary Certificate"
+    assert len(imported.data["related"]) == 3
+    assert imported.data["related"][2]["blurb"].endswith("what training do you need first?")
+    assert imported.warnings == []

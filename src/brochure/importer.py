@@ -57,6 +57,11 @@ _CERT = re.compile(
     r"(?:\s*\((?P<abbr>[A-Za-z0-9][A-Za-z0-9&/.\-]{0,19})\))?"
     r"(?:\s+[-\u2013\u2014]\s+(?P<issuer>[^()]+?)(?:\s*\((?P<note>.+)\))?)?\s*$"
 )
+_FACT_LINE = re.compile(
+    r"^(?P<label>median (?:salary|pay|wage)|salary|job growth(?: \(10 ?yr\))?|job outlook|"
+    r"education|typical education|time to start)\s*[:\t]\s*(?P<value>\S.*)$",
+    re.IGNORECASE,
+)
 _GROWTH = re.compile(r"^\s*(?P<sign>[-+\u2212]?)\s*(?P<number>\d+(?:\.\d+)?)\s*%\s*(?P<rating>.*)$")
 
 
@@ -343,7 +348,11 @@ def _read_related(reader: _Reader, body: list[Line]) -> list[dict[str, Any]]:
     related: list[dict[str, Any]] = []
     for line in body:
         text, _ = _unbullet(line.text)
-        sentence = text.rstrip().endswith((".", "!")) or len(text) > 110
+        sentence = (
+            text.rstrip().endswith((".", "!", "\u2026"))
+            or len(text) > 110
+            or len(text.split()) >= 14
+        )
         if sentence and related and "blurb" not in related[-1]:
             related[-1]["blurb"] = reader.take(Line(line.number, text))
         elif sentence and related:
@@ -367,6 +376,11 @@ def parse_page(text: str, source: str = "<stdin>") -> Imported:
         raise ImportPageError("the page is empty", path=source)
     reader = _Reader(lines, source)
     head, sections = _split_sections(lines)
+    # Facts come as `| label | value |` rows, or as `Label: value` lines on plainer pages.
+    for line in head:
+        fact = _FACT_LINE.match(line.text)
+        if fact and not line.text.startswith("|"):
+            line.text = f"| {fact['label']} | {fact['value']} |"
     table = [line for line in head if line.text.startswith("|")]
     prose = [line for line in head if not line.text.startswith("|")]
     if not table and not any(kind != "notes" for kind, _, _ in sections):
