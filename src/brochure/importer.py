@@ -421,7 +421,10 @@ def parse_page(text: str, source: str = "<stdin>") -> Imported:
         reader.take(heading)
         if kind == "notes":
             reader.warn(heading, f"unknown section {heading.text.strip()!r}; kept in notes")
-            text_body = _read_paragraphs(reader, body, raw) if body else ""
+            if body and all(_BULLET.match(line.text) for line in body):
+                text_body = "\n\n".join(_read_bullets(reader, body))  # one item a paragraph
+            else:
+                text_body = _read_paragraphs(reader, body, raw) if body else ""
             notes.append({"heading": heading.text.strip().rstrip(":"), "text": text_body or "—"})
             continue
         if kind in found:
