@@ -285,3 +285,18 @@ def test_css_warnings_name_the_stylesheet_line_and_column(tmp_path: Path) -> Non
     css.write_text(css.read_text() + "h1 { colr: red; }\n")
     rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
     assert rendered.pdf.warnings == [f"{css}:3:6: Ignored `colr: red`, unknown property."]
+
+
+def test_templates_cannot_attach_files_to_the_pdf(tmp_path: Path) -> None:
+    layout = tmp_path / "tiny"
+    shutil.copytree(TINY_LAYOUT, layout)
+    (layout / "secret.txt").write_text("not for the PDF")
+    template = layout / "template.html.j2"
+    template.write_text(
+        template.read_text().replace("</head>", '<link rel="attachment" href="secret.txt"></head>')
+    )
+    rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    assert b"not for the PDF" not in rendered.pdf.data
+    assert "/EmbeddedFiles" not in PdfReader(io.BytesIO(rendered.pdf.data)).trailer["/Root"].get(
+        "/Names", {}
+    )

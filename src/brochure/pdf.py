@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from .errors import RenderError
 
 MAX_DATA_URL = 2_000_000
+MAX_IMAGE_PIXELS = 40_000_000
 
 
 @dataclass(frozen=True)
@@ -143,12 +144,15 @@ SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
 def _weasyprint() -> Any:
     """Import WeasyPrint late (it is slow to load) and explain a missing Pango."""
     try:
+        import PIL.Image
         import weasyprint
     except OSError as err:
         raise RenderError(
             f"WeasyPrint cannot load its system libraries ({err}); "
             f"install them with: sudo apt-get install {SYSTEM_PACKAGES}"
         ) from None
+    # A small image file can decode to gigabytes; Pillow refuses past twice this.
+    PIL.Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     return weasyprint
 
 
@@ -300,6 +304,9 @@ def html_to_pdf(
             meta.lang = info.lang
             meta.generator = info.creator
             meta.created = meta.modified = None
+            # Files named by <link rel=attachment> in a template would be embedded in
+            # the PDF: a layout must not be a way to carry files out.
+            meta.attachments = []
             anchors: dict[str, int] = {}
             for index, page in enumerate(document.pages):
                 for name in page.anchors:
