@@ -56,7 +56,7 @@ def test_seed_profile_keeps_every_structured_fact() -> None:
     assert (profile.facts.job_growth.percent, profile.facts.job_growth.rating) == (7, "Very Good")
     span = profile.facts.time_to_start
     assert span is not None
-    assert (span.min, span.max, span.unit) == (4, 24, "month")
+    assert (span.text, span.min_months, span.max_months) == ("4-24 months", 4, 24)
     cpc = profile.certifications[0]
     assert (cpc.name, cpc.abbreviation, cpc.issuer, cpc.note) == (
         "Certified Professional Coder",
@@ -213,3 +213,22 @@ def test_unreadable_pay_says_what_is_expected(tmp_path: Path) -> None:
         f"{path}:3: facts.median_pay: expected pay such as '$50,250 per year', got 'lots'",
         f"{path}:4: facts.job_growth.percent: must be at least -100, got -300",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("2-4 years", (24, 48)),
+        ("6 weeks", (1.38, 1.38)),
+        ("3 to 6 months", (3, 6)),
+        ("Varies", (None, None)),
+        ("40 hours", (None, None)),
+    ],
+)
+def test_spans_read_as_months(tmp_path: Path, text: str, months: tuple[float, float]) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(f"title: A\nfacts:\n  time_to_start: {text}\n")
+    span = load_profile(path).facts.time_to_start
+    assert span is not None
+    assert span.text == text
+    assert (span.min_months, span.max_months) == months

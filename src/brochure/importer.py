@@ -229,9 +229,16 @@ def _growth(value: str) -> dict[str, Any]:
     return growth
 
 
-def _span(value: str) -> str:
-    Span.model_validate(value)
-    return value
+def _span(value: str) -> dict[str, Any] | str:
+    """Time as written, with its range in months when it has one."""
+    span = Span.model_validate(value)
+    if span.min_months is None:
+        return value
+    return {
+        "text": value,
+        "min_months": _number(span.min_months),
+        "max_months": _number(span.max_months or span.min_months),
+    }
 
 
 def _number(value: float) -> float | int:

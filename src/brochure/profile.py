@@ -54,31 +54,49 @@ _SPAN = re.compile(
 )
 
 
-class Span(_Model):
-    """A length of time as written ("4-24 months"), with its numbers when it reads as a range.
+_MONTHS = {"day": 12 / 365, "week": 12 / 52, "month": 1.0, "year": 12.0}
 
-    The text is what prints; the numbers let later features sort, sum or translate it.
+
+class Span(_Model):
+    """A length of time as written ("4-24 months"), and in months where it reads as one.
+
+    The text is what prints, exactly as written; `min_months` and `max_months` let
+    tools sort, filter or translate it ("2-4 years" is 24 to 48 months).
     """
 
     text: Name
-    min: float | None = Field(default=None, ge=0)
-    max: float | None = Field(default=None, ge=0)
-    unit: Literal["hour", "day", "week", "month", "year"] | None = None
+    min_months: float | None = Field(default=None, ge=0)
+    max_months: float | None = Field(default=None, ge=0)
 
     @model_validator(mode="before")
     @classmethod
     def _from_text(cls, value: Any) -> Any:
         if isinstance(value, int | float) and not isinstance(value, bool):
             raise ValueError(f"expected a length of time such as '{value} months', got a number")
+        if isinstance(value, dict) and isinstance(value.get("text"), str):
+            if "min_months" not in value and "max_months" not in value:
+                return {**cls._months(value["text"]), **value}
+            return value
         if not isinstance(value, str):
             return value
-        found = _SPAN.match(value)
-        if not found:
-            return {"text": value}
+        return {"text": value, **cls._months(value)}
+
+    @staticmethod
+    def _months(text: str) -> dict[str, float]:
+        found = _SPAN.match(text)
+        if not found or found["unit"].lower().rstrip("s") not in _MONTHS:
+            return {}
+        scale = _MONTHS[found["unit"].lower().rstrip("s")]
         low = float(found["min"])
         high = float(found["max"]) if found["max"] else low
-        unit = found["unit"].lower().rstrip("s")
-        return {"text": value, "min": low, "max": high, "unit": unit}
+        return {"min_months": round(low * scale, 2), "max_months": round(high * scale, 2)}
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Span:
+        low, high = self.min_months, self.max_months
+        if low is not None and high is not None and high < low:
+            raise ValueError("max_months must not be below min_months")
+        return self
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> dict[str, Any]:
