@@ -327,7 +327,7 @@ def _read_certifications(reader: _Reader, body: list[Line]) -> list[dict[str, An
 def _read_sources(reader: _Reader, body: list[Line]) -> list[dict[str, Any]]:
     sources: list[dict[str, Any]] = []
     for line in body:
-        text, _bulleted = _unbullet(line.text)
+        text, _ = _unbullet(line.text)
         text = text.replace("\u2197", "").strip()  # the "opens elsewhere" arrow
         url_match = _URL.search(text)
         url = url_match.group(0).rstrip(".,;") if url_match else None
