@@ -65,10 +65,6 @@ def recorded_key(pdf: Path) -> tuple[str | None, int]:
         return None, 0
 
 
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def shard_of(name: str, shards: int) -> int:
     """Which of `shards` shares (0-based) `name` belongs to; stable as inputs come and go."""
     return int(hashlib.sha256(name.encode()).hexdigest()[:12], 16) % shards

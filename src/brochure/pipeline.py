@@ -21,7 +21,16 @@ from .errors import (
     ProfileError,
     RenderError,
 )
-from .jobs import KEY_FIELD
+from .jobs import (
+    KEY_FIELD,
+    cache_key,
+    folder_digest,
+    recorded_key,
+    run_all,
+    shard_of,
+    summarize,
+    write_manifest,
+)
 from .layout import Layout, find_layout, load_layout
 from .output import output_name, remove_stale_parts, write_atomic
 from .pdf import Fit, PdfInfo, PdfResult, html_to_pdf
@@ -235,8 +244,6 @@ class Report:
 
     def to_json(self, **run: object) -> dict[str, object]:
         """The manifest: the run's settings, a summary, and one entry per input."""
-        from .jobs import summarize
-
         outputs = [o.to_json() for o in self.outcomes]
         return {
             "tool": f"brochure {__version__}",
@@ -318,8 +325,6 @@ def render_job(job: Job) -> Outcome:
 def output_key(source: Path, layout: Layout, paper: str, *, html: bool, strict: bool) -> str:
     """What an output is made from: the profile's bytes, every file of the layout, the
     options and the tool's version. Recorded in the PDF; unchanged means up to date."""
-    from .jobs import cache_key, folder_digest
-
     options = json.dumps(
         {"layout": layout.name, "paper": paper, "html": html, "strict": strict}, sort_keys=True
     )
@@ -358,8 +363,6 @@ def _up_to_date(target: Path, key: str, entry: dict[str, object] | None) -> Outc
     match; otherwise (a run killed before its manifest, a manifest deleted) the key
     recorded inside the PDF decides.
     """
-    from .jobs import recorded_key
-
     try:
         stat = target.stat()
     except OSError:
@@ -422,8 +425,6 @@ def render_paths(
     and the others are still rendered, unless `fail_fast`. `shard=(k, n)` renders
     the k-th of n stable shares of the inputs.
     """
-    from .jobs import run_all, shard_of, write_manifest
-
     started = time.perf_counter()
     sources = expand_paths(paths)
     chosen = _layout(layout)
@@ -753,7 +754,6 @@ def import_pages(
     import datetime
 
     from .importer import parse_page, read_page, to_yaml
-    from .profile import Profile
 
     when = today or datetime.date.today().isoformat()
     folder = Path(out)
