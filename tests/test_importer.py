@@ -283,3 +283,10 @@ def test_plain_fact_lines_and_question_blurbs() -> None:
     assert len(imported.data["related"]) == 3
     assert imported.data["related"][2]["blurb"].endswith("what training do you need first?")
     assert imported.warnings == []
+
+
+def test_a_duration_with_no_step_is_reported() -> None:
+    page = SEED.replace("Duration: 3 months\n", "Duration: 3 months\nDuration: 9 months\n", 1)
+    imported = parse_page(page, "p.txt")
+    assert any("duration '9 months' belongs to no step" in w for w in imported.warnings)
+    assert len(imported.data["pathway"]) == 6

@@ -258,10 +258,12 @@ def _read_steps(reader: _Reader, body: list[Line]) -> list[dict[str, Any]]:
     steps: list[dict[str, Any]] = []
     group: list[Line] = []
 
-    def close(duration: str | None) -> None:
-        if not group and duration is None:
-            return
-        if not group:
+    def close(duration: str | None, at: Line | None = None) -> None:
+        if not group:  # a Duration line with no step above it
+            if steps and duration is not None and "duration" not in steps[-1]:
+                steps[-1]["duration"] = duration
+            elif at is not None:
+                reader.warn(at, f"duration {duration!r} belongs to no step; dropped")
             return
         title, _ = _unbullet(group[0].text)
         step: dict[str, Any] = {"title": reader.take(Line(group[0].number, title))}
@@ -280,7 +282,7 @@ def _read_steps(reader: _Reader, body: list[Line]) -> list[dict[str, Any]]:
             group.extend(pending)
             pending.clear()
             reader.take(line)
-            close(found["value"].strip())
+            close(found["value"].strip(), line)
         else:
             pending.append(line)
     # Steps without a Duration line: a numbered or bulleted line starts a step,
