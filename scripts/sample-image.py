@@ -1,12 +1,11 @@
 """Write docs/handout.png (the seed career's handout) and docs/booklet.png (a booklet's
 first pages), the pictures the README shows.
 
-Needs pdftoppm (Debian package poppler-utils). Run: .venv/bin/python scripts/sample-image.py
+Run: .venv/bin/python scripts/sample-image.py
 """
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -19,15 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def sheet(pdf: bytes, target: Path, pages: str = "1-2", dpi: int = 70) -> None:
     """Pages of `pdf` side by side on a light gray ground."""
-    first, last = pages.split("-")
+    from brochure.preview import pdf_to_pngs
+
+    first, last = (int(n) for n in pages.split("-"))
     with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "doc.pdf"
-        source.write_bytes(pdf)
-        subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-f", first, "-l", last, "-png", str(source), f"{tmp}/p"],
-            check=True,
-        )
-        images = [Image.open(p).convert("RGB") for p in sorted(Path(tmp).glob("p-*.png"))]
+        written = pdf_to_pngs(pdf, Path(tmp), "p", dpi=dpi)[first - 1 : last]
+        images = [Image.open(p.path).convert("RGB") for p in written]
     gap = 24
     width = sum(i.width for i in images) + gap * (len(images) + 1)
     height = max(i.height for i in images) + 2 * gap

@@ -248,3 +248,27 @@ def test_public_api_names_are_functions_even_after_submodules_load() -> None:
     for name in brochure.__all__:
         value = getattr(brochure, name)
         assert not isinstance(value, type(brochure)), name
+
+
+def test_preview_writes_png_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from PIL import Image
+
+    code, out, _ = run_main(
+        ["preview", MINIMAL, "-o", tmp_path, "--dpi", "36", "--paper", "a4"], capsys
+    )
+    assert code == 0
+    images = sorted(tmp_path.glob("welder-*.png"))
+    assert [p.name for p in images] == ["welder-1.png"]
+    with Image.open(images[0]) as image:
+        assert image.size == (298, 421)  # A4 at 36 dpi
+    assert out.strip() == f"{MINIMAL}: 1 page -> {tmp_path}"
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(pipeline.render_pdf(SEED))
+    code, _, _ = run_main(["preview", pdf, "-o", tmp_path / "p"], capsys)
+    assert code == 0
+    with Image.open(tmp_path / "p" / "doc-1.png") as image:
+        assert image.size == (612, 792)
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.7 not really")
+    code, _, err = run_main(["preview", tmp_path / "bad.pdf", "-o", tmp_path / "q"], capsys)
+    assert code == 1
+    assert err.startswith("error: not a PDF PDFium can read")

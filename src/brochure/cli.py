@@ -354,6 +354,25 @@ def import_command(pages: Sequence[str], output: str, force: bool, strict: bool)
         sys.exit(EXIT_FAILED)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-o", "--output", default="out/preview", show_default=True, help="Folder for PNGs.")
+@click.option("-l", "--layout", default="handout", show_default=True, help="Layout name or folder.")
+@click.option(
+    "--paper",
+    type=click.Choice(PAPER_NAMES, case_sensitive=False),
+    default=None,
+    help="Paper size.",
+)
+@click.option("--dpi", type=click.IntRange(10, 600), default=72, show_default=True)
+@_debug_option
+def preview(paths: Sequence[Path], output: str, layout: str, paper: str | None, dpi: int) -> None:
+    """Write PNG images of the pages of profiles (or of PDFs) for a quick look."""
+    results = _pipeline().preview_paths(paths, output, layout=layout, paper=paper, dpi=dpi)
+    for source, images in results:
+        click.echo(f"{source}: {len(images)} page{'s' * (len(images) != 1)} -> {images[0].parent}")
+
+
 @cli.command("merge-manifests")
 @click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(

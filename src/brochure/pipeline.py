@@ -785,3 +785,28 @@ def import_pages(
                 Problem(f"cannot be imported: {err}".splitlines()[0], Path(str(page)))
             ]
     return outcomes
+
+
+def preview_paths(
+    paths: Iterable[str | Path],
+    out: str | Path = "out/preview",
+    *,
+    layout: Layout | str | Path | None = None,
+    paper: str | None = None,
+    dpi: int = 72,
+) -> list[tuple[Path, list[Path]]]:
+    """PNG images of the pages of profiles (rendered first) or of existing PDFs."""
+    from .preview import pdf_to_pngs
+
+    folder = Path(out)
+    results: list[tuple[Path, list[Path]]] = []
+    pdfs = [Path(p) for p in paths if str(p).lower().endswith(".pdf") and Path(p).is_file()]
+    profiles = [p for p in paths if Path(p) not in pdfs]
+    for pdf in pdfs:
+        images = pdf_to_pngs(pdf.read_bytes(), folder, pdf.stem, dpi=dpi)
+        results.append((pdf, [i.path for i in images]))
+    for source in expand_paths(profiles) if profiles else []:
+        rendered = render_file(source, layout, paper)
+        images = pdf_to_pngs(rendered.pdf.data, folder, rendered.profile.key, dpi=dpi)
+        results.append((source, [i.path for i in images]))
+    return results
