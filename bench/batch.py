@@ -79,15 +79,18 @@ def columns(paths: list[Path]) -> tuple[float, float]:
 
 def memory(paths: list[Path], renders: int) -> tuple[float, float]:
     """A worker's resident memory after input 50 and after input `renders`."""
-    from brochure import pipeline
+    from brochure import batch, find_layout, jobs
 
-    layout = pipeline.find_layout("handout")
+    layout = find_layout("handout")
+    digest = jobs.folder_digest(layout.folder)
     out = Path(tempfile.mkdtemp())
     at_50 = 0.0
     for index in range(renders):
         source = paths[index % len(paths)]
-        job = pipeline.Job(source, out / "x.pdf", "k", layout.folder, True, "letter", False, False)
-        outcome = pipeline.render_job(job)
+        job = batch.Job(
+            source, out / "x.pdf", "k", layout.folder, digest, True, "letter", False, False
+        )
+        outcome = batch.render_job(job)
         if index + 1 == 50:
             at_50 = outcome.memory_mib
     shutil.rmtree(out)
@@ -133,6 +136,37 @@ def imposition(paths: list[Path], pages: int) -> tuple[float, float, int]:
     return imposed, timed(plain, repeat=3), len(PdfReader(io.BytesIO(booklet_pdf)).pages)
 
 
+def watched_edits(src: Path, out: Path, changed: Path, edits: int = 3) -> float:
+    """Median time from saving a profile to a watching run's manifest being rewritten."""
+    import os
+    import signal
+    import subprocess
+
+    command = [*BIN, "render", str(src), "-o", str(out), "-j", "2", "--watch"]
+    manifest = out / "manifest.json"
+    times = []
+    with subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as watcher:
+        assert watcher.stderr is not None
+        for line in watcher.stderr:
+            if line.startswith("watching for changes"):
+                break
+        time.sleep(2)  # a watcher is long-lived: let its workers finish warming up
+        for edit in range(edits):
+            before = manifest.stat().st_mtime_ns
+            text = changed.read_text().replace("summary: ", f"summary: Edit {edit}. ", 1)
+            start = time.perf_counter()
+            changed.write_text(text)
+            while manifest.stat().st_mtime_ns == before:
+                time.sleep(0.005)
+            times.append(time.perf_counter() - start)
+            time.sleep(1)
+        os.killpg(watcher.pid, signal.SIGINT)
+        watcher.communicate(timeout=60)
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -165,15 +199,23 @@ def main() -> None:
         f"| {one / two:.2f}x faster | ≥ 1.8x |"
     )
     changed = paths[count // 2]
-    changed.write_text(changed.read_text().replace("summary: ", "summary: Updated. ", 1))
-    again = run([*BIN, "render", src, "-o", str(work / "j2"), "-j", "2", "-q"])
+    agains = []
+    for edit in range(3):
+        changed.write_text(changed.read_text().replace("summary: ", f"summary: Run {edit}. ", 1))
+        agains.append(run([*BIN, "render", src, "-o", str(work / "j2"), "-j", "2", "-q"]))
+    again = statistics.median(agains)
     emit(
         f"| re-run with nothing changed vs full run | {twice:.2f} s vs {two:.1f} s "
         f"| {twice / two:.1%} | |"
     )
     emit(
-        f"| re-run with one profile changed vs full run | {again:.2f} s vs {two:.1f} s "
-        f"| {again / two:.1%} | ≤ 5% |"
+        f"| re-run with one profile changed vs full run, one-off command | {again:.2f} s vs "
+        f"{two:.1f} s | {again / two:.1%} | ≤ 5% |"
+    )
+    watched = watched_edits(Path(src), work / "j2", changed)
+    emit(
+        f"| re-run with one profile changed vs full run, `--watch` running | {watched:.2f} s vs "
+        f"{two:.1f} s | {watched / two:.1%} | ≤ 5% |"
     )
 
     helps = statistics.median(run([*BIN, "--help"]) for _ in range(5))

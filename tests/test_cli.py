@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
-from brochure import __version__, cli, pipeline
+from brochure import __version__, batch, cli, pipeline
 
 from .conftest import BUILTIN_PROFILES, DATA
 
@@ -39,8 +39,8 @@ def test_version_and_help(runner: CliRunner) -> None:
 
 
 def test_render_arguments_reach_the_pipeline(runner: CliRunner, tmp_path: Path) -> None:
-    with mock.patch.object(pipeline, "render_paths", autospec=True) as render_paths:
-        render_paths.return_value = pipeline.Report()
+    with mock.patch.object(batch, "render_paths", autospec=True) as render_paths:
+        render_paths.return_value = batch.Report()
         result = run(
             runner,
             "render",

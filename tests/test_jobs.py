@@ -15,7 +15,7 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 
-from brochure import cli, pipeline
+from brochure import batch, cli
 from brochure.jobs import cache_key, merge_manifests, parse_shard, shard_of
 
 from .conftest import DATA, TINY_LAYOUT
@@ -38,9 +38,9 @@ def tiny_layout(tmp_path: Path) -> Path:
     return folder
 
 
-def run(tmp_path: Path, out: Path, **options: object) -> pipeline.Report:
+def run(tmp_path: Path, out: Path, **options: object) -> batch.Report:
     defaults: dict[str, object] = {"layout": tiny_layout(tmp_path), "jobs": 1}
-    return pipeline.render_paths([tmp_path / "in"], out, **{**defaults, **options})  # type: ignore[arg-type]
+    return batch.render_paths([tmp_path / "in"], out, **{**defaults, **options})  # type: ignore[arg-type]
 
 
 def test_manifest_records_every_input(tmp_path: Path) -> None:
@@ -91,9 +91,6 @@ def test_rerun_skips_and_changes_rerender(tmp_path: Path) -> None:
     # The layout's CSS changed.
     css = tiny_layout(tmp_path) / "style.css"
     css.write_text(css.read_text() + "h1 { color: #333; }\n")
-    from brochure import jobs
-
-    jobs.folder_digest.cache_clear()
     assert [o.status for o in run(tmp_path, out).outcomes] == ["rendered"] * 3
     # An option changed.
     assert [o.status for o in run(tmp_path, out, paper="letter").outcomes] == ["rendered"] * 3
@@ -244,3 +241,91 @@ def test_killed_run_leaves_only_complete_pdfs_and_resumes(tmp_path: Path) -> Non
     assert summary["skipped"] + summary["rendered"] == 16
     assert len(list(out.glob("*.pdf"))) == 16
     assert not list(out.glob(".*.part")), "temporary files of the killed run are cleaned up"
+
+
+def test_watch_renders_what_changes_with_warm_workers(tmp_path: Path) -> None:
+    """A watching run re-renders an edited profile, a new one, and all after a CSS edit."""
+    import threading
+
+    paths = profiles(tmp_path / "in", 2)
+    layout = tiny_layout(tmp_path)
+    out = tmp_path / "out"
+    reports: list[batch.Report] = []
+    done = threading.Event()
+
+    def wait_for(count: int) -> batch.Report:
+        deadline = time.monotonic() + 60
+        while len(reports) < count:
+            assert time.monotonic() < deadline, "the watcher did not react"
+            time.sleep(0.05)
+        return reports[count - 1]
+
+    watcher = threading.Thread(
+        target=batch.watch_paths,
+        args=([tmp_path / "in"], out),
+        kwargs={
+            "layout": layout,
+            "jobs": 1,
+            "interval": 0.05,
+            "on_report": reports.append,
+            "stop": done.is_set,
+        },
+    )
+    watcher.start()
+    try:
+        assert wait_for(1).count("rendered") == 2
+        paths[0].write_text(paths[0].read_text() + "summary: Edited while watching.\n")
+        second = wait_for(2)
+        assert [o.status for o in second.outcomes] == ["rendered", "skipped"]
+        profiles(tmp_path / "in", 3)  # career-02 appears; the others are rewritten unchanged
+        third = wait_for(3)
+        assert "rendered" in [o.status for o in third.outcomes]
+        before = {o.source.name: o.sha256 for o in third.outcomes}
+        with (layout / "style.css").open("a") as css:
+            css.write("h1 { letter-spacing: 0.01em; }\n")
+        deadline = time.monotonic() + 60
+        while reports[-1].count("rendered") != 3:
+            assert time.monotonic() < deadline, "a layout change was not noticed"
+            time.sleep(0.05)
+    finally:
+        done.set()
+        watcher.join(timeout=30)
+    assert not watcher.is_alive()
+    after = {o.source.name: o.sha256 for o in reports[-1].outcomes}
+    assert after.keys() == before.keys()
+    assert all(after[name] != before[name] for name in after)  # new CSS, new PDFs
+
+
+def test_watch_refuses_stdout_and_json(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for extra in (["-o", "-"], ["--json"]):
+        result = runner.invoke(cli.cli, ["render", str(DATA / "profiles/valid"), "--watch", *extra])
+        assert result.exit_code == 2
+        assert "--watch" in result.output
+
+
+def test_ctrl_c_stops_a_watch_quietly(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group; workers leave it to the parent."""
+    profiles(tmp_path / "in", 2)
+    command = [sys.executable, "-m", "brochure", "render", str(tmp_path / "in")]
+    command += ["-o", str(tmp_path / "out"), "-l", str(tiny_layout(tmp_path)), "-j", "2", "-w"]
+    with subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as process:
+        assert process.stderr is not None
+        lines = []
+        for line in process.stderr:
+            lines.append(line)
+            if line.startswith("watching for changes"):
+                break
+        os.killpg(process.pid, signal.SIGINT)
+        rest = process.stderr.read()
+        assert process.wait(timeout=60) == 0
+    assert lines[0].startswith("2 rendered")
+    assert "stopped watching" in rest
+    assert "Traceback" not in rest
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "career-00.pdf",
+        "career-01.pdf",
+        "manifest.json",
+    ]

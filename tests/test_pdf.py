@@ -15,7 +15,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from brochure import __version__, find_layout, load_profile, pipeline
+from brochure import __version__, batch, find_layout, load_profile, pipeline
 from brochure.pipeline import Rendered
 
 from .conftest import BUILTIN_PROFILES, DATA, TINY_LAYOUT
@@ -185,7 +185,7 @@ def test_same_inputs_give_identical_bytes_across_processes(
         [sys.executable, "-m", "brochure", "render", str(SEED_PROFILE), "-o", str(target), "-q"],
         check=True,
     )
-    assert target.read_bytes() == pipeline.render_file(SEED_PROFILE).pdf.data
+    assert target.read_bytes() == batch.render_file(SEED_PROFILE).pdf.data
 
 
 def test_resources_outside_the_layout_and_profile_are_refused(tmp_path: Path) -> None:

@@ -29,7 +29,8 @@ _EXPORTS = {
     "find_layout": "layout",
     "build_booklet": "pipeline",
     "render_profile": "pipeline",
-    "render_paths": "pipeline",
+    "render_paths": "batch",
+    "watch_paths": "batch",
     "render_pdf": "pipeline",
     "validate_paths": "pipeline",
     "Profile": "profile",
@@ -58,9 +59,11 @@ __all__ = [
     "render_pdf",
     "render_profile",
     "validate_paths",
+    "watch_paths",
 ]
 
 if TYPE_CHECKING:
+    from .batch import render_paths, watch_paths
     from .errors import (
         BookletError,
         BrochureError,
@@ -72,7 +75,6 @@ if TYPE_CHECKING:
     from .layout import Layout, builtin_layouts, find_layout
     from .pipeline import (
         build_booklet,
-        render_paths,
         render_pdf,
         render_profile,
         validate_paths,

@@ -48,6 +48,13 @@ def _pipeline() -> ModuleType:
     return pipeline
 
 
+def _batch() -> ModuleType:
+    """Batch export, imported when `render` runs."""
+    from . import batch
+
+    return batch
+
+
 def _err(message: str) -> None:
     for line in message.splitlines():
         click.echo(f"error: {line}", err=True)
@@ -98,6 +105,12 @@ def cli() -> None:
     help="Where to write the manifest [default: OUT/manifest.json].",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the manifest on standard output.")
+@click.option(
+    "-w",
+    "--watch",
+    is_flag=True,
+    help="Keep running; render again whenever a profile or the layout changes (Ctrl-C stops).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="One line per file instead of a progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_debug_option
@@ -114,6 +127,7 @@ def render(
     shard: str | None,
     manifest: Path | None,
     as_json: bool,
+    watch: bool,
     verbose: bool,
     quiet: bool,
 ) -> None:
@@ -123,6 +137,8 @@ def render(
     run that was interrupted, or repeated after one profile changed, only does what
     is left. Exit status: 0 all rendered or up to date, 1 some input failed, 2 usage.
     """
+    if watch and (output == "-" or as_json):
+        raise click.UsageError("--watch writes files; it cannot be used with -o - or --json")
     if output == "-":
         if write_html:
             raise click.UsageError("--html needs an output folder or file, not -o -")
@@ -134,34 +150,76 @@ def render(
         share = parse_shard(shard) if shard else None
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="'--shard'") from None
+    options: dict[str, Any] = {
+        "layout": layout,
+        "paper": paper,
+        "html": write_html,
+        "strict": strict,
+        "jobs": jobs or cpu_count(),
+        "force": force,
+        "fail_fast": fail_fast,
+        "shard": share,
+        "manifest": manifest,
+    }
+    if watch:
+        _watch(paths, output, options, verbose=verbose, quiet=quiet)
+        return
     progress = _Progress(quiet=quiet or as_json, verbose=verbose)
     try:
-        report = _pipeline().render_paths(
-            paths,
-            output,
-            layout=layout,
-            paper=paper,
-            html=write_html,
-            strict=strict,
-            jobs=jobs or cpu_count(),
-            force=force,
-            fail_fast=fail_fast,
-            shard=share,
-            manifest=manifest,
-            on_outcome=progress.update,
-            on_plan=progress.start,
+        report = _batch().render_paths(
+            paths, output, on_outcome=progress.update, on_plan=progress.start, **options
         )
     finally:
         progress.close()
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     if not quiet:
-        counts = [(report.count(s), s) for s in ("rendered", "skipped", "failed", "cancelled")]
-        summary = ", ".join(f"{n} {s}" for n, s in counts if n or s in ("rendered", "failed"))
-        where = f"; manifest {report.manifest}" if report.manifest else ""
-        click.echo(f"{summary} in {report.seconds:.1f} s{where}", err=True)
+        _summary(report)
     if not report.ok:
         sys.exit(EXIT_FAILED)
+
+
+def _summary(report: Any) -> None:
+    counts = [(report.count(s), s) for s in ("rendered", "skipped", "failed", "cancelled")]
+    summary = ", ".join(f"{n} {s}" for n, s in counts if n or s in ("rendered", "failed"))
+    where = f"; manifest {report.manifest}" if report.manifest else ""
+    click.echo(f"{summary} in {report.seconds:.1f} s{where}", err=True)
+
+
+def _watch(
+    paths: Sequence[Path], output: str, options: dict[str, Any], *, verbose: bool, quiet: bool
+) -> None:
+    """Render, then render what changed, until Ctrl-C; one summary line per round."""
+    progress = _Progress(quiet=quiet, verbose=verbose)
+    rounds = 0
+
+    def on_report(report: Any) -> None:
+        nonlocal rounds
+        progress.close()
+        rounds += 1
+        if not quiet:
+            _summary(report)
+            if rounds == 1:
+                click.echo("watching for changes; press Ctrl-C to stop", err=True)
+
+    def on_error(err: BrochureError) -> None:
+        progress.close()
+        _err(str(err))
+
+    try:
+        _batch().watch_paths(
+            paths,
+            output,
+            on_report=on_report,
+            on_error=on_error,
+            on_outcome=progress.update,
+            on_plan=progress.start,
+            **options,
+        )
+    except KeyboardInterrupt:
+        progress.close()
+        if not quiet:
+            click.echo("stopped watching", err=True)
 
 
 class _Progress:
@@ -207,7 +265,7 @@ def _render_to_stdout(paths: Sequence[Path], layout: str, paper: str | None, str
     sources = pipeline.expand_paths(paths)
     if len(sources) != 1:
         raise click.UsageError(f"-o - writes one PDF, but {len(sources)} profiles were given")
-    rendered = pipeline.render_file(sources[0], layout, paper)
+    rendered = _batch().render_file(sources[0], layout, paper)
     for warning in rendered.pdf.warnings:
         click.echo(f"warning: {sources[0]}: {warning}", err=True)
     if strict and rendered.pdf.warnings:

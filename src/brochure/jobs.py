@@ -6,9 +6,10 @@ import hashlib
 import json
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from functools import cache
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -29,9 +30,11 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-@cache
 def folder_digest(folder: Path) -> str:
-    """sha256 over every file in a folder (names and bytes): a layout's identity."""
+    """sha256 over every file in a folder (names and bytes): a layout's identity.
+
+    Not cached: a watching process must see a layout change; a run computes it once.
+    """
     digest = hashlib.sha256()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
@@ -88,28 +91,73 @@ def _context() -> Any:
     return multiprocessing.get_context("spawn")
 
 
+def _worker_start(warm_up: Callable[[], object] | None) -> None:
+    # Ctrl-C is the parent's to handle: it lets running jobs finish (their files are
+    # written atomically) instead of every worker printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if warm_up is not None:
+        warm_up()
+
+
+class Workers:
+    """A pool of long-lived worker processes that outlives one run (for `--watch`).
+
+    `warm_up`, a picklable function, runs in each worker as it starts, so that the
+    first job a watcher hands over does not pay for imports and first-use caches.
+    """
+
+    def __init__(self, count: int, warm_up: Callable[[], object] | None = None) -> None:
+        self.count = max(1, count)
+        self._pool = ProcessPoolExecutor(
+            max_workers=self.count,
+            mp_context=_context(),
+            initializer=_worker_start,
+            initargs=(warm_up,),
+        )
+        if warm_up is not None:  # start every worker now, not at the first job
+            for future in [self._pool.submit(os.getpid) for _ in range(self.count)]:
+                future.result()
+
+    def submit(self, work: Callable[[J], R], item: J) -> Future[R]:
+        return self._pool.submit(work, item)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def run_all(
     work: Callable[[J], R],
     items: Sequence[J],
     *,
     workers: int,
     on_done: Callable[[J, R], bool] | None = None,
+    pool: Workers | None = None,
 ) -> list[tuple[J, R]]:
     """Run `work` on every item, in `workers` long-lived processes (in-process for 1).
 
+    With `pool`, its (already warm) processes do the work whatever the count.
     `on_done` sees each result as it arrives; returning False stops the run (pending
     items are dropped, running ones finish). Results come back in completion order.
     """
     done: list[tuple[J, R]] = []
-    if workers <= 1 or len(items) <= 1:
+    if pool is None and (workers <= 1 or len(items) <= 1):
         for item in items:
             result = work(item)
             done.append((item, result))
             if on_done is not None and not on_done(item, result):
                 break
         return done
-    with ProcessPoolExecutor(max_workers=min(workers, len(items)), mp_context=_context()) as pool:
-        pending: dict[Future[R], J] = {pool.submit(work, item): item for item in items}
+    if not items:
+        return done
+    # A pool that was handed in stays open for the caller's next run.
+    with nullcontext(pool) if pool is not None else Workers(min(workers, len(items))) as owner:
+        pending: dict[Future[R], J] = {owner.submit(work, item): item for item in items}
         stop = False
         while pending and not stop:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)

@@ -259,6 +259,11 @@ def _stylesheet_warnings(sheets: tuple[Path, ...]) -> dict[str, str]:
     return located
 
 
+def forget_stylesheets() -> None:
+    """Drop stylesheet notes, for a long-lived process whose layout files changed."""
+    _stylesheet_warnings.cache_clear()
+
+
 def html_to_pdf(
     html: str,
     *,
@@ -326,7 +331,8 @@ def html_to_pdf(
     warnings += _overflowing_text(document)
     # Refused loads are already in `refused`; the HarfBuzz notice is about the machine
     # (the Makefile checks for the library), not about this document.
-    located = _stylesheet_warnings(tuple(stylesheets)) if stylesheets else {}
+    complained = any(_CSS_WARNING.match(m) for m in log.messages)
+    located = _stylesheet_warnings(tuple(stylesheets)) if stylesheets and complained else {}
     warnings += [
         located.get(m, m)
         for m in log.messages

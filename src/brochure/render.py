@@ -114,6 +114,11 @@ def _environment(layout: Layout) -> jinja2.Environment:
     return make_environment(layout, FILTERS)
 
 
+def forget_templates() -> None:
+    """Drop compiled templates, for a long-lived process whose layout files changed."""
+    _environment.cache_clear()
+
+
 def render_html(profile: Profile, layout: Layout, paper: str | None = None) -> str:
     """Merge one profile into a layout's template.
 
