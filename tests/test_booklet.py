@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from brochure import BookletError, ProfileError, build_booklet, cli, pipeline
 from brochure.booklet import padded_order, saddle_order
 from brochure.pipeline import BookletReport
+from brochure.render import RenderOptions
 
 from .conftest import BUILTIN_PROFILES, DATA
 
@@ -293,6 +294,7 @@ def test_cli_booklet(tmp_path: Path) -> None:
         marks=True,
         fail_fast=False,
         strict=False,
+        options=RenderOptions(),
     )
     assert "8 pages on 2 sheets (4 sides), 1 blank added before the back cover" in result.stdout
     usage = runner.invoke(cli.cli, ["booklet", str(BUILTIN), "--marks"])

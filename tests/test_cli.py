@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from brochure import __version__, batch, cli, pipeline
+from brochure.render import RenderOptions
 
 from .conftest import BUILTIN_PROFILES, DATA
 
@@ -61,6 +62,9 @@ def test_render_arguments_reach_the_pipeline(runner: CliRunner, tmp_path: Path) 
             "2/5",
             "--manifest",
             tmp_path / "m.json",
+            "--lang",
+            "es",
+            "--grayscale",
         )
     assert result.exit_code == 0
     args, kwargs = render_paths.call_args
@@ -77,6 +81,7 @@ def test_render_arguments_reach_the_pipeline(runner: CliRunner, tmp_path: Path) 
         "fail_fast": True,
         "shard": (2, 5),
         "manifest": tmp_path / "m.json",
+        "options": RenderOptions(lang="es", grayscale=True),
     }
 
 

@@ -8,7 +8,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -35,17 +35,23 @@ from .pipeline import (
     plan_outputs,
     render_profile,
 )
-from .profile import load_profile
+from .profile import load_profile, translation_path
+from .render import DEFAULT_OPTIONS, RenderOptions
+from .theme import Theme, load_theme
 
 
 def render_file(
-    source: Path, layout: Layout | str | Path | None = None, paper: str | None = None
+    source: Path,
+    layout: Layout | str | Path | None = None,
+    paper: str | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Rendered:
     """Load and render one profile file, its cache key recorded as `render_paths` does."""
     chosen = _layout(layout)
     sheet = chosen.paper(paper)
-    key = output_key(source, chosen, sheet.name, html=False, strict=False)
-    return render_profile(load_profile(source), chosen, sheet.name, key=key)
+    key = output_key(source, chosen, sheet.name, html=False, strict=False, options=options)
+    profile = load_profile(source, options.lang)
+    return render_profile(profile, chosen, sheet.name, key=key, options=options)
 
 
 Status = Literal["rendered", "skipped", "failed", "cancelled"]
@@ -143,6 +149,7 @@ class Job:
     paper: str
     html: bool
     strict: bool
+    options: RenderOptions = DEFAULT_OPTIONS
 
 
 _layouts: dict[tuple[Path, bool, str], Layout] = {}
@@ -156,11 +163,12 @@ def _worker_layout(job: Job) -> Layout:
     """
     found = _layouts.get((job.layout, job.builtin, job.layout_digest))
     if found is None:
-        from . import pdf, render
+        from . import i18n, pdf, render
 
         _layouts.clear()
         render.forget_templates()
         pdf.forget_stylesheets()
+        i18n.forget_catalogs()
         found = load_layout(job.layout, builtin=job.builtin)
         _layouts[(job.layout, job.builtin, job.layout_digest)] = found
     return found
@@ -179,8 +187,10 @@ def render_job(job: Job) -> Outcome:
     start = time.perf_counter()
     outcome = Outcome(source=job.source, status="failed", key=job.key)
     try:
-        profile = load_profile(job.source)
-        rendered = render_profile(profile, _worker_layout(job), job.paper, key=job.key)
+        profile = load_profile(job.source, job.options.lang)
+        rendered = render_profile(
+            profile, _worker_layout(job), job.paper, key=job.key, options=job.options
+        )
         outcome.warnings = rendered.pdf.warnings
         if job.strict and outcome.warnings:
             raise RenderError(
@@ -205,6 +215,20 @@ def render_job(job: Job) -> Outcome:
     return outcome
 
 
+def layout_digest(layout: Layout) -> str:
+    """Every file of a layout and of the layouts it extends."""
+    return cache_key(*(folder_digest(folder) for folder in layout.folders))
+
+
+def theme_digest(theme: Theme) -> str:
+    """The theme file and every file it names (logo, fonts); empty for the plain theme."""
+    if theme.path is None:
+        return ""
+    files = [theme.path, theme.logo_path, theme.font_path(theme.fonts.heading)]
+    files.append(theme.font_path(theme.fonts.body))
+    return cache_key(*(f.read_bytes() for f in files if f is not None))
+
+
 def output_key(
     source: Path,
     layout: Layout,
@@ -212,18 +236,37 @@ def output_key(
     *,
     html: bool,
     strict: bool,
-    layout_digest: str | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
+    digests: tuple[str, str] | None = None,
 ) -> str:
-    """What an output is made from: the profile's bytes, every file of the layout, the
-    options and the tool's version. Recorded in the PDF; unchanged means up to date.
+    """What an output is made from: the profile's bytes (and its translation's), every
+    file of the layout and the theme, the options and the tool's version. Recorded in
+    the PDF; unchanged means up to date.
 
-    A batch passes `layout_digest`, computed once, instead of hashing the layout again.
+    A batch passes `digests` (of the layout and of the theme), computed once, instead
+    of hashing the same files for every profile.
     """
-    options = json.dumps(
-        {"layout": layout.name, "paper": paper, "html": html, "strict": strict}, sort_keys=True
+    settings = json.dumps(
+        {
+            "layout": layout.name,
+            "paper": paper,
+            "html": html,
+            "strict": strict,
+            "lang": options.lang,
+            "grayscale": options.grayscale,
+        },
+        sort_keys=True,
     )
-    digest = layout_digest or folder_digest(layout.folder)
-    return cache_key(__version__, source.read_bytes(), digest, options)
+    translated = translation_path(source, options.lang) if options.lang else None
+    layout_files, theme_files = digests or (layout_digest(layout), theme_digest(options.theme))
+    return cache_key(
+        __version__,
+        source.read_bytes(),
+        translated.read_bytes() if translated else b"",
+        layout_files,
+        theme_files,
+        settings,
+    )
 
 
 def _previous_outputs(manifest: Path | None) -> dict[str, dict[str, object]]:
@@ -303,6 +346,7 @@ def render_paths(
     on_outcome: Callable[[Outcome], None] | None = None,
     on_plan: Callable[[int], None] | None = None,
     pool: Workers | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Report:
     """Render every profile under `paths` into `out`, in `jobs` worker processes.
 
@@ -325,7 +369,8 @@ def render_paths(
             f"names one file but {len(sources)} profiles were given; use a folder", path=out
         )
     plan_outputs(sources, out, single_file)
-    digest = folder_digest(chosen.folder)
+    digest = layout_digest(chosen)
+    digests = (digest, theme_digest(options.theme))
     manifest_path = None
     if manifest is not None or not single_file:
         manifest_path = Path(manifest) if manifest is not None else out / "manifest.json"
@@ -349,7 +394,15 @@ def render_paths(
         if stopped:
             outcomes[source] = Outcome(source=source, status="cancelled")
             continue
-        key = output_key(source, chosen, sheet.name, html=html, strict=strict, layout_digest=digest)
+        key = output_key(
+            source,
+            chosen,
+            sheet.name,
+            html=html,
+            strict=strict,
+            options=options,
+            digests=digests,
+        )
         known = by_source.get(str(source))
         if not force and known is not None and known.get("key") == key and known.get("output"):
             # Unchanged since the last run: no need to even parse it.
@@ -405,6 +458,7 @@ def render_paths(
                 sheet.name,
                 html,
                 strict,
+                options,
             )
         )
 
@@ -422,6 +476,9 @@ def render_paths(
             "paper": sheet.name,
             "html": html,
             "strict": strict,
+            "lang": options.lang,
+            "grayscale": options.grayscale,
+            "theme": str(options.theme.path) if options.theme.path else None,
         }
         if shard is not None:
             run_info["shard"] = f"{shard[0]}/{shard[1]}"
@@ -443,10 +500,12 @@ def warm_up(folder: Path, builtin: bool) -> None:
 Snapshot = dict[Path, tuple[int, int]]
 
 
-def _snapshot(paths: Sequence[str | Path], layout: Layout) -> Snapshot:
-    """Size and mtime of every input and every layout file: what a watcher compares."""
+def _snapshot(paths: Sequence[str | Path], layout: Layout, theme: Theme | None = None) -> Snapshot:
+    """Size and mtime of every input, layout and theme file: what a watcher compares."""
     seen: Snapshot = {}
-    files: list[Path] = [p for p in layout.folder.rglob("*")]
+    files: list[Path] = [p for folder in layout.folders for p in folder.rglob("*")]
+    if theme is not None and theme.folder is not None:
+        files.extend(theme.folder.rglob("*"))
     for raw in paths:
         path = Path(raw)
         files.extend(path.rglob("*") if path.is_dir() else [path])
@@ -461,11 +520,13 @@ def _snapshot(paths: Sequence[str | Path], layout: Layout) -> Snapshot:
     return seen
 
 
-def _settle(paths: Sequence[str | Path], layout: Layout, now: Snapshot) -> None:
+def _settle(
+    paths: Sequence[str | Path], layout: Layout, now: Snapshot, theme: Theme | None = None
+) -> None:
     """Wait until files stop changing: an editor or a copy may save in several writes."""
     for _ in range(40):  # at most two seconds, then render what is there
         time.sleep(0.05)
-        later = _snapshot(paths, layout)
+        later = _snapshot(paths, layout, theme)
         if later == now:
             return
         now = later
@@ -493,12 +554,18 @@ def watch_paths(
     Runs until `stop()` is true or the process is interrupted.
     """
     chosen = _layout(layout)
+    looks: RenderOptions = options.pop("options", DEFAULT_OPTIONS)
     with Workers(jobs, warm_up=partial(warm_up, chosen.folder, chosen.builtin)) as pool:
         while True:
-            seen = _snapshot(paths, chosen)
+            seen = _snapshot(paths, chosen, looks.theme)
             try:
-                chosen = load_layout(chosen.folder, builtin=chosen.builtin)  # it may have changed
-                report = render_paths(paths, out, layout=chosen, pool=pool, force=force, **options)
+                # The layout and the theme may have been edited since the last round.
+                chosen = load_layout(chosen.folder, builtin=chosen.builtin)
+                if looks.theme.path is not None:
+                    looks = replace(looks, theme=load_theme(looks.theme.path))
+                report = render_paths(
+                    paths, out, layout=chosen, pool=pool, force=force, options=looks, **options
+                )
             except BrochureError as err:
                 if on_error is None:
                     raise
@@ -511,7 +578,7 @@ def watch_paths(
                 if stop is not None and stop():
                     return
                 time.sleep(interval)
-                now = _snapshot(paths, chosen)
+                now = _snapshot(paths, chosen, looks.theme)
                 if now != seen:
-                    _settle(paths, chosen, now)
+                    _settle(paths, chosen, now, looks.theme)
                     break

@@ -60,11 +60,59 @@ def _err(message: str) -> None:
         click.echo(f"error: {line}", err=True)
 
 
+def _look_options(func: F) -> F:
+    """--theme, --lang and --grayscale: the same on every command that prints."""
+    func = click.option(
+        "--grayscale/--color",
+        default=False,
+        help="Ink-saving print: black text, light rules, no color fills, gray images.",
+    )(func)
+    func = click.option(
+        "--lang",
+        metavar="LANG",
+        help="Language of the labels (en, es, es-MX …) and of the content, where a "
+        "profile has a translation [default: each profile's own].",
+    )(func)
+    return click.option(
+        "--theme",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Theme file: organisation name, logo, colors, fonts, contact block.",
+    )(func)
+
+
+def _look(theme: Path | None, lang: str | None, grayscale: bool) -> Any:
+    """The RenderOptions for these command-line values (the theme file is read here)."""
+    from .i18n import valid_lang
+    from .render import RenderOptions
+    from .theme import PLAIN, load_theme
+
+    if lang is not None and not valid_lang(lang):
+        raise click.BadParameter(f"expected a language tag such as es or es-MX, got {lang!r}")
+    return RenderOptions(
+        theme=load_theme(theme) if theme is not None else PLAIN,
+        lang=lang,
+        grayscale=grayscale,
+    )
+
+
+_CONFIGURABLE = {"render", "booklet", "preview"}
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="brochure")
 @_debug_option
-def cli() -> None:
-    """Turn career profiles (YAML) into print-ready PDF brochures."""
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Turn career profiles (YAML) into print-ready PDF brochures.
+
+    A brochure.yaml in the working folder sets defaults (theme, lang, paper, layout,
+    grayscale) for render, booklet and preview; options on the command line win.
+    """
+    from .config import load_settings
+
+    _, values = load_settings()
+    if values:
+        ctx.default_map = {name: dict(values) for name in _CONFIGURABLE}
 
 
 @cli.command()
@@ -113,6 +161,7 @@ def cli() -> None:
 )
 @click.option("-v", "--verbose", is_flag=True, help="One line per file instead of a progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_look_options
 @_debug_option
 def render(
     paths: Sequence[Path],
@@ -130,6 +179,9 @@ def render(
     watch: bool,
     verbose: bool,
     quiet: bool,
+    theme: Path | None,
+    lang: str | None,
+    grayscale: bool,
 ) -> None:
     """Render career profiles (files or folders) into PDF brochures.
 
@@ -142,7 +194,7 @@ def render(
     if output == "-":
         if write_html:
             raise click.UsageError("--html needs an output folder or file, not -o -")
-        _render_to_stdout(paths, layout, paper, strict)
+        _render_to_stdout(paths, layout, paper, strict, _look(theme, lang, grayscale))
         return
     from .jobs import cpu_count, parse_shard
 
@@ -160,6 +212,7 @@ def render(
         "fail_fast": fail_fast,
         "shard": share,
         "manifest": manifest,
+        "options": _look(theme, lang, grayscale),
     }
     if watch:
         _watch(paths, output, options, verbose=verbose, quiet=quiet)
@@ -260,12 +313,14 @@ class _Progress:
             self.bar = None
 
 
-def _render_to_stdout(paths: Sequence[Path], layout: str, paper: str | None, strict: bool) -> None:
+def _render_to_stdout(
+    paths: Sequence[Path], layout: str, paper: str | None, strict: bool, options: Any
+) -> None:
     pipeline = _pipeline()
     sources = pipeline.expand_paths(paths)
     if len(sources) != 1:
         raise click.UsageError(f"-o - writes one PDF, but {len(sources)} profiles were given")
-    rendered = _batch().render_file(sources[0], layout, paper)
+    rendered = _batch().render_file(sources[0], layout, paper, options)
     for warning in rendered.pdf.warnings:
         click.echo(f"warning: {sources[0]}: {warning}", err=True)
     if strict and rendered.pdf.warnings:
@@ -300,6 +355,7 @@ def _render_to_stdout(paths: Sequence[Path], layout: str, paper: str | None, str
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad profile.")
 @click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@_look_options
 @_debug_option
 def booklet(
     paths: Sequence[Path],
@@ -315,6 +371,9 @@ def booklet(
     fail_fast: bool,
     strict: bool,
     quiet: bool,
+    theme: Path | None,
+    lang: str | None,
+    grayscale: bool,
 ) -> None:
     """Combine careers into one booklet: cover, contents, bookmarks, duplex-ready pages."""
     if marks and not impose:
@@ -332,6 +391,7 @@ def booklet(
         marks=marks,
         fail_fast=fail_fast,
         strict=strict,
+        options=_look(theme, lang, grayscale),
     )
     for warning in report.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -423,10 +483,22 @@ def import_command(pages: Sequence[str], output: str, force: bool, strict: bool)
     help="Paper size.",
 )
 @click.option("--dpi", type=click.IntRange(10, 600), default=72, show_default=True)
+@_look_options
 @_debug_option
-def preview(paths: Sequence[Path], output: str, layout: str, paper: str | None, dpi: int) -> None:
+def preview(
+    paths: Sequence[Path],
+    output: str,
+    layout: str,
+    paper: str | None,
+    dpi: int,
+    theme: Path | None,
+    lang: str | None,
+    grayscale: bool,
+) -> None:
     """Write PNG images of the pages of profiles (or of PDFs) for a quick look."""
-    results = _pipeline().preview_paths(paths, output, layout=layout, paper=paper, dpi=dpi)
+    results = _pipeline().preview_paths(
+        paths, output, layout=layout, paper=paper, dpi=dpi, options=_look(theme, lang, grayscale)
+    )
     for source, images in results:
         click.echo(f"{source}: {len(images)} page{'s' * (len(images) != 1)} -> {images[0].parent}")
 

@@ -68,3 +68,7 @@ class ImportPageError(BrochureError):
 
 class BookletError(BrochureError):
     """Several brochures cannot be combined into one booklet."""
+
+
+class ThemeError(BrochureError):
+    """A theme or a `brochure.yaml` settings file cannot be used."""

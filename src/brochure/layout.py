@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .errors import LayoutError
 from .paper import PAPER_NAMES, PAPERS, Paper
 from .resources import layouts_dir
-from .sourcemap import format_path, load_yaml
+from .sourcemap import Document, format_path, load_yaml
 from .validation import validate
 
 MANIFEST = "layout.yaml"
@@ -24,11 +24,35 @@ __all__ = ["MANIFEST", "PAPERS", "PAPER_NAMES", "Layout", "Paper", "find_layout"
 PaperName = Literal["letter", "a4", "half-letter", "a5"]
 
 
+ListName = Literal["duties", "work_settings", "pathway", "certifications", "sources", "related"]
+
+
+class _FitStep(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    stylesheet: str | None = None
+    limits: dict[ListName, Annotated[int, Field(ge=1, le=100)]] = Field(default_factory=dict)
+
+
 class _Fit(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     min_last_page: float = Field(default=0.3, ge=0, le=1)
     stylesheets: list[str] = Field(default_factory=list)
+    steps: list[_FitStep] = Field(default_factory=list, max_length=10)
+
+
+class _Pages(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    exact: int | None = Field(default=None, ge=1, le=50)
+    max: int | None = Field(default=None, ge=1, le=50)
+
+    @model_validator(mode="after")
+    def _one(self) -> _Pages:
+        if (self.exact is None) == (self.max is None):
+            raise ValueError("give either exact or max")
+        return self
 
 
 class _Booklet(BaseModel):
@@ -43,16 +67,33 @@ class _Manifest(BaseModel):
 
     name: Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")]
     description: Annotated[str, StringConstraints(min_length=1, max_length=500)]
-    template: str = "template.html.j2"
+    extends: str | None = None
+    template: str | None = None
     stylesheets: list[str] = Field(default_factory=list)
-    papers: list[PaperName] = Field(default=["letter", "a4"], min_length=1)
-    fit: _Fit = Field(default_factory=_Fit)
+    papers: list[PaperName] | None = Field(default=None, min_length=1)
+    orientation: Literal["portrait", "landscape"] | None = None
+    pages: _Pages | None = None
+    fit: _Fit | None = None
     booklet: _Booklet | None = None
 
 
 @dataclass(frozen=True)
+class FitStep:
+    """One way to make content fit: a tighter stylesheet, and at most so many list items."""
+
+    stylesheet: Path | None = None
+    limits: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class Layout:
-    """A validated layout folder. `builtin` layouts ship with the package."""
+    """A validated layout folder. `builtin` layouts ship with the package.
+
+    A layout may extend another (`parents`, nearest first): it inherits every setting
+    it does not give, its templates and partials shadow the parent's, and its
+    stylesheets come after the parent's. `stylesheets` are the hrefs templates link
+    (relative inside the layout's own folder); `stylesheet_paths` are the files.
+    """
 
     name: str
     description: str
@@ -60,10 +101,16 @@ class Layout:
     template: str
     stylesheets: tuple[str, ...]
     papers: tuple[str, ...]
-    fit_stylesheets: tuple[str, ...] = ()
+    stylesheet_paths: tuple[Path, ...] = ()
+    parents: tuple[Path, ...] = ()
+    orientation: str = "portrait"
+    pages_exact: int | None = None
+    pages_max: int | None = None
+    fit_steps: tuple[FitStep, ...] = ()
     min_last_page: float = 0.0
     booklet_template: str | None = None
     booklet_stylesheets: tuple[str, ...] = ()
+    booklet_stylesheet_paths: tuple[Path, ...] = ()
     builtin: bool = False
 
     @property
@@ -71,8 +118,27 @@ class Layout:
         return self.folder / MANIFEST
 
     @property
+    def folders(self) -> tuple[Path, ...]:
+        """Where templates, stylesheets and assets are looked up, this layout first."""
+        return (self.folder, *self.parents)
+
+    @property
     def default_paper(self) -> str:
         return self.papers[0]
+
+    def allows_pages(self, count: int) -> bool:
+        if self.pages_exact is not None:
+            return count == self.pages_exact
+        return self.pages_max is None or count <= self.pages_max
+
+    @property
+    def page_rule(self) -> str:
+        """`exactly 1 page`, `at most 2 pages`, or empty when any count will do."""
+        count = self.pages_exact or self.pages_max
+        if count is None:
+            return ""
+        word = "page" if count == 1 else "pages"
+        return f"{'exactly' if self.pages_exact else 'at most'} {count} {word}"
 
     def paper(self, name: str | None) -> Paper:
         """The `Paper` for `name` (or the default), if this layout supports it."""
@@ -83,10 +149,18 @@ class Layout:
                 f"(supported: {', '.join(self.papers)})",
                 path=self.manifest,
             )
-        return PAPERS[chosen]
+        paper = PAPERS[chosen]
+        if self.orientation == "landscape":
+            return replace(
+                paper, css=f"{paper.css} landscape", width=paper.height, height=paper.width
+            )
+        return paper
 
 
-def load_layout(folder: Path, *, builtin: bool = False) -> Layout:
+MAX_EXTENDS = 4
+
+
+def load_layout(folder: Path, *, builtin: bool = False, _depth: int = 0) -> Layout:
     """Read and check `folder/layout.yaml`, and that every file it names exists."""
     folder = folder.resolve()
     manifest_path = folder / MANIFEST
@@ -101,35 +175,114 @@ def load_layout(folder: Path, *, builtin: bool = False) -> Layout:
             line=doc.line_of(("name",)),
             field="name",
         )
-    named: list[tuple[tuple[str | int, ...], str]] = [(("template",), manifest.template)]
-    named += [(("stylesheets", i), name) for i, name in enumerate(manifest.stylesheets)]
-    named += [(("fit", "stylesheets", i), name) for i, name in enumerate(manifest.fit.stylesheets)]
-    if manifest.booklet is not None:
-        named.append((("booklet", "template"), manifest.booklet.template))
-        sheets = manifest.booklet.stylesheets
-        named += [(("booklet", "stylesheets", i), name) for i, name in enumerate(sheets)]
-    for where, name in named:
-        target = (folder / name).resolve()
-        if not target.is_relative_to(folder) or not target.is_file():
+    base: Layout | None = None
+    if manifest.extends is not None:
+        if _depth >= MAX_EXTENDS:
             raise LayoutError(
-                f"file '{name}' not found in the layout folder",
+                f"layouts extend each other more than {MAX_EXTENDS} deep",
                 path=manifest_path,
-                line=doc.line_of(where),
-                field=format_path(where),
+                line=doc.line_of(("extends",)),
+                field="extends",
             )
+        base = _base_layout(manifest.extends, folder, doc, _depth)
+    folders = (folder, *(base.folders if base else ()))
+
+    def find(name: str, where: tuple[str | int, ...]) -> Path:
+        """A file of this layout, or of the one it extends."""
+        for root in folders:
+            target = (root / name).resolve()
+            if target.is_relative_to(root) and target.is_file():
+                return target
+        raise LayoutError(
+            f"file '{name}' not found in the layout folder",
+            path=manifest_path,
+            line=doc.line_of(where),
+            field=format_path(where),
+        )
+
+    def href(path: Path) -> str:
+        return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.as_uri()
+
+    template = manifest.template or (base.template if base else "template.html.j2")
+    find(template, ("template",))
+    own_sheets = [find(n, ("stylesheets", i)) for i, n in enumerate(manifest.stylesheets)]
+    sheets = [*(base.stylesheet_paths if base else ()), *own_sheets]
+    papers: list[str] = list(manifest.papers or (base.papers if base else ("letter", "a4")))
+    if manifest.fit is not None:
+        steps = [
+            FitStep(find(n, ("fit", "stylesheets", i)))
+            for i, n in enumerate(manifest.fit.stylesheets)
+        ]
+        for i, step in enumerate(manifest.fit.steps):
+            sheet = (
+                find(step.stylesheet, ("fit", "steps", i, "stylesheet"))
+                if step.stylesheet
+                else None
+            )
+            steps.append(FitStep(sheet, tuple(sorted(step.limits.items()))))
+        fit_steps, min_last_page = tuple(steps), manifest.fit.min_last_page
+    elif base is not None:
+        fit_steps, min_last_page = base.fit_steps, base.min_last_page
+    else:
+        fit_steps, min_last_page = (), 0.3
+    if manifest.pages is not None:
+        exact, most = manifest.pages.exact, manifest.pages.max
+    else:
+        exact, most = (base.pages_exact, base.pages_max) if base else (None, None)
+    booklet_template, booklet_sheets = None, []
+    if manifest.booklet is not None:
+        booklet_template = manifest.booklet.template
+        find(booklet_template, ("booklet", "template"))
+        booklet_sheets = [
+            find(n, ("booklet", "stylesheets", i))
+            for i, n in enumerate(manifest.booklet.stylesheets)
+        ]
+    elif base is not None and base.booklet_template is not None:
+        booklet_template = base.booklet_template
+        booklet_sheets = list(base.booklet_stylesheet_paths)
     return Layout(
         name=manifest.name,
         description=manifest.description,
         folder=folder,
-        template=manifest.template,
-        stylesheets=tuple(manifest.stylesheets),
-        papers=tuple(dict.fromkeys(manifest.papers)),
-        fit_stylesheets=tuple(manifest.fit.stylesheets),
-        min_last_page=manifest.fit.min_last_page,
-        booklet_template=manifest.booklet.template if manifest.booklet else None,
-        booklet_stylesheets=tuple(manifest.booklet.stylesheets) if manifest.booklet else (),
+        template=template,
+        stylesheets=tuple(href(p) for p in sheets),
+        stylesheet_paths=tuple(sheets),
+        papers=tuple(dict.fromkeys(papers)),
+        parents=base.folders if base else (),
+        orientation=manifest.orientation or (base.orientation if base else "portrait"),
+        pages_exact=exact,
+        pages_max=most,
+        fit_steps=fit_steps,
+        min_last_page=min_last_page,
+        booklet_template=booklet_template,
+        booklet_stylesheets=tuple(href(p) for p in booklet_sheets),
+        booklet_stylesheet_paths=tuple(booklet_sheets),
         builtin=builtin,
     )
+
+
+def _base_layout(spec: str, folder: Path, doc: Document, depth: int) -> Layout:
+    """The layout `extends:` names: a built-in one, or a folder relative to this one."""
+    builtin = layouts_dir() / spec
+    if "/" not in spec and "\\" not in spec and (builtin / MANIFEST).is_file():
+        target, is_builtin = builtin, True
+    else:
+        target, is_builtin = (folder / spec).resolve(), False
+    if target.resolve() == folder:
+        raise LayoutError(
+            "a layout cannot extend itself",
+            path=doc.path,
+            line=doc.line_of(("extends",)),
+            field="extends",
+        )
+    if not (target / MANIFEST).is_file():
+        raise LayoutError(
+            f"extends '{spec}', which is neither a built-in layout nor a layout folder",
+            path=doc.path,
+            line=doc.line_of(("extends",)),
+            field="extends",
+        )
+    return load_layout(target, builtin=is_builtin, _depth=depth + 1)
 
 
 def builtin_layouts() -> list[Layout]:
@@ -162,7 +315,16 @@ def make_environment(
 ) -> jinja2.Environment:
     """The one Jinja environment of a layout: sandboxed, autoescaped, strict about typos."""
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(str(layout.folder)),
+        # This layout's files shadow its parents'; a parent's own template is also
+        # reachable as "<name>/<file>" so that a child can extend it and change a block.
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader([str(f) for f in layout.folders]),
+                jinja2.PrefixLoader(
+                    {f.name: jinja2.FileSystemLoader(str(f)) for f in layout.parents}
+                ),
+            ]
+        ),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -184,7 +346,7 @@ def template_error(layout: Layout, err: Exception, name: str | None = None) -> L
     path, line = entry, None
     for frame in traceback.extract_tb(err.__traceback__):
         candidate = Path(frame.filename)
-        if candidate.is_relative_to(layout.folder):
+        if any(candidate.is_relative_to(folder) for folder in layout.folders):
             path, line = candidate, frame.lineno
     if isinstance(err, SecurityError):
         return LayoutError(f"template tried something unsafe: {err}", path=path, line=line)

@@ -16,6 +16,7 @@ from .errors import RenderError
 
 MAX_DATA_URL = 2_000_000
 MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_BYTES = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -46,14 +47,6 @@ class PdfResult:
     anchors: dict[str, int] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Fit:
-    """How to avoid a nearly empty last page: stylesheets to try, tighter each time."""
-
-    stylesheets: Sequence[Path] = ()
-    min_last_page: float = 0.0
-
-
 _font_config: Any = None
 
 
@@ -67,13 +60,19 @@ def _fonts() -> Any:
     return _font_config
 
 
-def _fetcher(roots: Sequence[Path], refused: list[str]) -> Any:
-    URLFetcher = _weasyprint().urls.URLFetcher
+def _fetcher(roots: Sequence[Path], refused: list[str], grayscale: bool = False) -> Any:
+    weasyprint = _weasyprint()
+    URLFetcher = weasyprint.urls.URLFetcher
+    Response = weasyprint.urls.URLFetcherResponse
 
     resolved = [root.resolve() for root in roots]
 
     class ConfinedFetcher(URLFetcher):  # type: ignore[misc,valid-type]
-        """Serves files under `roots` and small `data:` URLs; refuses everything else."""
+        """Serves files under `roots` and small `data:` URLs; refuses everything else.
+
+        In grayscale mode images are turned gray as they are read, so that a
+        theme's colored logo prints without color on every layout.
+        """
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = url.split(":", 1)[0].lower()
@@ -89,9 +88,62 @@ def _fetcher(roots: Sequence[Path], refused: list[str]) -> Any:
             else:
                 refused.append(f"{url} (network access is off)")
                 raise ValueError(f"refused to fetch {url}")
-            return super().fetch(url, headers)
+            response = super().fetch(url, headers)
+            if not grayscale:
+                return response
+            kind = response.content_type or ""
+            if not kind.startswith("image/"):
+                return response
+            with response:
+                body = response.read(MAX_IMAGE_BYTES + 1)
+            if len(body) > MAX_IMAGE_BYTES:
+                refused.append(f"{url[:80]} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB")
+                raise ValueError("image too large")
+            gray, kind = to_grayscale(body, kind)
+            return Response(url, body=gray, headers={"Content-Type": kind})
 
     return ConfinedFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
+
+
+_SVG_COLOR = re.compile(
+    r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b|rgba?\([^)]*\)"
+    r"|(?<=[\"':\s])(?:red|green|blue|yellow|orange|purple|navy|teal|maroon|olive|lime|aqua|"
+    r"fuchsia|crimson|gold|silver|gray|grey|black|white)(?=[\"';\s])",
+    re.IGNORECASE,
+)
+
+
+def _gray_color(found: re.Match[str]) -> str:
+    from PIL import ImageColor
+
+    try:
+        rgb = ImageColor.getrgb(found.group(0))
+    except ValueError:
+        return found.group(0)
+    level = round(0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2])
+    return f"#{level:02x}{level:02x}{level:02x}"
+
+
+def to_grayscale(body: bytes, kind: str) -> tuple[bytes, str]:
+    """An image in shades of gray: raster images through Pillow, SVG by its colors."""
+    if kind == "image/svg+xml":
+        text = body.decode("utf-8", errors="replace")
+        return _SVG_COLOR.sub(_gray_color, text).encode(), kind
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(body)) as image:
+            image.load()
+            mode = (
+                "LA" if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info else "L"
+            )
+            out = io.BytesIO()
+            image.convert(mode).save(out, format="PNG")
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+        return body, kind  # WeasyPrint reports an unreadable image itself
+    return out.getvalue(), "image/png"
 
 
 class _Collect(logging.Handler):
@@ -264,85 +316,137 @@ def forget_stylesheets() -> None:
     _stylesheet_warnings.cache_clear()
 
 
+@dataclass
+class Laid:
+    """A laid-out document, what was refused while loading it, and what WeasyPrint said."""
+
+    document: Any
+    refused: list[str]
+    messages: list[str]
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    @property
+    def fill(self) -> float:
+        return _last_page_fill(self.document)
+
+    def overflowing(self, limit: int = 3) -> list[str]:
+        return _overflowing_text(self.document, limit)
+
+    def text_at_page(self, index: int, length: int = 60) -> str:
+        """The first words laid out on page `index` (0-based): where content ran over."""
+        from weasyprint.formatting_structure import boxes
+
+        if index >= len(self.document.pages):
+            return ""
+        words: list[str] = []
+        for box in _page_content(self.document.pages[index]._page_box):
+            if isinstance(box, boxes.TextBox) and box.text.strip():
+                words.append(box.text.strip())
+                if sum(len(w) + 1 for w in words) >= length:
+                    break
+        return " ".join(words)[:length]
+
+
+def lay_out(
+    html: str,
+    *,
+    base: Path,
+    roots: Sequence[Path],
+    extra: Path | None = None,
+    grayscale: bool = False,
+) -> Laid:
+    """Lay out `html`; relative URLs resolve against `base`, files only under `roots`.
+
+    `extra` is one more author stylesheet (a fit step), linked last so that it wins.
+    """
+    refused: list[str] = []
+    fetcher = _fetcher(roots, refused, grayscale)
+    with _captured() as log:
+        try:
+            document = _lay_out(html, base, fetcher, extra)
+        except RecursionError:
+            raise RenderError("the document is nested too deeply to lay out") from None
+        except MemoryError:
+            raise RenderError("ran out of memory while laying out the document") from None
+    return Laid(document, refused, log.messages)
+
+
+def finish(
+    laid: Laid,
+    *,
+    info: PdfInfo,
+    number_from: str | None = None,
+    stylesheets: Sequence[Path] = (),
+    fit: str | None = None,
+) -> PdfResult:
+    """Write a laid-out document as PDF bytes that depend only on the inputs.
+
+    With `number_from`, the pages before the element of that id are labelled as
+    front matter (i, ii) and numbering starts at 1 on its page. CSS warnings from
+    `stylesheets` are reported at their file, line and column. No creation date is
+    written, so rendering twice gives identical bytes.
+    """
+    document = laid.document
+    meta = document.metadata
+    meta.title = info.title
+    meta.description = info.subject or None
+    meta.keywords = list(info.keywords)
+    meta.lang = info.lang
+    meta.generator = info.creator
+    meta.created = meta.modified = None
+    # Files named by <link rel=attachment> in a template would be embedded in
+    # the PDF: a layout must not be a way to carry files out.
+    meta.attachments = []
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)
+    front = None
+    if number_from is not None:
+        if number_from not in anchors:
+            raise RenderError(f"nothing in the document has the id '{number_from}'")
+        front = anchors[number_from]
+    with _captured() as log:
+        try:
+            data = document.write_pdf(pdf_tags=True, finisher=_finisher(front, info.custom))
+        except RecursionError:
+            raise RenderError("the document is nested too deeply to write") from None
+        except MemoryError:
+            raise RenderError("ran out of memory while writing the document") from None
+    assert isinstance(data, bytes)
+    messages = laid.messages + log.messages
+    warnings = [f"resource refused: {item}" for item in laid.refused]
+    warnings += laid.overflowing()
+    # Refused loads are already in `refused`; the HarfBuzz notice is about the machine
+    # (the Makefile checks for the library), not about this document.
+    complained = any(_CSS_WARNING.match(m) for m in messages)
+    located = _stylesheet_warnings(tuple(stylesheets)) if stylesheets and complained else {}
+    warnings += [
+        located.get(m, m) for m in messages if "refused to " not in m and "HarfBuzz-Subset" not in m
+    ]
+    return PdfResult(
+        data=data,
+        pages=len(document.pages),
+        warnings=list(dict.fromkeys(warnings)),
+        fit=fit,
+        last_page_fill=laid.fill,
+        anchors=anchors,
+    )
+
+
 def html_to_pdf(
     html: str,
     *,
     base: Path,
     roots: Sequence[Path],
     info: PdfInfo,
-    fit: Fit | None = None,
     number_from: str | None = None,
     stylesheets: Sequence[Path] = (),
+    grayscale: bool = False,
 ) -> PdfResult:
-    """Lay out `html` and write a PDF whose bytes depend only on the inputs.
-
-    Relative URLs resolve against `base`; only files under `roots` may be read.
-    When the last page would be less than `fit.min_last_page` full, the fit
-    stylesheets are tried in order and the first that saves a page (or fills the
-    last one enough) is kept. With `number_from`, the pages before the element of
-    that id are labelled as front matter (i, ii) and numbering starts at 1 on its
-    page. CSS warnings from `stylesheets` are reported at their file, line and
-    column. No creation date is written, so rendering twice gives identical bytes.
-    """
-    fit = fit or Fit()
-    refused: list[str] = []
-    fetcher = _fetcher(roots, refused)
-    with _captured() as log:
-        try:
-            document = _lay_out(html, base, fetcher, None)
-            fill = _last_page_fill(document)
-            used: Path | None = None
-            if len(document.pages) > 1 and fill < fit.min_last_page:
-                for sheet in fit.stylesheets:
-                    attempt = _lay_out(html, base, fetcher, sheet)
-                    attempt_fill = _last_page_fill(attempt)
-                    if len(attempt.pages) < len(document.pages) or (
-                        len(attempt.pages) == len(document.pages)
-                        and attempt_fill >= fit.min_last_page
-                    ):
-                        document, fill, used = attempt, attempt_fill, sheet
-                        break
-            meta = document.metadata
-            meta.title = info.title
-            meta.description = info.subject or None
-            meta.keywords = list(info.keywords)
-            meta.lang = info.lang
-            meta.generator = info.creator
-            meta.created = meta.modified = None
-            # Files named by <link rel=attachment> in a template would be embedded in
-            # the PDF: a layout must not be a way to carry files out.
-            meta.attachments = []
-            anchors: dict[str, int] = {}
-            for index, page in enumerate(document.pages):
-                for name in page.anchors:
-                    anchors.setdefault(name, index)
-            front = None
-            if number_from is not None:
-                if number_from not in anchors:
-                    raise RenderError(f"nothing in the document has the id '{number_from}'")
-                front = anchors[number_from]
-            data = document.write_pdf(pdf_tags=True, finisher=_finisher(front, info.custom))
-        except RecursionError:
-            raise RenderError("the document is nested too deeply to lay out") from None
-        except MemoryError:
-            raise RenderError("ran out of memory while laying out the document") from None
-    assert isinstance(data, bytes)
-    warnings = [f"resource refused: {item}" for item in refused]
-    warnings += _overflowing_text(document)
-    # Refused loads are already in `refused`; the HarfBuzz notice is about the machine
-    # (the Makefile checks for the library), not about this document.
-    complained = any(_CSS_WARNING.match(m) for m in log.messages)
-    located = _stylesheet_warnings(tuple(stylesheets)) if stylesheets and complained else {}
-    warnings += [
-        located.get(m, m)
-        for m in log.messages
-        if "refused to " not in m and "HarfBuzz-Subset" not in m
-    ]
-    return PdfResult(
-        data=data,
-        pages=len(document.pages),
-        warnings=list(dict.fromkeys(warnings)),
-        fit=used.name if used else None,
-        last_page_fill=fill,
-        anchors=anchors,
-    )
+    """Lay out and write in one go (a booklet: no fit steps, one pass)."""
+    laid = lay_out(html, base=base, roots=roots, grayscale=grayscale)
+    return finish(laid, info=info, number_from=number_from, stylesheets=stylesheets)

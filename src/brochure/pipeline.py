@@ -13,15 +13,23 @@ from .errors import (
     OutputError,
     Problem,
     ProfileError,
+    RenderError,
 )
 from .jobs import (
     KEY_FIELD,
 )
-from .layout import Layout, find_layout
+from .layout import FitStep, Layout, find_layout
 from .output import write_atomic
-from .pdf import Fit, PdfInfo, PdfResult, html_to_pdf
-from .profile import Profile, load_profile
-from .render import BookletSpec, Group, render_booklet_html, render_html
+from .pdf import Laid, PdfInfo, PdfResult, finish, html_to_pdf, lay_out
+from .profile import Profile, load_profile, translation_of
+from .render import (
+    DEFAULT_OPTIONS,
+    BookletSpec,
+    Group,
+    RenderOptions,
+    render_booklet_html,
+    render_html,
+)
 from .resources import profiles_dir
 
 DEFAULT_LAYOUT = "handout"
@@ -60,6 +68,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
                 for p in path.rglob("*")
                 if p.suffix.lower() in PROFILE_SUFFIXES
                 and p.is_file()
+                and not _is_translation(p)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not inside:
@@ -74,13 +83,21 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+def _is_translation(path: Path) -> bool:
+    """`nurse.es.yaml` beside `nurse.yaml` is the nurse's Spanish text, not a career."""
+    found = translation_of(path)
+    return found is not None and any(
+        path.with_name(found[0] + suffix).is_file() for suffix in PROFILE_SUFFIXES
+    )
+
+
 def _layout(layout: Layout | str | Path | None) -> Layout:
     if isinstance(layout, Layout):
         return layout
     return find_layout(layout or DEFAULT_LAYOUT)
 
 
-def _info(profile: Profile, key: str | None = None) -> PdfInfo:
+def _info(profile: Profile, key: str | None = None, lang: str | None = None) -> PdfInfo:
     keywords = [profile.title, "career"]
     if profile.cluster:
         keywords.insert(1, profile.cluster)
@@ -88,7 +105,7 @@ def _info(profile: Profile, key: str | None = None) -> PdfInfo:
         title=profile.title,
         subject=profile.summary or "",
         keywords=tuple(keywords),
-        lang=profile.lang,
+        lang=lang or profile.lang,
         creator=f"brochure {__version__}",
         custom=((KEY_FIELD, key),) if key else (),
     )
@@ -105,47 +122,138 @@ class Rendered:
     pdf: PdfResult
 
 
+def _roots(layout: Layout, profile_paths: Sequence[Path], options: RenderOptions) -> list[Path]:
+    """The folders a render may read: the layout's, the profiles' and the theme's."""
+    roots = list(layout.folders)
+    roots += [path.resolve().parent for path in profile_paths]
+    if options.theme.folder is not None:
+        roots.append(options.theme.folder)
+    return roots
+
+
+def _over(laid: Laid, layout: Layout) -> bool:
+    """Breaks the layout's page count, or (where the layout has one) runs off the page.
+
+    A layout without a page count flows onto more pages instead; text that still
+    runs off (a very long word) is reported as a warning.
+    """
+    if not layout.allows_pages(laid.pages):
+        return True
+    return bool(layout.page_rule) and bool(laid.overflowing(1))
+
+
+def _fits(laid: Laid, layout: Layout, baseline: Laid | None) -> bool:
+    """Within the layout's page count and its pages, and no nearly empty last page
+    (or at least a page saved against the `baseline`)."""
+    if _over(laid, layout):
+        return False
+    if baseline is not None and laid.pages < baseline.pages:
+        return True
+    return laid.pages == 1 or laid.fill >= layout.min_last_page
+
+
 def render_profile(
     profile: Profile,
     layout: Layout | str | Path | None = None,
     paper: str | None = None,
     *,
     key: str | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Rendered:
     """Merge and lay out one profile; nothing is written.
 
-    `key`, when given, is recorded in the PDF so a later run can tell it is up to date.
+    When the result breaks the layout's page count, runs off the page or leaves a
+    nearly empty last page, the layout's fit steps are tried in order (tighter
+    stylesheets; fewer list items only where the layout allows it, and says so on
+    the page). `key`, when given, is recorded in the PDF so a later run can tell it
+    is up to date.
+
+    Raises:
+        RenderError: the content does not fit the layout's page count at its tightest.
     """
     chosen = _layout(layout)
     sheet = chosen.paper(paper)
-    html = render_html(profile, chosen, sheet.name)
-    roots = [chosen.folder]
-    if profile.path is not None:
-        roots.append(profile.path.resolve().parent)
-    fit = Fit(
-        stylesheets=[chosen.folder / name for name in chosen.fit_stylesheets],
-        min_last_page=chosen.min_last_page,
-    )
-    result = html_to_pdf(
-        html,
-        base=chosen.folder,
-        roots=roots,
-        info=_info(profile, key),
-        fit=fit,
-        stylesheets=[chosen.folder / name for name in chosen.stylesheets],
+    roots = _roots(chosen, [profile.path] if profile.path else [], options)
+    html = render_html(profile, chosen, sheet.name, options)
+    laid = lay_out(html, base=chosen.folder, roots=roots, grayscale=options.grayscale)
+    used: FitStep | None = None
+    if not _fits(laid, chosen, None):
+        baseline = laid
+        over = _over(laid, chosen)
+        for step in chosen.fit_steps:
+            if step.limits and not over:
+                continue  # never drop content only to fill a page better
+            attempt_html = (
+                render_html(profile, chosen, sheet.name, options, limits=dict(step.limits))
+                if step.limits
+                else html
+            )
+            attempt = lay_out(
+                attempt_html,
+                base=chosen.folder,
+                roots=roots,
+                extra=step.stylesheet,
+                grayscale=options.grayscale,
+            )
+            if _fits(attempt, chosen, baseline):
+                html, laid, used = attempt_html, attempt, step
+                break
+        else:
+            if over:
+                raise _overflow_error(profile, chosen, baseline)
+    result = finish(
+        laid,
+        info=_info(profile, key, options.lang),
+        stylesheets=chosen.stylesheet_paths,
+        fit=_step_name(used),
     )
     return Rendered(profile, chosen, sheet.name, html, result)
+
+
+def _step_name(step: FitStep | None) -> str | None:
+    if step is None:
+        return None
+    parts = [step.stylesheet.name] if step.stylesheet else []
+    parts += [f"{name} ≤ {count}" for name, count in step.limits]
+    return ", ".join(parts) or "fit step"
+
+
+def _overflow_error(profile: Profile, layout: Layout, laid: Laid) -> RenderError:
+    """Which rule the content broke, and where: the words that ran over."""
+    where = profile.path or None
+    if not layout.allows_pages(laid.pages):
+        limit = layout.pages_exact or layout.pages_max or laid.pages
+        if laid.pages > limit:
+            spill = laid.text_at_page(limit)
+            return RenderError(
+                f"'{profile.title}' does not fit the {layout.name} layout "
+                f"({layout.page_rule}) even at its tightest: it needs {laid.pages} pages; "
+                f"page {limit + 1} starts with {spill!r}",
+                path=where,
+            )
+        return RenderError(
+            f"the {layout.name} layout must make {layout.page_rule} "
+            f"but '{profile.title}' made {laid.pages}",
+            path=where,
+        )
+    overflow = laid.overflowing(1)
+    return RenderError(
+        f"'{profile.title}' does not fit the {layout.name} layout even at its tightest: "
+        f"{overflow[0] if overflow else 'content runs off the page'}",
+        path=where,
+    )
 
 
 def render_pdf(
     profile: Profile | str | Path,
     layout: Layout | str | Path | None = None,
     paper: str | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
 ) -> bytes:
     """PDF bytes of one profile (a `Profile` or the path of its YAML file)."""
     if not isinstance(profile, Profile):
-        profile = load_profile(profile)
-    return render_profile(profile, layout, paper).pdf.data
+        profile = load_profile(profile, options.lang)
+    return render_profile(profile, layout, paper, options=options).pdf.data
 
 
 def html_for_browser(rendered: Rendered) -> str:
@@ -203,7 +311,7 @@ class BookletReport:
 
 
 def load_for_booklet(
-    paths: Iterable[str | Path], *, fail_fast: bool = False
+    paths: Iterable[str | Path], *, fail_fast: bool = False, lang: str | None = None
 ) -> list[tuple[Path, Profile]]:
     """Every profile in booklet order, or one `ProfileError` listing every problem.
 
@@ -217,7 +325,7 @@ def load_for_booklet(
         batch: list[tuple[Path, Profile]] = []
         for source in expand_paths([raw]):
             try:
-                profile = load_profile(source)
+                profile = load_profile(source, lang)
             except BrochureError as err:
                 if fail_fast:
                     raise
@@ -277,6 +385,7 @@ def build_booklet(
     marks: bool = False,
     fail_fast: bool = False,
     strict: bool = False,
+    options: RenderOptions = DEFAULT_OPTIONS,
 ) -> BookletReport:
     """Many careers in one print-ready PDF: cover, contents, careers, back cover.
 
@@ -291,7 +400,7 @@ def build_booklet(
         raise BookletError("fold marks go with --impose saddle")
     chosen = _layout(layout)
     sheet = chosen.paper(paper)
-    loaded = load_for_booklet(paths, fail_fast=fail_fast)
+    loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
     target = Path(out) if out is not None else None
     if target is not None and target.is_dir():
         target = target / "booklet.pdf"
@@ -308,24 +417,24 @@ def build_booklet(
         groups=groups,
         grouped=group_by is not None,
     )
-    html = render_booklet_html(spec, chosen, sheet.name)
-    roots = [chosen.folder, *{source.resolve().parent for source, _ in loaded}]
+    html = render_booklet_html(spec, chosen, sheet.name, options)
+    roots = _roots(chosen, sorted({source for source, _ in loaded}), options)
     info = PdfInfo(
         title=title,
         subject=subtitle or f"{len(ordered)} career profiles",
         keywords=tuple(dict.fromkeys([*(p.cluster for p in ordered if p.cluster), "careers"])),
-        lang=spec.lang,
+        lang=options.lang or spec.lang,
         creator=f"brochure {__version__}",
     )
     first = ordered[0].key
-    css = [*chosen.stylesheets, *chosen.booklet_stylesheets]
     result = html_to_pdf(
         html,
         base=chosen.folder,
         roots=roots,
         info=info,
         number_from=first,
-        stylesheets=[chosen.folder / name for name in css],
+        stylesheets=[*chosen.stylesheet_paths, *chosen.booklet_stylesheet_paths],
+        grayscale=options.grayscale,
     )
     if strict and result.warnings:
         raise BookletError(f"warnings are errors with --strict: {result.warnings[0]}")
@@ -430,6 +539,7 @@ def preview_paths(
     layout: Layout | str | Path | None = None,
     paper: str | None = None,
     dpi: int = 72,
+    options: RenderOptions = DEFAULT_OPTIONS,
 ) -> list[tuple[Path, list[Path]]]:
     """PNG images of the pages of profiles (rendered first) or of existing PDFs."""
     from .preview import pdf_to_pngs
@@ -442,7 +552,8 @@ def preview_paths(
         images = pdf_to_pngs(pdf.read_bytes(), folder, pdf.stem, dpi=dpi)
         results.append((pdf, [i.path for i in images]))
     for source in expand_paths(profiles) if profiles else []:
-        rendered = render_profile(load_profile(source), layout, paper)
+        profile = load_profile(source, options.lang)
+        rendered = render_profile(profile, layout, paper, options=options)
         images = pdf_to_pngs(rendered.pdf.data, folder, rendered.profile.key, dpi=dpi)
         results.append((source, [i.path for i in images]))
     return results

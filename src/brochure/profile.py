@@ -303,6 +303,66 @@ class Profile(_Model):
         return self.slug
 
 
+class Translation(_Model):
+    """A profile's text in another language: `<name>.<lang>.yaml` beside the profile.
+
+    Any field may be given; what is left out is taken from the profile. Figures
+    (pay, growth) and the slug always come from the profile, so the two cannot
+    disagree; the words around them (education, rating) may be translated.
+    """
+
+    title: Name | None = None
+    summary: Text | None = None
+    cluster: Name | None = None
+    facts: Facts | None = None
+    work_settings: list[Name] | None = Field(default=None, max_length=MAX_ITEMS)
+    duties: list[Text] | None = Field(default=None, max_length=MAX_ITEMS)
+    pathway: list[Step] | None = Field(default=None, max_length=MAX_ITEMS)
+    continuing_education: Text | None = None
+    certifications: list[Certification] | None = Field(default=None, max_length=MAX_ITEMS)
+    sources: list[Source] | None = Field(default=None, max_length=MAX_ITEMS)
+    related: list[Related] | None = Field(default=None, max_length=MAX_ITEMS)
+    notes: list[Note] | None = Field(default=None, max_length=MAX_ITEMS)
+
+
+_TRANSLATION_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)$")
+
+
+def translation_of(path: Path) -> tuple[str, str] | None:
+    """(`name`, `lang`) when `path` is a translation file such as `nurse.es.yaml`."""
+    found = _TRANSLATION_NAME.match(path.stem)
+    return (found["stem"], found["lang"]) if found else None
+
+
+def translation_path(path: Path, lang: str) -> Path | None:
+    """The translation of the profile at `path` into `lang` (or its base language)."""
+    for code in dict.fromkeys([lang, lang.split("-")[0]]):
+        for suffix in (".yaml", ".yml"):
+            candidate = path.with_name(f"{path.stem}.{code}{suffix}")
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def translate(profile: Profile, path: Path, lang: str) -> Profile:
+    """`profile` with the text of the translation file at `path`, in language `lang`."""
+    doc = load_yaml(path)
+    found = validate(Translation, doc, ProfileError, what="translated profile fields")
+    update: dict[str, Any] = {k: getattr(found, k) for k in found.model_fields_set}
+    if found.facts is not None:
+        words = {k: getattr(found.facts, k) for k in found.facts.model_fields_set}
+        for figure in ("median_pay", "job_growth"):
+            if figure in words and getattr(profile.facts, figure) is not None:
+                value = getattr(profile.facts, figure)
+                rating = getattr(words[figure], "rating", None)
+                words[figure] = value.model_copy(update={"rating": rating}) if rating else value
+        update["facts"] = profile.facts.model_copy(update=words)
+    update["lang"] = lang
+    result = profile.model_copy(update=update)
+    result._path = profile.path
+    return result
+
+
 def slugify(text: str) -> str:
     """`"EMT & Paramedic"` → `"emt-paramedic"`: the file name a profile gets by default."""
     import unicodedata
@@ -319,14 +379,19 @@ def validate_data(doc: Document) -> Profile:
     return profile
 
 
-def load_profile(path: str | Path) -> Profile:
-    """Read and validate one profile file.
+def load_profile(path: str | Path, lang: str | None = None) -> Profile:
+    """Read and validate one profile file, in `lang` when it has a translation into it.
 
     Raises:
         ProfileError: with one `Problem` per mistake, each at its file and line.
     """
     path = Path(path)
-    return validate_data(load_yaml(path))
+    profile = validate_data(load_yaml(path))
+    if lang is not None and lang != profile.lang:
+        translated = translation_path(path, lang)
+        if translated is not None:
+            return translate(profile, translated, lang)
+    return profile
 
 
 def profile_schema() -> dict[str, Any]:

@@ -3,45 +3,58 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 import jinja2
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 from markupsafe import Markup
 
 from .errors import LayoutError
+from .i18n import Messages, babel_locale, messages
 from .layout import Layout, make_environment, template_error
 from .profile import Growth, Money, Profile, Span
-
-_LOCALES = {"en": "en_US", "es": "es_US"}
+from .theme import PLAIN, Theme
 
 
 def _locale(lang: str) -> str:
-    return _LOCALES.get(lang.split("-")[0], lang.replace("-", "_"))
+    return babel_locale(lang)
 
 
 def money(value: Money, lang: str = "en") -> str:
-    """`$50,250`, `$23.50` for an hourly wage (cents only where they exist), or a range."""
+    """`$50,250` in English, `50.250 US$` in Spanish; cents only where they exist; ranges."""
+    from babel import Locale
+
     amounts = [value.amount] if value.max_amount is None else [value.amount, value.max_amount]
     whole = all(float(a).is_integer() for a in amounts)
-    pattern = "¤#,##0" if whole else "¤#,##0.00"
+    locale = Locale.parse(_locale(lang))
+    pattern = locale.currency_formats["standard"].pattern.split(";")[0]
+    if whole:
+        pattern = pattern.replace("#,##0.00", "#,##0").replace("0.00", "0")
     return "\u2013".join(
-        format_currency(
-            a, value.currency, format=pattern, locale=_locale(lang), currency_digits=False
-        )
+        format_currency(a, value.currency, format=pattern, locale=locale, currency_digits=False)
         for a in amounts
     )
 
 
 def percent(value: Growth, lang: str = "en") -> str:
-    """Signed growth, `+7%` or `-3%`; a zero prints without a sign."""
-    number = format_decimal(abs(value.percent), format="#,##0.#", locale=_locale(lang))
+    """Signed growth as the language writes percentages: `+7%` in English, `+7 %` in Spanish."""
+    from babel import Locale
+
+    pattern = Locale.parse(_locale(lang)).percent_formats[None].pattern.split(";")[0]
+    text = format_percent(
+        abs(value.percent) / 100, pattern.replace("#,##0", "#,##0.#"), locale=_locale(lang)
+    )
     sign = "+" if value.percent > 0 else "\u2212" if value.percent < 0 else ""
-    return f"{sign}{number}%"
+    return f"{sign}{text}"
+
+
+def number(value: float, lang: str = "en") -> str:
+    """A plain number grouped as the language groups digits."""
+    return format_decimal(value, locale=_locale(lang))
 
 
 def duration(value: Span | str | None) -> str:
@@ -97,16 +110,125 @@ def css_string(value: object) -> Markup:
     return Markup(f'"{out}"')
 
 
+def qr_data_uri(text: str, dark: str = "#000000") -> str:
+    """A QR code of `text` as an SVG `data:` URI (error correction M, 4-module quiet zone)."""
+    import segno
+
+    code = segno.make(text, error="m", micro=False)
+    return str(code.svg_data_uri(scale=4, dark=dark, border=4, xmldecl=False, svgns=True))
+
+
+def _lang_of(context: Any) -> str:
+    return str(context.get("lang") or "en")
+
+
+@jinja2.pass_context
+def _money(context: Any, value: Money) -> str:
+    return money(value, _lang_of(context))
+
+
+@jinja2.pass_context
+def _percent(context: Any, value: Growth) -> str:
+    return percent(value, _lang_of(context))
+
+
+@jinja2.pass_context
+def _number(context: Any, value: float) -> str:
+    return number(value, _lang_of(context))
+
+
+@jinja2.pass_context
+def _as_of_date(context: Any, value: str | None) -> str:
+    return as_of_date(value, _lang_of(context))
+
+
+@jinja2.pass_context
+def _css_content(context: Any, label: str, **counters: str) -> Markup:
+    """A translated label with `{name}` slots as CSS `content`: quoted text around counters.
+
+    `"Page {page} of {pages}" | css_content(page="counter(page)", pages="counter(pages)")`
+    gives `"Page " counter(page) " of " counter(pages)`, in the reader's language.
+    """
+    text = context["_"](label)
+    parts = re.split(r"\{(\w+)\}", text)
+    out: list[str] = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            if part not in counters or not re.fullmatch(r"[a-z-]+\([a-z-]+\)", counters[part]):
+                raise ValueError(f"css_content: no CSS value given for {{{part}}}")
+            out.append(counters[part])
+        elif part:
+            out.append(str(css_string(part)))
+    return Markup(" ".join(out) or '""')
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
-    "money": money,
-    "percent": percent,
+    "money": _money,
+    "percent": _percent,
+    "number": _number,
     "duration": duration,
-    "as_of_date": as_of_date,
+    "as_of_date": _as_of_date,
     "paragraphs": paragraphs,
     "display_url": display_url,
     "break_url": break_url,
     "css_string": css_string,
+    "css_content": _css_content,
+    "qr": qr_data_uri,
 }
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How to print, beyond layout and paper: whose theme, which language, and ink.
+
+    `lang` is the language of the labels (and of the content, when the profile has a
+    translation into it); None means the profile's own language.
+    """
+
+    theme: Theme = PLAIN
+    lang: str | None = None
+    grayscale: bool = False
+
+
+DEFAULT_OPTIONS = RenderOptions()
+
+GRAY_PRIMARY = "#000000"
+GRAY_ACCENT = "#555555"
+
+
+def theme_style(theme: Theme, grayscale: bool) -> Markup:
+    """The `<style>` a template puts after its stylesheets: theme colors and fonts.
+
+    Colors become CSS custom properties (`--primary`, `--accent`) that layouts use
+    with their own defaults; fonts become `@font-face` rules for the families
+    `--heading-font` and `--body-font`.
+    """
+    rules: list[str] = []
+    values: dict[str, str] = {}
+    if grayscale:
+        values = {"--primary": GRAY_PRIMARY, "--accent": GRAY_ACCENT}
+    else:
+        if theme.colors.primary:
+            values["--primary"] = theme.colors.primary
+        if theme.colors.accent:
+            values["--accent"] = theme.colors.accent
+    for role in ("heading", "body"):
+        value = getattr(theme.fonts, role)
+        if not value:
+            continue
+        file = theme.font_path(value)
+        family = f"theme-{role}" if file else value
+        if file:
+            rules.append(
+                f"@font-face {{ font-family: {css_string(family)}; "
+                f"src: url({css_string(file.resolve().as_uri())}); }}"
+            )
+        values[f"--{role}-font"] = f"{css_string(family)}, var(--{role}-fallback, sans-serif)"
+    if values:
+        rules.append(":root { " + " ".join(f"{k}: {v};" for k, v in values.items()) + " }")
+    if not rules:
+        return Markup("")
+    return Markup("<style>\n" + "\n".join(rules) + "\n</style>")
 
 
 @cache
@@ -119,24 +241,63 @@ def forget_templates() -> None:
     _environment.cache_clear()
 
 
-def render_html(profile: Profile, layout: Layout, paper: str | None = None) -> str:
+def label_lang(profile_lang: str, options: RenderOptions) -> str:
+    return options.lang or profile_lang
+
+
+def render_html(
+    profile: Profile,
+    layout: Layout,
+    paper: str | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
+    *,
+    limits: Mapping[str, int] | None = None,
+) -> str:
     """Merge one profile into a layout's template.
 
-    The template sees `profile`, `paper` and `layout` and nothing global, so that a
-    layout is a pure function of its inputs and golden files stay meaningful.
+    The template sees `profile`, `paper`, `layout`, `theme`, `lang`, `grayscale`,
+    `limits` (at most how many items of a list to show, when a fit step asks) and
+    the label function `_`, and nothing global, so that a layout is a pure function
+    of its inputs and golden files stay meaningful.
 
     Raises:
         LayoutError: a template mistake, at its file and line.
     """
-    return _merge(layout, layout.template, paper, profile=profile)
+    return _merge(
+        layout,
+        layout.template,
+        paper,
+        options,
+        label_lang(profile.lang, options),
+        profile=profile,
+        limits=dict(limits or {}),
+    )
 
 
-def _merge(layout: Layout, name: str, paper: str | None, **context: object) -> str:
-    """Render one of the layout's templates with `paper`, `layout` and `context`."""
+def _merge(
+    layout: Layout,
+    name: str,
+    paper: str | None,
+    options: RenderOptions,
+    lang: str,
+    **context: object,
+) -> str:
+    """Render one of the layout's templates with the shared context and `context`."""
     sheet = layout.paper(paper)
+    labels: Messages = messages(lang, tuple(reversed(layout.folders)))
     try:
         template = _environment(layout).get_template(name)
-        return template.render(paper=sheet, layout=layout, **context)
+        return template.render(
+            paper=sheet,
+            layout=layout,
+            theme=options.theme,
+            theme_style=theme_style(options.theme, options.grayscale),
+            grayscale=options.grayscale,
+            lang=lang,
+            _=labels,
+            plural=labels.plural,
+            **context,
+        )
     except Exception as err:
         raise template_error(layout, err, name) from None
 
@@ -172,7 +333,12 @@ class BookletSpec:
         return max(dates) if dates else None
 
 
-def render_booklet_html(spec: BookletSpec, layout: Layout, paper: str | None = None) -> str:
+def render_booklet_html(
+    spec: BookletSpec,
+    layout: Layout,
+    paper: str | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
+) -> str:
     """Merge many careers into a layout's booklet template: one document, one layout pass.
 
     Raises:
@@ -180,4 +346,5 @@ def render_booklet_html(spec: BookletSpec, layout: Layout, paper: str | None = N
     """
     if layout.booklet_template is None:
         raise LayoutError(f"layout '{layout.name}' cannot make booklets", path=layout.manifest)
-    return _merge(layout, layout.booklet_template, paper, booklet=spec)
+    lang = options.lang or spec.lang
+    return _merge(layout, layout.booklet_template, paper, options, lang, booklet=spec)
