@@ -159,6 +159,8 @@ def watched_edits(src: Path, out: Path, changed: Path, edits: int = 3) -> float:
             start = time.perf_counter()
             changed.write_text(text)
             while manifest.stat().st_mtime_ns == before:
+                if time.perf_counter() - start > 60:
+                    raise RuntimeError(f"the watcher did not re-render {changed} in 60 s")
                 time.sleep(0.005)
             times.append(time.perf_counter() - start)
             time.sleep(1)

@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from brochure import __version__, batch, cli, pipeline
+from brochure.layout import builtin_layouts
 from brochure.render import RenderOptions
 
 from .conftest import BUILTIN_PROFILES, DATA
@@ -152,7 +153,9 @@ def test_bad_profile_fails_alone_and_writes_nothing(
         ),
         (
             ["render", MINIMAL, "-l", "hadnout"],
-            "error: unknown layout 'hadnout' (available: handout)",
+            "error: unknown layout 'hadnout' (available: "
+            + ", ".join(layout.name for layout in builtin_layouts())
+            + ")",
         ),
         (
             ["render", MINIMAL, SEED, "-o", "one.pdf"],
@@ -217,8 +220,11 @@ def test_schema_is_json_schema(runner: CliRunner, tmp_path: Path) -> None:
 
 def test_layouts_and_profiles_lists(runner: CliRunner) -> None:
     result = run(runner, "layouts", DATA / "layouts" / "tiny")
-    assert result.output.splitlines()[0].startswith("handout  Two-page career handout")
-    assert "papers: letter, a4, half-letter, a5; booklets; built-in" in result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("handout  Two-page career handout") for line in lines)
+    handout = "papers: letter, a4, half-letter, a5; at most 6 pages; booklets; built-in"
+    assert handout in result.output
+    assert "papers: letter, a4; landscape; exactly 2 pages; built-in" in result.output
     assert "tiny" in result.output
     listing = run(runner, "profiles").output
     assert "registered-nurse" in listing

@@ -36,7 +36,7 @@ def test_builtin_handout_describes_itself() -> None:
 def test_unknown_layout_lists_the_available_ones() -> None:
     with pytest.raises(LayoutError) as caught:
         find_layout("hadnout")
-    assert str(caught.value) == "unknown layout 'hadnout' (available: handout)"
+    assert str(caught.value) == "unknown layout 'hadnout' (available: flyer, handout, trifold)"
 
 
 def test_layout_by_folder_and_paper_check() -> None:

@@ -503,6 +503,27 @@ def preview(
         click.echo(f"{source}: {len(images)} page{'s' * (len(images) != 1)} -> {images[0].parent}")
 
 
+@cli.command("new-layout")
+@click.argument("name")
+@click.option(
+    "--from", "base", default="handout", show_default=True, help="The built-in layout to extend."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("."),
+    help="Folder to create the layout in [default: here].",
+)
+@_debug_option
+def new_layout(name: str, base: str, output: Path) -> None:
+    """Create a layout folder NAME that extends a built-in layout, ready to edit."""
+    from .layout import scaffold_layout
+
+    folder = scaffold_layout(name, output, base)
+    click.echo(f"{folder}/  (render with: brochure render PROFILE -l {folder})")
+
+
 @cli.command("merge-manifests")
 @click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
@@ -553,8 +574,17 @@ def layouts(folders: Sequence[Path]) -> None:
     for layout in found:
         where = "built-in" if layout.builtin else str(layout.folder)
         click.echo(f"{layout.name:<{width}}  {layout.description}")
-        booklets = "; booklets" if layout.booklet_template else ""
-        click.echo(f"{'':<{width}}  papers: {', '.join(layout.papers)}{booklets}; {where}")
+        details = [f"papers: {', '.join(layout.papers)}"]
+        if layout.orientation != "portrait":
+            details.append(layout.orientation)
+        if layout.page_rule:
+            details.append(layout.page_rule)
+        if layout.booklet_template:
+            details.append("booklets")
+        if layout.parents:
+            details.append(f"extends {layout.parents[0].name}")
+        details.append(where)
+        click.echo(f"{'':<{width}}  {'; '.join(details)}")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

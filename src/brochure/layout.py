@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -353,3 +354,68 @@ def template_error(layout: Layout, err: Exception, name: str | None = None) -> L
     if isinstance(err, jinja2.UndefinedError):
         return LayoutError(f"template error: {err.message}", path=path, line=line)
     return LayoutError(f"template error: {type(err).__name__}: {err}", path=path, line=line)
+
+
+_SCAFFOLD_CSS = """/* {name}: changes to the '{base}' layout. This file is linked after {base}'s own
+   stylesheets, so a rule here wins over the same rule there. Some starting points: */
+
+/* Colors (a --theme file sets these too, for every layout at once): */
+:root {{
+  /* --primary: #16385c; */
+  /* --accent: #0d7a84; */
+}}
+
+/* A bigger title: */
+/* h1 {{ font-size: 30pt; }} */
+"""
+
+_SCAFFOLD_TEMPLATE = """{{#- {name}: the '{base}' template with one block changed.
+    Blocks you can override: head (inside <head>, after the stylesheets) and body.
+    Any of {base}'s partials can be replaced too: copy partials/<name> here and edit it.
+    docs/LAYOUTS.md lists every variable a template can use. -#}}
+{{% extends "{base}/{template}" %}}
+
+{{% block head %}}
+{{{{ super() }}}}
+<style>
+  /* Rules that only make sense with this template go here. */
+</style>
+{{% endblock %}}
+"""
+
+
+def scaffold_layout(name: str, where: Path, base: str = "handout") -> Path:
+    """Write a new layout folder `where/name` that extends the built-in layout `base`.
+
+    The copy holds a manifest, a stylesheet linked after the parent's and a template
+    that overrides one block: a working layout from the first render, and one that
+    keeps getting the parent's fixes.
+
+    Raises:
+        LayoutError: a bad name, an unknown base, or a folder that already exists.
+    """
+    if not re.fullmatch(r"[a-z0-9]+(?:[-_][a-z0-9]+)*", name):
+        raise LayoutError(
+            f"layout name '{name}' must be lowercase letters, digits, - or _ (e.g. my-handout)"
+        )
+    parent = find_layout(base)
+    if not parent.builtin:
+        raise LayoutError(f"'{base}' is not a built-in layout")
+    folder = where / name
+    if folder.exists():
+        raise LayoutError("already exists; choose another name or remove it", path=folder)
+    folder.mkdir(parents=True)
+    manifest = (
+        f"# {name}: the built-in '{base}' layout, changed where this folder says so.\n"
+        f"name: {name}\n"
+        f"description: {parent.description}\n"
+        f"extends: {base}\n"
+        "template: template.html.j2\n"
+        "stylesheets: [custom.css]   # linked after the parent's stylesheets\n"
+    )
+    (folder / MANIFEST).write_text(manifest, encoding="utf-8")
+    (folder / "custom.css").write_text(_SCAFFOLD_CSS.format(name=name, base=base), "utf-8")
+    template = _SCAFFOLD_TEMPLATE.format(name=name, base=base, template=parent.template)
+    (folder / "template.html.j2").write_text(template, encoding="utf-8")
+    load_layout(folder)  # the scaffold must itself be a valid layout
+    return folder

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -94,8 +95,10 @@ def _fetcher(roots: Sequence[Path], refused: list[str], grayscale: bool = False)
             kind = response.content_type or ""
             if not kind.startswith("image/"):
                 return response
-            with response:
+            try:
                 body = response.read(MAX_IMAGE_BYTES + 1)
+            finally:
+                response.close()
             if len(body) > MAX_IMAGE_BYTES:
                 refused.append(f"{url[:80]} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB")
                 raise ValueError("image too large")
@@ -172,7 +175,56 @@ def _page_content(page_box: Any) -> Iterator[Any]:
 
     for child in page_box.children:
         if not isinstance(child, boxes.MarginBox):
-            yield from child.descendants()
+            # placeholders=True: absolutely positioned boxes (a step number) count too.
+            yield from child.descendants(placeholders=True)
+
+
+_INVISIBLE = str.maketrans("", "", "\u200b\u00ad\u2060\ufeff")
+
+
+class _BodyText(HTMLParser):
+    """The letters of an HTML document's body, as a reader would see them."""
+
+    SKIP = frozenset({"head", "style", "script", "title", "template"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth = 0
+        self.count = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in self.SKIP:
+            self.depth += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth:
+            self.count += _letters(data)
+
+
+def _letters(text: str) -> int:
+    return sum(1 for ch in text.translate(_INVISIBLE) if not ch.isspace())
+
+
+def _source_chars(html: str) -> int:
+    parser = _BodyText()
+    parser.feed(html)
+    parser.close()
+    return parser.count
+
+
+def _laid_chars(document: Any) -> int:
+    from weasyprint.formatting_structure import boxes
+
+    return sum(
+        _letters(box.text)
+        for page in document.pages
+        for box in _page_content(page._page_box)
+        if isinstance(box, boxes.TextBox)
+    )
 
 
 def _last_page_fill(document: Any) -> float:
@@ -334,6 +386,15 @@ class Laid:
 
     def overflowing(self, limit: int = 3) -> list[str]:
         return _overflowing_text(self.document, limit)
+
+    def lost_text(self, html: str) -> int:
+        """How many characters of the document's text were not laid out on any page.
+
+        WeasyPrint silently drops what does not fit a box of fixed size (a flex or
+        grid item, a fixed-height panel): the page count and the page box look fine
+        while words are gone. Counting letters before and after catches it.
+        """
+        return max(0, _source_chars(html) - _laid_chars(self.document))
 
     def text_at_page(self, index: int, length: int = 60) -> str:
         """The first words laid out on page `index` (0-based): where content ran over."""

@@ -30,7 +30,7 @@ from .render import (
     render_booklet_html,
     render_html,
 )
-from .resources import profiles_dir
+from .resources import layouts_dir, profiles_dir
 
 DEFAULT_LAYOUT = "handout"
 PROFILE_SUFFIXES = (".yaml", ".yml")
@@ -122,30 +122,40 @@ class Rendered:
     pdf: PdfResult
 
 
+LOST_TEXT_TOLERANCE = 0  # letters; any lost word is a broken brochure
+
+
 def _roots(layout: Layout, profile_paths: Sequence[Path], options: RenderOptions) -> list[Path]:
-    """The folders a render may read: the layout's, the profiles' and the theme's."""
+    """The folders a render may read: the layout's, the profiles' and the theme's.
+
+    Built-in layouts may also share files with each other (the fonts).
+    """
     roots = list(layout.folders)
+    shared = layouts_dir()
+    if any(folder.is_relative_to(shared) for folder in layout.folders):
+        roots.append(shared)
     roots += [path.resolve().parent for path in profile_paths]
     if options.theme.folder is not None:
         roots.append(options.theme.folder)
     return roots
 
 
-def _over(laid: Laid, layout: Layout) -> bool:
-    """Breaks the layout's page count, or (where the layout has one) runs off the page.
+def _over(laid: Laid, layout: Layout, html: str) -> bool:
+    """Breaks the layout's page count, loses text, or (where the layout has a page
+    count) runs off the page.
 
     A layout without a page count flows onto more pages instead; text that still
     runs off (a very long word) is reported as a warning.
     """
-    if not layout.allows_pages(laid.pages):
+    if not layout.allows_pages(laid.pages) or laid.lost_text(html) > LOST_TEXT_TOLERANCE:
         return True
     return bool(layout.page_rule) and bool(laid.overflowing(1))
 
 
-def _fits(laid: Laid, layout: Layout, baseline: Laid | None) -> bool:
+def _fits(laid: Laid, layout: Layout, html: str, baseline: Laid | None) -> bool:
     """Within the layout's page count and its pages, and no nearly empty last page
     (or at least a page saved against the `baseline`)."""
-    if _over(laid, layout):
+    if _over(laid, layout, html):
         return False
     if baseline is not None and laid.pages < baseline.pages:
         return True
@@ -177,9 +187,9 @@ def render_profile(
     html = render_html(profile, chosen, sheet.name, options)
     laid = lay_out(html, base=chosen.folder, roots=roots, grayscale=options.grayscale)
     used: FitStep | None = None
-    if not _fits(laid, chosen, None):
-        baseline = laid
-        over = _over(laid, chosen)
+    if not _fits(laid, chosen, html, None):
+        baseline, baseline_html = laid, html
+        over = _over(laid, chosen, html)
         for step in chosen.fit_steps:
             if step.limits and not over:
                 continue  # never drop content only to fill a page better
@@ -195,12 +205,12 @@ def render_profile(
                 extra=step.stylesheet,
                 grayscale=options.grayscale,
             )
-            if _fits(attempt, chosen, baseline):
+            if _fits(attempt, chosen, attempt_html, baseline):
                 html, laid, used = attempt_html, attempt, step
                 break
         else:
             if over:
-                raise _overflow_error(profile, chosen, baseline)
+                raise _overflow_error(profile, chosen, baseline, baseline_html)
     result = finish(
         laid,
         info=_info(profile, key, options.lang),
@@ -218,9 +228,16 @@ def _step_name(step: FitStep | None) -> str | None:
     return ", ".join(parts) or "fit step"
 
 
-def _overflow_error(profile: Profile, layout: Layout, laid: Laid) -> RenderError:
+def _overflow_error(profile: Profile, layout: Layout, laid: Laid, html: str) -> RenderError:
     """Which rule the content broke, and where: the words that ran over."""
     where = profile.path or None
+    lost = laid.lost_text(html)
+    if lost > LOST_TEXT_TOLERANCE and layout.allows_pages(laid.pages):
+        return RenderError(
+            f"'{profile.title}' does not fit the {layout.name} layout even at its tightest: "
+            f"about {lost} characters of text would not be printed",
+            path=where,
+        )
     if not layout.allows_pages(laid.pages):
         limit = layout.pages_exact or layout.pages_max or laid.pages
         if laid.pages > limit:

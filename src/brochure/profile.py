@@ -297,6 +297,11 @@ class Profile(_Model):
         return self._path
 
     @property
+    def main_source(self) -> Source | None:
+        """The first source with an address: where a QR code on the page points."""
+        return next((source for source in self.sources if source.url), None)
+
+    @property
     def key(self) -> str:
         """The slug, always set (derived from the title when the file has none)."""
         assert self.slug is not None

@@ -209,9 +209,13 @@ def theme_style(theme: Theme, grayscale: bool) -> Markup:
         values = {"--primary": GRAY_PRIMARY, "--accent": GRAY_ACCENT}
     else:
         if theme.colors.primary:
+            # Text on the primary band: light tints of the band color itself.
             values["--primary"] = theme.colors.primary
+            values["--on-primary-muted"] = _mix(theme.colors.primary, 0.62)
+            values["--on-primary-soft"] = _mix(theme.colors.primary, 0.86)
         if theme.colors.accent:
             values["--accent"] = theme.colors.accent
+            values["--accent-soft"] = _mix(theme.colors.accent, 0.9)
     for role in ("heading", "body"):
         value = getattr(theme.fonts, role)
         if not value:
@@ -229,6 +233,16 @@ def theme_style(theme: Theme, grayscale: bool) -> Markup:
     if not rules:
         return Markup("")
     return Markup("<style>\n" + "\n".join(rules) + "\n</style>")
+
+
+def _mix(color: str, white: float) -> str:
+    """`color` mixed with `white` parts of white (0 to 1), as #rrggbb."""
+    hex_digits = color.lstrip("#")
+    if len(hex_digits) == 3:
+        hex_digits = "".join(ch * 2 for ch in hex_digits)
+    channels = [int(hex_digits[i : i + 2], 16) for i in (0, 2, 4)]
+    mixed = [round(c + (255 - c) * white) for c in channels]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 @cache
