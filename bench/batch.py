@@ -164,7 +164,7 @@ def watched_edits(src: Path, out: Path, changed: Path, edits: int = 3) -> float:
                 time.sleep(0.005)
             times.append(time.perf_counter() - start)
             time.sleep(1)
-        os.killpg(watcher.pid, signal.SIGINT)
+        os.killpg(watcher.pid, signal.SIGTERM)
         watcher.communicate(timeout=60)
     return statistics.median(times)
 

@@ -304,8 +304,9 @@ def test_watch_refuses_stdout_and_json(tmp_path: Path) -> None:
         assert "--watch" in result.output
 
 
-def test_ctrl_c_stops_a_watch_quietly(tmp_path: Path) -> None:
-    """Ctrl-C reaches the whole process group; workers leave it to the parent."""
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_ctrl_c_or_term_stops_a_watch_quietly(tmp_path: Path, stop: signal.Signals) -> None:
+    """Ctrl-C or TERM reaches the whole process group; workers leave it to the parent."""
     profiles(tmp_path / "in", 2)
     command = [sys.executable, "-m", "brochure", "render", str(tmp_path / "in")]
     command += ["-o", str(tmp_path / "out"), "-l", str(tiny_layout(tmp_path)), "-j", "2", "-w"]
@@ -318,7 +319,7 @@ def test_ctrl_c_stops_a_watch_quietly(tmp_path: Path) -> None:
             lines.append(line)
             if line.startswith("watching for changes"):
                 break
-        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, stop)
         rest = process.stderr.read()
         assert process.wait(timeout=60) == 0
     assert lines[0].startswith("2 rendered")

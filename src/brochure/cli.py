@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -259,6 +260,14 @@ def _watch(
         progress.close()
         _err(str(err))
 
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # A watcher runs until it is stopped: by Ctrl-C, and just as cleanly by a TERM from
+    # a service manager or a script (a background job may have SIGINT ignored).
+    signal.signal(signal.SIGTERM, interrupt)
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, interrupt)
     try:
         _batch().watch_paths(
             paths,

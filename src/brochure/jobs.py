@@ -92,9 +92,11 @@ def _context() -> Any:
 
 
 def _worker_start(warm_up: Callable[[], object] | None) -> None:
-    # Ctrl-C is the parent's to handle: it lets running jobs finish (their files are
-    # written atomically) instead of every worker printing a traceback.
+    # Ctrl-C (and a TERM sent to the whole group) is the parent's to handle: it lets
+    # running jobs finish (their files are written atomically) and stops the workers,
+    # instead of every worker printing a traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if warm_up is not None:
         warm_up()
 
