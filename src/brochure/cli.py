@@ -61,6 +61,23 @@ def _err(message: str) -> None:
         click.echo(f"error: {line}", err=True)
 
 
+def _layout_options(paper_help: str) -> Callable[[F], F]:
+    """-l/--layout and --paper, the same on every command that lays out pages."""
+
+    def add(func: F) -> F:
+        func = click.option(
+            "--paper",
+            type=click.Choice(PAPER_NAMES, case_sensitive=False),
+            default=None,
+            help=paper_help,
+        )(func)
+        return click.option(
+            "-l", "--layout", default="handout", show_default=True, help="Layout name or folder."
+        )(func)
+
+    return add
+
+
 def _look_options(func: F) -> F:
     """--theme, --lang and --grayscale: the same on every command that prints."""
     func = click.option(
@@ -125,13 +142,7 @@ def cli(ctx: click.Context) -> None:
     show_default=True,
     help="Output folder, a .pdf file (one profile), or - for standard output.",
 )
-@click.option("-l", "--layout", default="handout", show_default=True, help="Layout name or folder.")
-@click.option(
-    "--paper",
-    type=click.Choice(PAPER_NAMES, case_sensitive=False),
-    default=None,
-    help="Paper size [default: the layout's first, letter for handout].",
-)
+@_layout_options("Paper size [default: the layout's first, letter for handout].")
 @click.option(
     "--html", "write_html", is_flag=True, help="Also write the merged HTML beside each PDF."
 )
@@ -347,13 +358,7 @@ def _render_to_stdout(
 @click.option("--title", default="Career Booklet", show_default=True, help="Cover title.")
 @click.option("--subtitle", help="Cover subtitle, e.g. the event.")
 @click.option("--date", "date_text", help="Date line on the cover, as printed (e.g. 'April 2027').")
-@click.option("-l", "--layout", default="handout", show_default=True, help="Layout name or folder.")
-@click.option(
-    "--paper",
-    type=click.Choice(PAPER_NAMES, case_sensitive=False),
-    default=None,
-    help="Page size; half-letter or a5 for a folded booklet [default: the layout's first].",
-)
+@_layout_options("Page size; half-letter or a5 for a folded booklet [default: the layout's first].")
 @click.option("--group-by", type=click.Choice(["cluster"]), help="Group careers under headings.")
 @click.option(
     "--impose",
@@ -484,13 +489,7 @@ def import_command(pages: Sequence[str], output: str, force: bool, strict: bool)
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", default="out/preview", show_default=True, help="Folder for PNGs.")
-@click.option("-l", "--layout", default="handout", show_default=True, help="Layout name or folder.")
-@click.option(
-    "--paper",
-    type=click.Choice(PAPER_NAMES, case_sensitive=False),
-    default=None,
-    help="Paper size.",
-)
+@_layout_options("Paper size [default: the layout's first].")
 @click.option("--dpi", type=click.IntRange(10, 600), default=72, show_default=True)
 @_look_options
 @_debug_option
