@@ -1,6 +1,6 @@
 """Batch export benchmarks: every target of docs/BENCHMARKS.md as a ratio from one run.
 
-.venv/bin/python bench/batch.py            # about 8 minutes on 2 cores
+.venv/bin/python bench/batch.py            # about 20 minutes on 2 cores
 .venv/bin/python bench/batch.py --quick    # fewer inputs, a smoke test of the script
 """
 
@@ -22,8 +22,13 @@ from common import emit, machine, make_careers, run, timed
 BIN = [sys.executable, "-m", "brochure"]
 
 
-def overhead(paths: list[Path]) -> tuple[float, float]:
-    """brochure's full render against raw WeasyPrint on the same HTML, same reuse."""
+def overhead(paths: list[Path]) -> tuple[float, float, int]:
+    """brochure's full render against raw WeasyPrint laying out the same HTML, same reuse.
+
+    A profile that needs a fit step is laid out more than once by brochure; raw
+    WeasyPrint lays out the very same documents (recorded on the first pass) and
+    writes the last, so the ratio is brochure's own overhead, not the fit retries.
+    """
     from weasyprint import HTML
 
     import brochure
@@ -31,22 +36,34 @@ def overhead(paths: list[Path]) -> tuple[float, float]:
 
     layout = brochure.find_layout("handout")
     profiles = [brochure.load_profile(p) for p in paths]
-    htmls = [brochure.render_html(p, layout, "letter") for p in profiles]
-    base = layout.folder.as_uri() + "/"
     fonts = pdfmod._fonts()
-    for profile in profiles[:3]:  # warm both paths
+    documents: list[list[tuple[str, str]]] = []
+    real = pdfmod._lay_out
+
+    def recording(html: str, base: Path, fetcher: object, extra: Path | None) -> object:
+        text = pdfmod._with_stylesheet(html, extra) if extra is not None else html
+        documents[-1].append((text, f"{base.resolve().as_uri()}/"))
+        return real(html, base, fetcher, extra)
+
+    pdfmod._lay_out = recording  # type: ignore[assignment]
+    for profile in profiles:  # warms both paths too
+        documents.append([])
         brochure.render_profile(profile, layout, "letter")
+    pdfmod._lay_out = real  # type: ignore[assignment]
+    retried = sum(len(tries) > 1 for tries in documents)
 
     def ours() -> None:
         for profile in profiles:
             brochure.render_profile(profile, layout, "letter")
 
     def raw() -> None:
-        for html in htmls:
-            HTML(string=html, base_url=base).render(font_config=fonts).write_pdf(pdf_tags=True)
+        for tries in documents:
+            laid = [HTML(string=h, base_url=b).render(font_config=fonts) for h, b in tries]
+            laid[-1].write_pdf(pdf_tags=True)
 
     rounds = [(timed(ours), timed(raw)) for _ in range(3)]
-    return statistics.median(o for o, _ in rounds), statistics.median(r for _, r in rounds)
+    ours_s = statistics.median(o for o, _ in rounds)
+    return ours_s, statistics.median(r for _, r in rounds), retried
 
 
 def columns(paths: list[Path]) -> tuple[float, float]:
@@ -181,9 +198,10 @@ def main() -> None:
     emit("| measurement | figure | ratio | target |")
     emit("| --- | --- | --- | --- |")
 
-    ours, raw = overhead(paths[:20])
+    ours, raw, retried = overhead(paths[:20])
     emit(
-        f"| brochure render vs raw WeasyPrint, 20 handouts warm | {ours:.2f} s vs {raw:.2f} s "
+        f"| brochure render vs raw WeasyPrint, 20 handouts warm ({retried} with a fit retry) "
+        f"| {ours:.2f} s vs {raw:.2f} s "
         f"| {ours / raw:.2f}x | ≤ 1.10x |"
     )
     mine, naive = columns(paths[:8])
