@@ -14,8 +14,9 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from brochure import BookletError, ProfileError, build_booklet, cli, pipeline
+from brochure import BookletError, ProfileError, build_booklet, cli, jobs, pipeline
 from brochure.booklet import padded_order, saddle_order
+from brochure.jobs import Caps
 from brochure.pipeline import BookletReport
 from brochure.render import RenderOptions
 
@@ -260,7 +261,16 @@ def test_duplicate_slugs_and_empty_input(tmp_path: Path) -> None:
 
 def test_cli_booklet(tmp_path: Path) -> None:
     runner = CliRunner()
-    with mock.patch.object(pipeline, "build_booklet", autospec=True) as build:
+    capped = []
+
+    def in_process(work: Any, caps: Caps, seconds: float | None = None) -> Any:
+        capped.append((caps, seconds))
+        return work()
+
+    with (
+        mock.patch.object(pipeline, "build_booklet", autospec=True) as build,
+        mock.patch.object(jobs, "call_capped", side_effect=in_process),
+    ):
         build.return_value = BookletReport(tmp_path / "b.pdf", 8, 2, [], sheets=2, padded=1)
         result = runner.invoke(
             cli.cli,
@@ -278,9 +288,14 @@ def test_cli_booklet(tmp_path: Path) -> None:
                 "--impose",
                 "saddle",
                 "--marks",
+                "--timeout",
+                "30",
             ],
         )
     assert result.exit_code == 0, result.output
+    # One layout pass in a capped worker: 30 s for the cover, 30 s per ten careers.
+    careers = len(pipeline.expand_paths([BUILTIN]))
+    assert capped == [(Caps(seconds=30, memory_mib=2048), 30 * (1 + -(-careers // 10)))]
     build.assert_called_once_with(
         (BUILTIN,),
         str(tmp_path / "b.pdf"),

@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from brochure import __version__, batch, cli, pipeline
+from brochure.jobs import Caps
 from brochure.layout import builtin_layouts
 from brochure.render import RenderOptions
 
@@ -66,6 +67,11 @@ def test_render_arguments_reach_the_pipeline(runner: CliRunner, tmp_path: Path) 
             "--lang",
             "es",
             "--grayscale",
+            "--allow-remote",
+            "--timeout",
+            "9",
+            "--max-memory",
+            "700",
         )
     assert result.exit_code == 0
     args, kwargs = render_paths.call_args
@@ -82,7 +88,8 @@ def test_render_arguments_reach_the_pipeline(runner: CliRunner, tmp_path: Path) 
         "fail_fast": True,
         "shard": (2, 5),
         "manifest": tmp_path / "m.json",
-        "options": RenderOptions(lang="es", grayscale=True),
+        "options": RenderOptions(lang="es", grayscale=True, allow_remote=True),
+        "caps": Caps(seconds=9, memory_mib=700),
     }
 
 

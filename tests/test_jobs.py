@@ -16,7 +16,17 @@ import pytest
 from click.testing import CliRunner
 
 from brochure import batch, cli
-from brochure.jobs import cache_key, merge_manifests, parse_shard, shard_of
+from brochure.errors import ProfileError
+from brochure.jobs import (
+    Caps,
+    WorkerError,
+    Workers,
+    cache_key,
+    call_capped,
+    merge_manifests,
+    parse_shard,
+    shard_of,
+)
 
 from .conftest import DATA, TINY_LAYOUT
 
@@ -330,3 +340,98 @@ def test_ctrl_c_or_term_stops_a_watch_quietly(tmp_path: Path, stop: signal.Signa
         "career-01.pdf",
         "manifest.json",
     ]
+
+
+def _sleep(seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def _hog(mib: int) -> int:
+    return len(bytearray(mib * 2**20))
+
+
+def _crash(_: object) -> None:
+    os.kill(os.getpid(), signal.SIGSEGV)
+
+
+def _bad_profile(_: object) -> None:
+    raise ProfileError("expected text", path="x.yaml", line=3, field="title")
+
+
+def test_caps_stop_only_the_job_that_passes_them() -> None:
+    """A job past the time cap, one past the memory cap and one whose worker crashes each
+    fail alone, with the reason; the pool replaces the worker and finishes the rest."""
+    with Workers(2, caps=Caps(seconds=3, memory_mib=600)) as pool:
+        slow = pool.submit(_sleep, 60)
+        hog = pool.submit(_hog, 2000)
+        crash = pool.submit(_crash, None)
+        bad = pool.submit(_bad_profile, None)
+        quick = [pool.submit(_sleep, 0.01) for _ in range(6)]
+        start = time.monotonic()
+        with pytest.raises(WorkerError, match="stopped after 3 s, the time cap"):
+            slow.result()
+        assert time.monotonic() - start < 20
+        with pytest.raises(WorkerError, match="ran out of memory: one render may use 600 MiB"):
+            hog.result()
+        with pytest.raises(WorkerError, match=r"the renderer stopped \(SIGSEGV\)"):
+            crash.result()
+        with pytest.raises(ProfileError) as caught:
+            bad.result()
+        assert str(caught.value) == "x.yaml:3: title: expected text"  # located, as raised
+        assert [f.result() for f in quick] == [0.01] * 6
+        assert pool.submit(_hog, 10).result() == 10 * 2**20  # under the cap is fine
+
+
+def test_call_capped_overrides_the_time_cap_for_one_call() -> None:
+    from functools import partial
+
+    caps = Caps(seconds=1, memory_mib=600)
+    assert call_capped(partial(_sleep, 1.5), caps, seconds=10) == 1.5
+    with pytest.raises(WorkerError, match="time cap"):
+        call_capped(partial(_sleep, 10), caps)
+
+
+def test_a_render_past_its_time_cap_fails_alone_in_the_manifest(tmp_path: Path) -> None:
+    """Through the CLI: a layout that never finishes for one profile, the others render."""
+    layout = tmp_path / "tiny"
+    shutil.copytree(TINY_LAYOUT, layout)
+    template = layout / "template.html.j2"
+    loop = (
+        "{% if profile.title == 'Stuck' %}{% for i in range(100000) %}"
+        "{% for j in range(100000) %}{% endfor %}{% endfor %}{% endif %}"
+    )
+    template.write_text(template.read_text().replace("</body>", loop + "</body>"))
+    src = tmp_path / "in"
+    src.mkdir()
+    for title in ("Stuck", "Welder", "Plumber"):
+        (src / f"{title.lower()}.yaml").write_text(f"title: {title}\n")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "brochure",
+            "render",
+            str(src),
+            "-o",
+            str(tmp_path / "out"),
+            "-l",
+            str(layout),
+            "-j",
+            "2",
+            "--timeout",
+            "3",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    manifest = json.loads(done.stdout)
+    status = {Path(e["source"]).stem: e["status"] for e in manifest["outputs"]}
+    assert status == {"plumber": "rendered", "stuck": "failed", "welder": "rendered"}
+    stuck = next(e for e in manifest["outputs"] if e["status"] == "failed")
+    assert stuck["error"] == f"{src / 'stuck.yaml'}: stopped after 3 s, the time cap for one render"
+    assert f"error: {src / 'stuck.yaml'}: stopped after 3 s" in done.stderr
+    assert not (tmp_path / "out" / "stuck.pdf").exists()

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from . import __version__
 from .errors import BrochureError, OutputError, Problem, ProfileError, RenderError
 from .jobs import (
+    Caps,
     Workers,
     cache_key,
     folder_digest,
@@ -37,6 +38,7 @@ from .pipeline import (
 )
 from .profile import load_profile, translation_path
 from .render import DEFAULT_OPTIONS, RenderOptions
+from .sourcemap import read_input
 from .theme import Theme, load_theme
 
 
@@ -201,6 +203,8 @@ def render_job(job: Job) -> Outcome:
         write_atomic(job.target, rendered.pdf.data)
     except BrochureError as err:
         outcome.problems = err.problems
+    except MemoryError:
+        raise  # the worker reports its memory cap, and starts afresh
     except Exception as err:  # a bug or a renderer crash: report it, keep the batch going
         outcome.problems = [Problem(f"unexpected {type(err).__name__}: {err}", job.source)]
     else:
@@ -213,6 +217,19 @@ def render_job(job: Job) -> Outcome:
     outcome.seconds = time.perf_counter() - start
     outcome.memory_mib = _memory_mib()
     return outcome
+
+
+def _lost(job: Job, err: BrochureError) -> Outcome:
+    """A job its worker could not finish (time or memory cap): failed, at its file."""
+    return Outcome(job.source, "failed", key=job.key, problems=[Problem(err.message, job.source)])
+
+
+def pdf_of_file(
+    source: Path, layout: str | Path | None, paper: str | None, options: RenderOptions
+) -> tuple[bytes, list[str]]:
+    """The PDF bytes and warnings of `render_file`: what a worker sends back for `-o -`."""
+    rendered = render_file(source, layout, paper, options)
+    return rendered.pdf.data, rendered.pdf.warnings
 
 
 def layout_digest(layout: Layout) -> str:
@@ -254,6 +271,7 @@ def output_key(
             "strict": strict,
             "lang": options.lang,
             "grayscale": options.grayscale,
+            "remote": options.allow_remote,
         },
         sort_keys=True,
     )
@@ -261,8 +279,8 @@ def output_key(
     layout_files, theme_files = digests or (layout_digest(layout), theme_digest(options.theme))
     return cache_key(
         __version__,
-        source.read_bytes(),
-        translated.read_bytes() if translated else b"",
+        read_input(source),
+        read_input(translated) if translated else b"",
         layout_files,
         theme_files,
         settings,
@@ -347,6 +365,7 @@ def render_paths(
     on_plan: Callable[[int], None] | None = None,
     pool: Workers | None = None,
     options: RenderOptions = DEFAULT_OPTIONS,
+    caps: Caps | None = None,
 ) -> Report:
     """Render every profile under `paths` into `out`, in `jobs` worker processes.
 
@@ -357,6 +376,8 @@ def render_paths(
     and the others are still rendered, unless `fail_fast`. `shard=(k, n)` renders
     the k-th of n stable shares of the inputs. `pool` lends warm workers that outlive
     the call (a watching run); otherwise `jobs` workers start and stop with it.
+    With `caps` every render runs in a worker under those time and memory caps, even
+    a single one; without, one job or one input renders in this process.
     """
     started = time.perf_counter()
     sources = expand_paths(paths)
@@ -394,15 +415,20 @@ def render_paths(
         if stopped:
             outcomes[source] = Outcome(source=source, status="cancelled")
             continue
-        key = output_key(
-            source,
-            chosen,
-            sheet.name,
-            html=html,
-            strict=strict,
-            options=options,
-            digests=digests,
-        )
+        try:
+            key = output_key(
+                source,
+                chosen,
+                sheet.name,
+                html=html,
+                strict=strict,
+                options=options,
+                digests=digests,
+            )
+        except BrochureError as err:  # a FIFO, a device, a file that vanished
+            if shard is None or shard_of(source.stem, shard[1]) == shard[0] - 1:
+                stopped = not record(Outcome(source, "failed", problems=err.problems))
+            continue
         known = by_source.get(str(source))
         if not force and known is not None and known.get("key") == key and known.get("output"):
             # Unchanged since the last run: no need to even parse it.
@@ -465,7 +491,15 @@ def render_paths(
     if on_plan is not None:
         on_plan(len(todo))
     if not stopped:
-        run_all(render_job, todo, workers=jobs, pool=pool, on_done=lambda _, done: record(done))
+        run_all(
+            render_job,
+            todo,
+            workers=jobs,
+            pool=pool,
+            caps=caps,
+            lost=_lost,
+            on_done=lambda _, done: record(done),
+        )
     for job in todo:
         outcomes.setdefault(job.source, Outcome(source=job.source, status="cancelled"))
     report.outcomes = [outcomes[s] for s in sources if s in outcomes]
@@ -555,7 +589,9 @@ def watch_paths(
     """
     chosen = _layout(layout)
     looks: RenderOptions = options.pop("options", DEFAULT_OPTIONS)
-    with Workers(jobs, warm_up=partial(warm_up, chosen.folder, chosen.builtin)) as pool:
+    caps: Caps | None = options.pop("caps", None)
+    warm = partial(warm_up, chosen.folder, chosen.builtin)
+    with Workers(jobs, warm_up=warm, caps=caps) as pool:
         while True:
             seen = _snapshot(paths, chosen, looks.theme)
             try:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from . import __version__
-from .errors import BrochureError
+from .errors import BrochureError, printable
 from .paper import PAPER_NAMES
 
 if TYPE_CHECKING:
@@ -58,7 +58,37 @@ def _batch() -> ModuleType:
 
 def _err(message: str) -> None:
     for line in message.splitlines():
-        click.echo(f"error: {line}", err=True)
+        click.echo(f"error: {printable(line)}", err=True)
+
+
+def _warn(message: str) -> None:
+    click.echo(f"warning: {printable(message)}", err=True)
+
+
+def _caps_options(func: F) -> F:
+    """--timeout and --max-memory: the caps every render runs under (docs/SECURITY.md)."""
+    func = click.option(
+        "--max-memory",
+        type=click.IntRange(min=256),
+        default=2048,
+        show_default=True,
+        metavar="MIB",
+        help="Memory one render may use before it is stopped.",
+    )(func)
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=1),
+        default=120,
+        show_default=True,
+        metavar="SECONDS",
+        help="Time one career may take to render before it is stopped.",
+    )(func)
+
+
+def _caps(timeout: float, max_memory: int) -> Any:
+    from .jobs import Caps
+
+    return Caps(seconds=timeout, memory_mib=max_memory)
 
 
 def _layout_options(paper_help: str) -> Callable[[F], F]:
@@ -79,7 +109,12 @@ def _layout_options(paper_help: str) -> Callable[[F], F]:
 
 
 def _look_options(func: F) -> F:
-    """--theme, --lang and --grayscale: the same on every command that prints."""
+    """--theme, --lang, --grayscale and --allow-remote: the same on every command that prints."""
+    func = click.option(
+        "--allow-remote",
+        is_flag=True,
+        help="Let layouts and profiles load http(s) images and stylesheets (10 s, 10 MB each).",
+    )(func)
     func = click.option(
         "--grayscale/--color",
         default=False,
@@ -98,7 +133,7 @@ def _look_options(func: F) -> F:
     )(func)
 
 
-def _look(theme: Path | None, lang: str | None, grayscale: bool) -> Any:
+def _look(theme: Path | None, lang: str | None, grayscale: bool, allow_remote: bool = False) -> Any:
     """The RenderOptions for these command-line values (the theme file is read here)."""
     from .i18n import valid_lang
     from .render import RenderOptions
@@ -110,6 +145,7 @@ def _look(theme: Path | None, lang: str | None, grayscale: bool) -> Any:
         theme=load_theme(theme) if theme is not None else PLAIN,
         lang=lang,
         grayscale=grayscale,
+        allow_remote=allow_remote,
     )
 
 
@@ -174,6 +210,7 @@ def cli(ctx: click.Context) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="One line per file instead of a progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_look_options
+@_caps_options
 @_debug_option
 def render(
     paths: Sequence[Path],
@@ -194,6 +231,9 @@ def render(
     theme: Path | None,
     lang: str | None,
     grayscale: bool,
+    allow_remote: bool,
+    timeout: float,
+    max_memory: int,
 ) -> None:
     """Render career profiles (files or folders) into PDF brochures.
 
@@ -206,7 +246,8 @@ def render(
     if output == "-":
         if write_html:
             raise click.UsageError("--html needs an output folder or file, not -o -")
-        _render_to_stdout(paths, layout, paper, strict, _look(theme, lang, grayscale))
+        look = _look(theme, lang, grayscale, allow_remote)
+        _render_to_stdout(paths, layout, paper, strict, look, _caps(timeout, max_memory))
         return
     from .jobs import cpu_count, parse_shard
 
@@ -224,12 +265,14 @@ def render(
         "fail_fast": fail_fast,
         "shard": share,
         "manifest": manifest,
-        "options": _look(theme, lang, grayscale),
+        "options": _look(theme, lang, grayscale, allow_remote),
+        "caps": _caps(timeout, max_memory),
     }
     if watch:
         _watch(paths, output, options, verbose=verbose, quiet=quiet)
         return
-    progress = _Progress(quiet=quiet or as_json, verbose=verbose)
+    # --json keeps stdout for the manifest; warnings still go to stderr unless -q.
+    progress = _Progress(quiet=quiet or as_json, verbose=verbose, warn=not quiet)
     try:
         report = _batch().render_paths(
             paths, output, on_outcome=progress.update, on_plan=progress.start, **options
@@ -298,8 +341,9 @@ def _watch(
 class _Progress:
     """What a batch shows: a bar on a terminal, a line per file with -v, else errors only."""
 
-    def __init__(self, *, quiet: bool, verbose: bool) -> None:
+    def __init__(self, *, quiet: bool, verbose: bool, warn: bool | None = None) -> None:
         self.quiet, self.verbose = quiet, verbose
+        self.warn = not quiet if warn is None else warn
         self.bar: Any = None
 
     def start(self, total: int) -> None:
@@ -316,10 +360,10 @@ class _Progress:
             where = outcome.output or outcome.source
             pages = f"  {outcome.pages} pages" if outcome.pages else ""
             click.echo(f"{outcome.status:<9} {where}{pages}", err=True)
-        if not self.quiet:
+        if self.warn:
             for warning in outcome.warnings:
                 self._clear()
-                click.echo(f"warning: {outcome.source}: {warning}", err=True)
+                _warn(f"{outcome.source}: {warning}")
         if self.bar is not None and outcome.status != "skipped":
             self.bar.update(1)
 
@@ -334,19 +378,29 @@ class _Progress:
 
 
 def _render_to_stdout(
-    paths: Sequence[Path], layout: str, paper: str | None, strict: bool, options: Any
+    paths: Sequence[Path], layout: str, paper: str | None, strict: bool, options: Any, caps: Any
 ) -> None:
+    from functools import partial
+
+    from .jobs import call_capped
+
     pipeline = _pipeline()
     sources = pipeline.expand_paths(paths)
     if len(sources) != 1:
         raise click.UsageError(f"-o - writes one PDF, but {len(sources)} profiles were given")
-    rendered = _batch().render_file(sources[0], layout, paper, options)
-    for warning in rendered.pdf.warnings:
-        click.echo(f"warning: {sources[0]}: {warning}", err=True)
-    if strict and rendered.pdf.warnings:
+    work = partial(_batch().pdf_of_file, sources[0], layout, paper, options)
+    try:
+        data, warnings = call_capped(work, caps)
+    except BrochureError as err:
+        if err.path is None:  # a cap was hit: say for which profile
+            raise BrochureError(err.message, path=sources[0]) from None
+        raise
+    for warning in warnings:
+        _warn(f"{sources[0]}: {warning}")
+    if strict and warnings:
         raise BrochureError("warnings are errors with --strict", path=sources[0])
     with click.open_file("-", "wb") as stream:
-        stream.write(rendered.pdf.data)
+        stream.write(data)
         stream.flush()
 
 
@@ -370,6 +424,7 @@ def _render_to_stdout(
 @click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_look_options
+@_caps_options
 @_debug_option
 def booklet(
     paths: Sequence[Path],
@@ -388,11 +443,26 @@ def booklet(
     theme: Path | None,
     lang: str | None,
     grayscale: bool,
+    allow_remote: bool,
+    timeout: float,
+    max_memory: int,
 ) -> None:
-    """Combine careers into one booklet: cover, contents, bookmarks, duplex-ready pages."""
+    """Combine careers into one booklet: cover, contents, bookmarks, duplex-ready pages.
+
+    The booklet is one layout pass in a worker process; it may take --timeout for the
+    cover and contents plus --timeout for every ten careers.
+    """
+    from functools import partial
+
+    from .jobs import call_capped
+
     if marks and not impose:
         raise click.UsageError("--marks goes with --impose saddle")
-    report = _pipeline().build_booklet(
+    pipeline = _pipeline()
+    careers = len(pipeline.expand_paths(paths))
+    seconds = timeout * (1 + -(-careers // 10))
+    work = partial(
+        pipeline.build_booklet,
         paths,
         output,
         layout=layout,
@@ -405,10 +475,11 @@ def booklet(
         marks=marks,
         fail_fast=fail_fast,
         strict=strict,
-        options=_look(theme, lang, grayscale),
+        options=_look(theme, lang, grayscale, allow_remote),
     )
+    report = call_capped(work, _caps(timeout, max_memory), seconds)
     for warning in report.warnings:
-        click.echo(f"warning: {warning}", err=True)
+        _warn(warning)
     if quiet:
         return
     pages = f"{report.pages} pages"
@@ -471,7 +542,7 @@ def import_command(pages: Sequence[str], output: str, force: bool, strict: bool)
     outcomes = _pipeline().import_pages(pages, output, force=force, strict=strict)
     for outcome in outcomes:
         for warning in outcome.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            _warn(warning)
         if not outcome.ok:
             _err("\n".join(str(p) for p in outcome.problems))
             continue
@@ -492,6 +563,7 @@ def import_command(pages: Sequence[str], output: str, force: bool, strict: bool)
 @_layout_options("Paper size [default: the layout's first].")
 @click.option("--dpi", type=click.IntRange(10, 600), default=72, show_default=True)
 @_look_options
+@_caps_options
 @_debug_option
 def preview(
     paths: Sequence[Path],
@@ -502,11 +574,29 @@ def preview(
     theme: Path | None,
     lang: str | None,
     grayscale: bool,
+    allow_remote: bool,
+    timeout: float,
+    max_memory: int,
 ) -> None:
     """Write PNG images of the pages of profiles (or of PDFs) for a quick look."""
-    results = _pipeline().preview_paths(
-        paths, output, layout=layout, paper=paper, dpi=dpi, options=_look(theme, lang, grayscale)
+    from functools import partial
+
+    from .jobs import call_capped
+
+    pipeline = _pipeline()
+    work = partial(
+        pipeline.preview_paths,
+        paths,
+        output,
+        layout=layout,
+        paper=paper,
+        dpi=dpi,
+        options=_look(theme, lang, grayscale, allow_remote),
     )
+    pdfs = [p for p in paths if p.suffix.lower() == ".pdf" and p.is_file()]
+    others = [p for p in paths if p not in pdfs]
+    seconds = timeout * (len(pdfs) + len(pipeline.expand_paths(others) if others else []))
+    results = call_capped(work, _caps(timeout, max_memory), seconds)
     for source, images in results:
         click.echo(f"{source}: {len(images)} page{'s' * (len(images) != 1)} -> {images[0].parent}")
 

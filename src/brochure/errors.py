@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters escaped (\\x1b, \\u202e): a file name or value
+    from an input must not move the cursor, recolor the terminal, reverse the line
+    or start a new one in an error message."""
+    return _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True)
@@ -20,7 +31,7 @@ class Problem:
         if self.path is not None:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         field = f"{self.field}: " if self.field else ""
-        return f"{where}{field}{self.message}"
+        return printable(f"{where}{field}{self.message}")
 
 
 class BrochureError(Exception):
@@ -44,6 +55,22 @@ class BrochureError(Exception):
 
     def format_message(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors travel back from worker processes; keep their file, line and field.
+        fields = (self.message, self.path, self.line, self.field, self.problems)
+        return (_rebuild, (type(self), *fields))
+
+
+def _rebuild(
+    cls: type[BrochureError],
+    message: str,
+    path: Path | None,
+    line: int | None,
+    field: str | None,
+    problems: list[Problem],
+) -> BrochureError:
+    return cls(message, path=path, line=line, field=field, problems=problems)
 
 
 class ProfileError(BrochureError):

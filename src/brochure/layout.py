@@ -353,6 +353,8 @@ def template_error(layout: Layout, err: Exception, name: str | None = None) -> L
         return LayoutError(f"template tried something unsafe: {err}", path=path, line=line)
     if isinstance(err, jinja2.UndefinedError):
         return LayoutError(f"template error: {err.message}", path=path, line=line)
+    if isinstance(err, MemoryError):
+        return LayoutError("template ran out of memory (see --max-memory)", path=path, line=line)
     return LayoutError(f"template error: {type(err).__name__}: {err}", path=path, line=line)
 
 

@@ -181,23 +181,31 @@ def decode(raw: bytes, path: Path, error: type[BrochureError] = ProfileError) ->
         ) from None
 
 
+def read_input(path: Path, error: type[BrochureError] = ProfileError) -> bytes:
+    """An input file's bytes, at most MAX_BYTES + 1 of them (enough to tell it is too big).
+
+    A device, a FIFO or a socket is refused without opening it: reading `/dev/zero`
+    never ends, and opening a FIFO blocks until someone writes to it.
+    """
+    try:
+        if path.exists() and not path.is_file() and not path.is_dir():
+            raise error("not a regular file", path=path)
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise error("no such file", path=path) from None
+    except IsADirectoryError:
+        raise error("is a folder, not a file", path=path) from None
+    except OSError as err:
+        raise error(f"cannot read: {err.strerror}", path=path) from None
+
+
 def load_yaml(
     path: Path, text: str | None = None, error: type[BrochureError] = ProfileError
 ) -> Document:
     """Parse one YAML document safely; errors (of class `error`) carry the file and line."""
     if text is None:
-        try:
-            if path.exists() and not path.is_file() and not path.is_dir():
-                raise error("not a regular file", path=path)
-            with path.open("rb") as handle:
-                raw = handle.read(MAX_BYTES + 1)
-        except FileNotFoundError:
-            raise error("no such file", path=path) from None
-        except IsADirectoryError:
-            raise error("is a folder, not a file", path=path) from None
-        except OSError as err:
-            raise error(f"cannot read: {err.strerror}", path=path) from None
-        text = decode(raw, path, error)
+        text = decode(read_input(path, error), path, error)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as err:
