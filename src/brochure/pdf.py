@@ -18,6 +18,9 @@ from .errors import RenderError
 MAX_DATA_URL = 2_000_000
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_BYTES = 20_000_000
+MAX_FILE_BYTES = 20_000_000  # one local resource: an image, a stylesheet, a font
+MAX_REMOTE_BYTES = 10_000_000  # one http(s) resource, with --allow-remote
+REMOTE_TIMEOUT = 10  # seconds per http(s) request, with --allow-remote
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,9 @@ def _fonts() -> Any:
     return _font_config
 
 
-def _fetcher(roots: Sequence[Path], refused: list[str], grayscale: bool = False) -> Any:
+def _fetcher(
+    roots: Sequence[Path], refused: list[str], grayscale: bool = False, remote: bool = False
+) -> Any:
     weasyprint = _weasyprint()
     URLFetcher = weasyprint.urls.URLFetcher
     Response = weasyprint.urls.URLFetcherResponse
@@ -71,8 +76,10 @@ def _fetcher(roots: Sequence[Path], refused: list[str], grayscale: bool = False)
     class ConfinedFetcher(URLFetcher):  # type: ignore[misc,valid-type]
         """Serves files under `roots` and small `data:` URLs; refuses everything else.
 
-        In grayscale mode images are turned gray as they are read, so that a
-        theme's colored logo prints without color on every layout.
+        With `remote`, http(s) too: one request each, with a timeout and a size
+        cap, and no redirects (a redirect could lead anywhere, unchecked). In
+        grayscale mode images are turned gray as they are read, so that a theme's
+        colored logo prints without color on every layout.
         """
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -80,16 +87,53 @@ def _fetcher(roots: Sequence[Path], refused: list[str], grayscale: bool = False)
             if scheme == "data":
                 if len(url) > MAX_DATA_URL:
                     refused.append(f"data: URL larger than {MAX_DATA_URL // 1_000_000} MB")
-                    raise ValueError("data: URL too large")
+                    raise ValueError("refused to read a data: URL this large")
             elif scheme == "file":
-                target = Path(unquote(urlsplit(url).path)).resolve()
+                named = Path(unquote(urlsplit(url).path))
+                target = named.resolve()
+                # Name the reference as written, and where it really leads.
+                shown = str(named) if named == target else f"{named} (a link to {target})"
                 if not any(target.is_relative_to(root) for root in resolved):
-                    refused.append(f"{target} is outside the layout and profile folders")
+                    refused.append(f"{shown} is outside the layout and profile folders")
                     raise ValueError(f"refused to read {target}")
+                if target.exists() and not target.is_file():  # a device, a pipe, a folder
+                    refused.append(f"{shown} is not a regular file")
+                    raise ValueError(f"refused to read {target}")
+                if target.is_file() and target.stat().st_size > MAX_FILE_BYTES:
+                    refused.append(f"{shown} is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+                    raise ValueError(f"refused to read {target}")
+            elif remote and scheme in ("http", "https"):
+                return self._remote(url, headers)
             else:
-                refused.append(f"{url} (network access is off)")
-                raise ValueError(f"refused to fetch {url}")
+                why = "network access is off" if scheme in ("http", "https") else "not a file"
+                refused.append(f"{url[:200]} ({why})")
+                raise ValueError(f"refused to fetch {url[:200]}")
             response = super().fetch(url, headers)
+            return self._gray(url, response)
+
+        def _remote(self, url: str, headers: Any) -> Any:
+            from urllib.error import HTTPError, URLError
+
+            try:
+                response = super().fetch(url, headers)
+            except HTTPError as err:  # redirects land here too: they are not followed
+                refused.append(f"{url[:200]} (HTTP {err.code})")
+                raise ValueError(f"refused to use HTTP {err.code}") from None
+            except (URLError, OSError) as err:
+                refused.append(f"{url[:200]} could not be fetched ({err})")
+                raise ValueError("refused to fetch: it failed") from None
+            try:
+                body = response.read(MAX_REMOTE_BYTES + 1)
+            finally:
+                response.close()
+            if len(body) > MAX_REMOTE_BYTES:
+                refused.append(f"{url[:200]} is larger than {MAX_REMOTE_BYTES // 1_000_000} MB")
+                raise ValueError("refused to read a resource this large")
+            kind = response.content_type or "application/octet-stream"
+            loaded = Response(url, body=body, headers={"Content-Type": kind})
+            return self._gray(url, loaded)
+
+        def _gray(self, url: str, response: Any) -> Any:
             if not grayscale:
                 return response
             kind = response.content_type or ""
@@ -101,11 +145,14 @@ def _fetcher(roots: Sequence[Path], refused: list[str], grayscale: bool = False)
                 response.close()
             if len(body) > MAX_IMAGE_BYTES:
                 refused.append(f"{url[:80]} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB")
-                raise ValueError("image too large")
+                raise ValueError("refused to read an image this large")
             gray, kind = to_grayscale(body, kind)
             return Response(url, body=gray, headers={"Content-Type": kind})
 
-    return ConfinedFetcher(allowed_protocols={"file", "data"}, allow_redirects=False)
+    protocols = {"file", "data", "http", "https"} if remote else {"file", "data"}
+    return ConfinedFetcher(
+        timeout=REMOTE_TIMEOUT, allowed_protocols=protocols, allow_redirects=False
+    )
 
 
 _SVG_COLOR = re.compile(
@@ -418,13 +465,15 @@ def lay_out(
     roots: Sequence[Path],
     extra: Path | None = None,
     grayscale: bool = False,
+    remote: bool = False,
 ) -> Laid:
     """Lay out `html`; relative URLs resolve against `base`, files only under `roots`.
 
     `extra` is one more author stylesheet (a fit step), linked last so that it wins.
+    `remote` allows http(s) resources (capped, see `_fetcher`).
     """
     refused: list[str] = []
-    fetcher = _fetcher(roots, refused, grayscale)
+    fetcher = _fetcher(roots, refused, grayscale, remote)
     with _captured() as log:
         try:
             document = _lay_out(html, base, fetcher, extra)
@@ -433,6 +482,22 @@ def lay_out(
         except MemoryError:
             raise RenderError("ran out of memory while laying out the document") from None
     return Laid(document, refused, log.messages)
+
+
+_NOTDEF = re.compile(
+    r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)" \(U\+'
+)
+
+
+def _tofu_warning(characters: list[str]) -> str:
+    """One warning for every character no font could draw (WeasyPrint logs each)."""
+    shown = " ".join(f"{c} (U+{ord(c):04X})" for c in characters[:5] if len(c) == 1)
+    more = f" and {len(characters) - 5} more" if len(characters) > 5 else ""
+    return (
+        f"no installed font can draw {len(characters)} character"
+        f"{'s' * (len(characters) != 1)}, printed as empty boxes: {shown}{more}; "
+        "install a font that covers them (e.g. fonts-noto-cjk, fonts-noto-core)"
+    )
 
 
 def finish(
@@ -486,8 +551,13 @@ def finish(
     complained = any(_CSS_WARNING.match(m) for m in messages)
     located = _stylesheet_warnings(tuple(stylesheets)) if stylesheets and complained else {}
     warnings += [
-        located.get(m, m) for m in messages if "refused to " not in m and "HarfBuzz-Subset" not in m
+        located.get(m, m)
+        for m in messages
+        if "refused to " not in m and "HarfBuzz-Subset" not in m and not _NOTDEF.match(m)
     ]
+    missing = dict.fromkeys(m.group(1) for m in map(_NOTDEF.match, messages) if m)
+    if missing:
+        warnings.append(_tofu_warning(list(missing)))
     return PdfResult(
         data=data,
         pages=len(document.pages),
@@ -507,7 +577,8 @@ def html_to_pdf(
     number_from: str | None = None,
     stylesheets: Sequence[Path] = (),
     grayscale: bool = False,
+    remote: bool = False,
 ) -> PdfResult:
     """Lay out and write in one go (a booklet: no fit steps, one pass)."""
-    laid = lay_out(html, base=base, roots=roots, grayscale=grayscale)
+    laid = lay_out(html, base=base, roots=roots, grayscale=grayscale, remote=remote)
     return finish(laid, info=info, number_from=number_from, stylesheets=stylesheets)

@@ -67,7 +67,7 @@ def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.suffix.lower() in PROFILE_SUFFIXES
-                and p.is_file()
+                and not p.is_dir()  # a FIFO or a broken link is listed, then reported
                 and not _is_translation(p)
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
@@ -185,7 +185,13 @@ def render_profile(
     sheet = chosen.paper(paper)
     roots = _roots(chosen, [profile.path] if profile.path else [], options)
     html = render_html(profile, chosen, sheet.name, options)
-    laid = lay_out(html, base=chosen.folder, roots=roots, grayscale=options.grayscale)
+    laid = lay_out(
+        html,
+        base=chosen.folder,
+        roots=roots,
+        grayscale=options.grayscale,
+        remote=options.allow_remote,
+    )
     used: FitStep | None = None
     if not _fits(laid, chosen, html, None):
         baseline, baseline_html = laid, html
@@ -204,6 +210,7 @@ def render_profile(
                 roots=roots,
                 extra=step.stylesheet,
                 grayscale=options.grayscale,
+                remote=options.allow_remote,
             )
             if _fits(attempt, chosen, attempt_html, baseline):
                 html, laid, used = attempt_html, attempt, step
@@ -452,6 +459,7 @@ def build_booklet(
         number_from=first,
         stylesheets=[*chosen.stylesheet_paths, *chosen.booklet_stylesheet_paths],
         grayscale=options.grayscale,
+        remote=options.allow_remote,
     )
     if strict and result.warnings:
         raise BookletError(f"warnings are errors with --strict: {result.warnings[0]}")

@@ -30,9 +30,19 @@ _SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _URL = r"^(https?://|mailto:)[^\s<>\"]+$"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _no_blank(value: Any) -> Any:
+    """Trimmed text; control characters (escape, bell, NUL) are refused, not printed:
+    they draw nothing on paper and can rewrite a terminal that shows the text."""
     if isinstance(value, str):
         value = value.strip()
+        if found := _CONTROL.search(value):
+            raise ValueError(
+                f"contains the control character U+{ord(found.group()):04X}, which cannot be "
+                "printed; remove it"
+            )
     return value
 
 

@@ -182,12 +182,14 @@ class RenderOptions:
     """How to print, beyond layout and paper: whose theme, which language, and ink.
 
     `lang` is the language of the labels (and of the content, when the profile has a
-    translation into it); None means the profile's own language.
+    translation into it); None means the profile's own language. `allow_remote`
+    lets layouts and profiles load http(s) resources (off: nothing leaves the machine).
     """
 
     theme: Theme = PLAIN
     lang: str | None = None
     grayscale: bool = False
+    allow_remote: bool = False
 
 
 DEFAULT_OPTIONS = RenderOptions()
