@@ -249,9 +249,9 @@ def main() -> None:
             f"{naive:.2f} s | {mine / naive:.2f}x | ≤ 0.80x |"
         )
     if "scaling" in rows:
-        two_raw, one_raw = machine_scaling(paths[:20])
+        two_raw, one_raw = machine_scaling(paths[:40])
         emit(
-            f"| the machine: raw WeasyPrint in 2 warm processes vs 1, 20 handouts | "
+            f"| the machine: raw WeasyPrint in 2 warm processes vs 1, 40 handouts | "
             f"{two_raw:.1f} s vs {one_raw:.1f} s | {one_raw / two_raw:.2f}x faster | |"
         )
     if "jobs" in rows:

@@ -24,6 +24,7 @@ _EXPORTS = {
     "OutputError": "errors",
     "ProfileError": "errors",
     "RenderError": "errors",
+    "Caps": "jobs",
     "Layout": "layout",
     "builtin_layouts": "layout",
     "find_layout": "layout",
@@ -42,6 +43,7 @@ _EXPORTS = {
 __all__ = [
     "BookletError",
     "BrochureError",
+    "Caps",
     "Layout",
     "LayoutError",
     "OutputError",
@@ -72,6 +74,7 @@ if TYPE_CHECKING:
         ProfileError,
         RenderError,
     )
+    from .jobs import Caps
     from .layout import Layout, builtin_layouts, find_layout
     from .pipeline import (
         build_booklet,
