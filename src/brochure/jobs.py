@@ -171,6 +171,8 @@ class _Slot:
         self.owner = owner
         self.process: multiprocessing.process.BaseProcess | None = None
         self.conn: Connection | None = None
+        self.ready = False
+        self.used = False
         self.thread = threading.Thread(target=self._loop, daemon=True)
 
     def start_process(self) -> None:
@@ -189,12 +191,14 @@ class _Slot:
         assert self.conn is not None
         with suppress(EOFError, OSError):
             self.conn.recv()
+            self.ready = True
             return
         self.stop_process()
 
     def stop_process(self, kill: bool = False) -> None:
         process, conn = self.process, self.conn
         self.process = self.conn = None
+        self.ready = False
         if conn is not None:
             with suppress(OSError, ValueError):
                 if not kill:
@@ -212,7 +216,8 @@ class _Slot:
         while True:
             task = self.owner.queue.get()
             if task is None:
-                self.stop_process()
+                # A worker started early that never got a job need not finish warming up.
+                self.stop_process(kill=not self.used)
                 return
             future, work, item, seconds = task
             if not future.set_running_or_notify_cancel():
@@ -223,11 +228,13 @@ class _Slot:
                 future.set_exception(err)
 
     def _run(self, work: Callable[[Any], Any], item: Any, seconds: float) -> Any:
+        self.used = True
         if self.process is None:
             self.start_process()
+        if not self.ready:
             self.wait_ready()
-            if self.process is None:
-                raise WorkerError("the worker process could not start")
+        if self.process is None:
+            raise WorkerError("the worker process could not start")
         assert self.conn is not None
         assert self.process is not None
         self.conn.send((work, item))
@@ -271,16 +278,22 @@ class Workers:
         count: int,
         warm_up: Callable[[], object] | None = None,
         caps: Caps | None = None,
+        *,
+        start: int | None = None,
+        wait: bool = True,
     ) -> None:
         self.count = max(1, count)
         self.warm_up = warm_up
         self.caps = caps or Caps()
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._slots = [_Slot(self) for _ in range(self.count)]
-        if warm_up is not None:  # start every worker now, not at the first job
-            for slot in self._slots:
-                slot.start_process()
-            for slot in self._slots:
+        # With a warm-up, start workers now rather than at their first job: all of
+        # them (a watcher), or `start` of them while the caller still plans its work.
+        early = self._slots[: self.count if start is None else start] if warm_up else []
+        for slot in early:
+            slot.start_process()
+        if wait:
+            for slot in early:
                 slot.wait_ready()
         for slot in self._slots:
             slot.thread.start()
