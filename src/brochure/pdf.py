@@ -64,6 +64,13 @@ def _fonts() -> Any:
     return _font_config
 
 
+def _shown(url: str) -> str:
+    """A URL as a person would name it: a file's path, anything else cut short."""
+    if url.lower().startswith("file:"):
+        return unquote(urlsplit(url).path)
+    return url[:200]
+
+
 def _fetcher(
     roots: Sequence[Path], refused: list[str], grayscale: bool = False, remote: bool = False
 ) -> Any:
@@ -109,7 +116,39 @@ def _fetcher(
                 refused.append(f"{url[:200]} ({why})")
                 raise ValueError(f"refused to fetch {url[:200]}")
             response = super().fetch(url, headers)
-            return self._gray(url, response)
+            return self._gray(url, self._sized(url, response))
+
+        def _sized(self, url: str, response: Any) -> Any:
+            """Refuse a raster image whose header says it is over the pixel cap: a
+            small file can decode to gigabytes. Only the header is parsed here."""
+            kind = response.content_type or ""
+            if not kind.startswith("image/") or kind == "image/svg+xml":
+                return response
+            try:
+                body = response.read(MAX_IMAGE_BYTES + 1)
+            finally:
+                response.close()
+            if len(body) > MAX_IMAGE_BYTES:
+                refused.append(f"{_shown(url)} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB")
+                raise ValueError("refused to read an image this large")
+            import io
+
+            from PIL import Image
+
+            try:
+                with Image.open(io.BytesIO(body)) as image:
+                    pixels = image.size[0] * image.size[1]
+            except Image.DecompressionBombError:  # Pillow's own check, at twice the cap
+                pixels = MAX_IMAGE_PIXELS + 1
+            except Exception:  # not decodable here: WeasyPrint reports it itself
+                pixels = 0
+            if pixels > MAX_IMAGE_PIXELS:
+                refused.append(
+                    f"{_shown(url)} has more than {MAX_IMAGE_PIXELS // 1_000_000} million "
+                    "pixels; it could take gigabytes to decode"
+                )
+                raise ValueError("refused to decode an image this large")
+            return Response(url, body=body, headers={"Content-Type": kind})
 
         def _remote(self, url: str, headers: Any) -> Any:
             from urllib.error import HTTPError, URLError
@@ -131,7 +170,7 @@ def _fetcher(
                 raise ValueError("refused to read a resource this large")
             kind = response.content_type or "application/octet-stream"
             loaded = Response(url, body=body, headers={"Content-Type": kind})
-            return self._gray(url, loaded)
+            return self._gray(url, self._sized(url, loaded))
 
         def _gray(self, url: str, response: Any) -> Any:
             if not grayscale:
