@@ -68,6 +68,8 @@ def test_render_arguments_reach_the_pipeline(runner: CliRunner, tmp_path: Path) 
             "es",
             "--grayscale",
             "--allow-remote",
+            "--pdf-variant",
+            "PDF/A-3b",
             "--timeout",
             "9",
             "--max-memory",
@@ -88,7 +90,9 @@ def test_render_arguments_reach_the_pipeline(runner: CliRunner, tmp_path: Path) 
         "fail_fast": True,
         "shard": (2, 5),
         "manifest": tmp_path / "m.json",
-        "options": RenderOptions(lang="es", grayscale=True, allow_remote=True),
+        "options": RenderOptions(
+            lang="es", grayscale=True, allow_remote=True, pdf_variant="pdf/a-3b"
+        ),
         "caps": Caps(seconds=9, memory_mib=700),
     }
 

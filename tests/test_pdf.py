@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from brochure import __version__, batch, find_layout, load_profile, pipeline
 from brochure.pipeline import Rendered
+from brochure.render import RenderOptions
 
 from .conftest import BUILTIN_PROFILES, DATA, TINY_LAYOUT
 
@@ -303,3 +304,32 @@ def test_templates_cannot_attach_files_to_the_pdf(tmp_path: Path) -> None:
     assert "/EmbeddedFiles" not in PdfReader(io.BytesIO(rendered.pdf.data)).trailer["/Root"].get(
         "/Names", {}
     )
+
+
+@pytest.mark.parametrize(
+    ("variant", "field", "value"),
+    [
+        ("pdf/ua-1", "pdfuaid:part", "1"),
+        ("pdf/a-3b", "pdfaid:part", "3"),
+        ("pdf/x-4", "pdfxid:GTS_PDFXVersion", "PDF/X-4"),
+    ],
+)
+def test_pdf_variants_are_declared_valid_and_reproducible(
+    variant: str, field: str, value: str, tmp_path: Path
+) -> None:
+    profile = load_profile(DATA / "profiles/valid/full.yaml")
+    options = RenderOptions(pdf_variant=variant)
+    data = pipeline.render_profile(profile, TINY_LAYOUT, options=options).pdf.data
+    again = pipeline.render_profile(profile, TINY_LAYOUT, options=options).pdf.data
+    assert data == again  # PDF/X's dates and document id do not come from the clock
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        assert pdf.open_metadata().get(field) == value
+        assert pdf.Root.MarkInfo.Marked
+        assert "/StructTreeRoot" in pdf.Root
+        assert str(pdf.Root.Lang) == "en"
+        assert pdf.Root.ViewerPreferences.DisplayDocTitle
+        assert pdf.check_pdf_syntax() == []
+    if shutil.which("qpdf"):
+        path = tmp_path / "variant.pdf"
+        path.write_bytes(data)
+        assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0

@@ -272,6 +272,7 @@ def output_key(
             "lang": options.lang,
             "grayscale": options.grayscale,
             "remote": options.allow_remote,
+            "variant": options.pdf_variant,
         },
         sort_keys=True,
     )
@@ -562,6 +563,7 @@ def _render_paths(
             "strict": strict,
             "lang": options.lang,
             "grayscale": options.grayscale,
+            "pdf_variant": options.pdf_variant,
             "theme": str(options.theme.path) if options.theme.path else None,
         }
         if shard is not None:

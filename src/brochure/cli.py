@@ -111,6 +111,13 @@ def _layout_options(paper_help: str) -> Callable[[F], F]:
 def _look_options(func: F) -> F:
     """--theme, --lang, --grayscale and --allow-remote: the same on every command that prints."""
     func = click.option(
+        "--pdf-variant",
+        type=click.Choice(["pdf/ua-1", "pdf/a-3b", "pdf/x-4"], case_sensitive=False),
+        default="pdf/ua-1",
+        show_default=True,
+        help="The standard the PDF declares: accessible (ua-1), archival (a-3b), print shop (x-4).",
+    )(func)
+    func = click.option(
         "--allow-remote",
         is_flag=True,
         help="Let layouts and profiles load http(s) images and stylesheets (10 s, 10 MB each).",
@@ -133,7 +140,13 @@ def _look_options(func: F) -> F:
     )(func)
 
 
-def _look(theme: Path | None, lang: str | None, grayscale: bool, allow_remote: bool = False) -> Any:
+def _look(
+    theme: Path | None,
+    lang: str | None,
+    grayscale: bool,
+    allow_remote: bool = False,
+    pdf_variant: str = "pdf/ua-1",
+) -> Any:
     """The RenderOptions for these command-line values (the theme file is read here)."""
     from .i18n import valid_lang
     from .render import RenderOptions
@@ -146,6 +159,7 @@ def _look(theme: Path | None, lang: str | None, grayscale: bool, allow_remote: b
         lang=lang,
         grayscale=grayscale,
         allow_remote=allow_remote,
+        pdf_variant=pdf_variant.lower(),
     )
 
 
@@ -232,6 +246,7 @@ def render(
     lang: str | None,
     grayscale: bool,
     allow_remote: bool,
+    pdf_variant: str,
     timeout: float,
     max_memory: int,
 ) -> None:
@@ -246,7 +261,7 @@ def render(
     if output == "-":
         if write_html:
             raise click.UsageError("--html needs an output folder or file, not -o -")
-        look = _look(theme, lang, grayscale, allow_remote)
+        look = _look(theme, lang, grayscale, allow_remote, pdf_variant)
         _render_to_stdout(paths, layout, paper, strict, look, _caps(timeout, max_memory))
         return
     from .jobs import cpu_count, parse_shard
@@ -265,7 +280,7 @@ def render(
         "fail_fast": fail_fast,
         "shard": share,
         "manifest": manifest,
-        "options": _look(theme, lang, grayscale, allow_remote),
+        "options": _look(theme, lang, grayscale, allow_remote, pdf_variant),
         "caps": _caps(timeout, max_memory),
     }
     if watch:
@@ -444,6 +459,7 @@ def booklet(
     lang: str | None,
     grayscale: bool,
     allow_remote: bool,
+    pdf_variant: str,
     timeout: float,
     max_memory: int,
 ) -> None:
@@ -475,7 +491,7 @@ def booklet(
         marks=marks,
         fail_fast=fail_fast,
         strict=strict,
-        options=_look(theme, lang, grayscale, allow_remote),
+        options=_look(theme, lang, grayscale, allow_remote, pdf_variant),
     )
     report = call_capped(work, _caps(timeout, max_memory), seconds)
     for warning in report.warnings:
@@ -575,6 +591,7 @@ def preview(
     lang: str | None,
     grayscale: bool,
     allow_remote: bool,
+    pdf_variant: str,
     timeout: float,
     max_memory: int,
 ) -> None:
@@ -591,7 +608,7 @@ def preview(
         layout=layout,
         paper=paper,
         dpi=dpi,
-        options=_look(theme, lang, grayscale, allow_remote),
+        options=_look(theme, lang, grayscale, allow_remote, pdf_variant),
     )
     pdfs = [p for p in paths if p.suffix.lower() == ".pdf" and p.is_file()]
     others = [p for p in paths if p not in pdfs]

@@ -15,6 +15,12 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import RenderError
 
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/x-4")  # accessible (default), archive, print shop
+# PDF/X requires creation and modification dates. Written from SOURCE_DATE_EPOCH when it is
+# set (the reproducible-builds convention), else this fixed date: the same inputs must give
+# the same bytes, and a render's wall-clock time says nothing about its content.
+FIXED_DATE = "2000-01-01T00:00:00+00:00"
+
 MAX_DATA_URL = 2_000_000
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_IMAGE_BYTES = 20_000_000
@@ -33,6 +39,7 @@ class PdfInfo:
     lang: str = "en"
     creator: str = "brochure"
     custom: tuple[tuple[str, str], ...] = ()  # extra Info entries, e.g. the cache key
+    variant: str = PDF_VARIANTS[0]  # the PDF standard the file declares (PDF_VARIANTS)
 
 
 @dataclass
@@ -397,19 +404,42 @@ def _lay_out(html: str, base: Path, fetcher: Any, extra: Path | None) -> Any:
     )
 
 
-def _finisher(front_pages: int | None, custom: Sequence[tuple[str, str]]) -> Any:
+_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
+
+
+def _stable_document_id(pdf: Any, info: PdfInfo) -> None:
+    import uuid
+
+    reference = pdf.catalog.get("Metadata")
+    if not reference:
+        return
+    text = reference.decode() if isinstance(reference, bytes) else str(reference)
+    stream = pdf.objects[int(text.split()[0])]
+    name = "\0".join([info.title, info.subject, info.lang, info.variant, *map(str, info.custom)])
+    stable = f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, name)}".encode()
+    stream.stream = [
+        _DOCUMENT_ID.sub(stable, part.encode() if isinstance(part, str) else bytes(part))
+        for part in stream.stream
+    ]
+
+
+def _finisher(front_pages: int | None, info: PdfInfo) -> Any:
     """A PDF writer hook for what WeasyPrint does not write itself.
 
     Page labels (front matter i, ii, …, the rest 1, 2, …) and extra Info entries go in
     as WeasyPrint finishes the file, rather than by rewriting the PDF with pypdf,
     which would drop the compressed object streams and nearly triple the size of a
-    tagged booklet (docs/DESIGN.md).
+    tagged booklet (docs/DESIGN.md). For PDF/X, WeasyPrint writes a random XMP
+    document id; it is replaced by one derived from the document, so the same
+    inputs still give the same bytes.
     """
     import pydyf
 
     def finisher(document: Any, pdf: Any) -> None:
-        for name, value in custom:
+        for name, value in info.custom:
             pdf.info[name] = pydyf.String(value)
+        if info.variant.startswith("pdf/x"):
+            _stable_document_id(pdf, info)
         if front_pages is None:
             return
         numbers = pydyf.Array()
@@ -523,6 +553,16 @@ def lay_out(
     return Laid(document, refused, log.messages)
 
 
+def _fixed_date() -> str:
+    import os
+    from datetime import UTC, datetime
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC).isoformat(timespec="seconds")
+    return FIXED_DATE
+
+
 _NOTDEF = re.compile(
     r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)" \(U\+'
 )
@@ -561,7 +601,7 @@ def finish(
     meta.keywords = list(info.keywords)
     meta.lang = info.lang
     meta.generator = info.creator
-    meta.created = meta.modified = None
+    meta.created = meta.modified = _fixed_date() if info.variant.startswith("pdf/x") else None
     # Files named by <link rel=attachment> in a template would be embedded in
     # the PDF: a layout must not be a way to carry files out.
     meta.attachments = []
@@ -576,7 +616,11 @@ def finish(
         front = anchors[number_from]
     with _captured() as log:
         try:
-            data = document.write_pdf(pdf_tags=True, finisher=_finisher(front, info.custom))
+            data = document.write_pdf(
+                pdf_tags=True,
+                pdf_variant=info.variant,
+                finisher=_finisher(front, info),
+            )
         except RecursionError:
             raise RenderError("the document is nested too deeply to write") from None
         except MemoryError:

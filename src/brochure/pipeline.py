@@ -97,7 +97,9 @@ def _layout(layout: Layout | str | Path | None) -> Layout:
     return find_layout(layout or DEFAULT_LAYOUT)
 
 
-def _info(profile: Profile, key: str | None = None, lang: str | None = None) -> PdfInfo:
+def _info(
+    profile: Profile, key: str | None = None, lang: str | None = None, variant: str = "pdf/ua-1"
+) -> PdfInfo:
     keywords = [profile.title, "career"]
     if profile.cluster:
         keywords.insert(1, profile.cluster)
@@ -108,6 +110,7 @@ def _info(profile: Profile, key: str | None = None, lang: str | None = None) -> 
         lang=lang or profile.lang,
         creator=f"brochure {__version__}",
         custom=((KEY_FIELD, key),) if key else (),
+        variant=variant,
     )
 
 
@@ -220,7 +223,7 @@ def render_profile(
                 raise _overflow_error(profile, chosen, baseline, baseline_html)
     result = finish(
         laid,
-        info=_info(profile, key, options.lang),
+        info=_info(profile, key, options.lang, options.pdf_variant),
         stylesheets=chosen.stylesheet_paths,
         fit=_step_name(used),
     )
@@ -449,6 +452,7 @@ def build_booklet(
         keywords=tuple(dict.fromkeys([*(p.cluster for p in ordered if p.cluster), "careers"])),
         lang=options.lang or spec.lang,
         creator=f"brochure {__version__}",
+        variant=options.pdf_variant,
     )
     first = ordered[0].key
     result = html_to_pdf(

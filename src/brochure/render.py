@@ -184,12 +184,14 @@ class RenderOptions:
     `lang` is the language of the labels (and of the content, when the profile has a
     translation into it); None means the profile's own language. `allow_remote`
     lets layouts and profiles load http(s) resources (off: nothing leaves the machine).
+    `pdf_variant` is the standard the PDF declares (tagged PDF/UA-1 unless told otherwise).
     """
 
     theme: Theme = PLAIN
     lang: str | None = None
     grayscale: bool = False
     allow_remote: bool = False
+    pdf_variant: str = "pdf/ua-1"  # or pdf/a-3b (archives), pdf/x-4 (print shops)
 
 
 DEFAULT_OPTIONS = RenderOptions()
