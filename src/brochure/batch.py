@@ -349,6 +349,13 @@ def _up_to_date(target: Path, key: str, entry: dict[str, object] | None) -> Outc
     )
 
 
+def _load_renderer() -> None:
+    """The warm-up of a worker started before its first job: import WeasyPrint."""
+    from .pdf import _weasyprint
+
+    _weasyprint()
+
+
 def render_paths(
     paths: Iterable[str | Path],
     out: str | Path = "out",
@@ -380,56 +387,28 @@ def render_paths(
     With `caps` every render runs in a worker under those time and memory caps, even
     a single one; without, one job or one input renders in this process.
     """
-    settings: dict[str, Any] = {
-        "layout": layout,
-        "paper": paper,
-        "html": html,
-        "strict": strict,
-        "jobs": jobs,
-        "force": force,
-        "fail_fast": fail_fast,
-        "shard": shard,
-        "manifest": manifest,
-        "on_outcome": on_outcome,
-        "on_plan": on_plan,
-        "options": options,
-        "caps": caps,
-    }
-    if pool is not None or caps is None:
-        return _render_paths(paths, out, pool=pool, **settings)
-    # One worker starts importing the renderer now, while this process works out what
-    # is stale; the others start only when there is work for them.
-    with Workers(jobs, _load_renderer, caps, start=1, wait=False) as early:
-        return _render_paths(paths, out, pool=early, **settings)
-
-
-def _load_renderer() -> None:
-    """The warm-up of a worker started before its first job: import WeasyPrint."""
-    from .pdf import _weasyprint
-
-    _weasyprint()
-
-
-def _render_paths(
-    paths: Iterable[str | Path],
-    out: str | Path = "out",
-    *,
-    layout: Layout | str | Path | None = None,
-    paper: str | None = None,
-    html: bool = False,
-    strict: bool = False,
-    jobs: int = 1,
-    force: bool = False,
-    fail_fast: bool = False,
-    shard: tuple[int, int] | None = None,
-    manifest: str | Path | None = None,
-    on_outcome: Callable[[Outcome], None] | None = None,
-    on_plan: Callable[[int], None] | None = None,
-    pool: Workers | None = None,
-    options: RenderOptions = DEFAULT_OPTIONS,
-    caps: Caps | None = None,
-) -> Report:
-    """`render_paths`, with the pool (if any) already chosen."""
+    if pool is None and caps is not None:
+        # One worker starts importing the renderer now, while this process works out
+        # what is stale; the others start only when there is work for them.
+        with Workers(jobs, _load_renderer, caps, start=1, wait=False) as early:
+            return render_paths(
+                paths,
+                out,
+                layout=layout,
+                paper=paper,
+                html=html,
+                strict=strict,
+                jobs=jobs,
+                force=force,
+                fail_fast=fail_fast,
+                shard=shard,
+                manifest=manifest,
+                on_outcome=on_outcome,
+                on_plan=on_plan,
+                pool=early,
+                options=options,
+                caps=caps,
+            )
     started = time.perf_counter()
     sources = expand_paths(paths)
     chosen = _layout(layout)

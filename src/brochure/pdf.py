@@ -125,19 +125,24 @@ def _fetcher(
             response = super().fetch(url, headers)
             return self._gray(url, self._sized(url, response))
 
+        def _body(self, url: str, response: Any, limit: int, what: str) -> bytes:
+            """At most `limit` bytes of a response; more is refused, not truncated."""
+            try:
+                body: bytes = response.read(limit + 1)
+            finally:
+                response.close()
+            if len(body) > limit:
+                refused.append(f"{_shown(url)} is larger than {limit // 1_000_000} MB")
+                raise ValueError(f"refused to read {what} this large")
+            return body
+
         def _sized(self, url: str, response: Any) -> Any:
             """Refuse a raster image whose header says it is over the pixel cap: a
             small file can decode to gigabytes. Only the header is parsed here."""
             kind = response.content_type or ""
             if not kind.startswith("image/") or kind == "image/svg+xml":
                 return response
-            try:
-                body = response.read(MAX_IMAGE_BYTES + 1)
-            finally:
-                response.close()
-            if len(body) > MAX_IMAGE_BYTES:
-                refused.append(f"{_shown(url)} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB")
-                raise ValueError("refused to read an image this large")
+            body = self._body(url, response, MAX_IMAGE_BYTES, "an image")
             import io
 
             from PIL import Image
@@ -168,13 +173,7 @@ def _fetcher(
             except (URLError, OSError) as err:
                 refused.append(f"{url[:200]} could not be fetched ({err})")
                 raise ValueError("refused to fetch: it failed") from None
-            try:
-                body = response.read(MAX_REMOTE_BYTES + 1)
-            finally:
-                response.close()
-            if len(body) > MAX_REMOTE_BYTES:
-                refused.append(f"{url[:200]} is larger than {MAX_REMOTE_BYTES // 1_000_000} MB")
-                raise ValueError("refused to read a resource this large")
+            body = self._body(url, response, MAX_REMOTE_BYTES, "a resource")
             kind = response.content_type or "application/octet-stream"
             loaded = Response(url, body=body, headers={"Content-Type": kind})
             return self._gray(url, self._sized(url, loaded))
@@ -185,13 +184,7 @@ def _fetcher(
             kind = response.content_type or ""
             if not kind.startswith("image/"):
                 return response
-            try:
-                body = response.read(MAX_IMAGE_BYTES + 1)
-            finally:
-                response.close()
-            if len(body) > MAX_IMAGE_BYTES:
-                refused.append(f"{url[:80]} is larger than {MAX_IMAGE_BYTES // 1_000_000} MB")
-                raise ValueError("refused to read an image this large")
+            body = self._body(url, response, MAX_IMAGE_BYTES, "an image")
             gray, kind = to_grayscale(body, kind)
             return Response(url, body=gray, headers={"Content-Type": kind})
 
