@@ -13,28 +13,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from brochure import cli, load_profile, pipeline
+from brochure import Profile, cli, load_profile, pipeline
 from brochure.errors import BrochureError
 
 from .conftest import DATA, TINY_LAYOUT
 from .test_pdf import missing_items, norm
 
-FIELDS = [
-    "title",
-    "summary",
-    "cluster",
-    "facts",
-    "work_settings",
-    "duties",
-    "pathway",
-    "continuing_education",
-    "certifications",
-    "sources",
-    "related",
-    "slug",
-    "as_of",
-    "notes",
-]
+FIELDS = sorted(Profile.model_fields)  # every key a profile may have, kept in step
 LETTERS = string.ascii_letters + string.digits + "ÀÉÍÑÓÚÜàáéíñóúüçßøåæ"
 word = st.text(LETTERS, min_size=1, max_size=12)
 sentence = st.lists(word, min_size=1, max_size=12).map(" ".join)

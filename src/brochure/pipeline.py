@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from . import __version__
@@ -188,13 +189,15 @@ def render_profile(
     sheet = chosen.paper(paper)
     roots = _roots(chosen, [profile.path] if profile.path else [], options)
     html = render_html(profile, chosen, sheet.name, options)
-    laid = lay_out(
-        html,
+    # Every try (the layout as it is, then each fit step) reads the same resources.
+    lay = partial(
+        lay_out,
         base=chosen.folder,
         roots=roots,
         grayscale=options.grayscale,
         remote=options.allow_remote,
     )
+    laid = lay(html)
     used: FitStep | None = None
     if not _fits(laid, chosen, html, None):
         baseline, baseline_html = laid, html
@@ -207,14 +210,7 @@ def render_profile(
                 if step.limits
                 else html
             )
-            attempt = lay_out(
-                attempt_html,
-                base=chosen.folder,
-                roots=roots,
-                extra=step.stylesheet,
-                grayscale=options.grayscale,
-                remote=options.allow_remote,
-            )
+            attempt = lay(attempt_html, extra=step.stylesheet)
             if _fits(attempt, chosen, attempt_html, baseline):
                 html, laid, used = attempt_html, attempt, step
                 break
