@@ -273,6 +273,7 @@ def output_key(
             "grayscale": options.grayscale,
             "remote": options.allow_remote,
             "variant": options.pdf_variant,
+            "attach": options.attach_source,
         },
         sort_keys=True,
     )
@@ -543,6 +544,7 @@ def render_paths(
             "lang": options.lang,
             "grayscale": options.grayscale,
             "pdf_variant": options.pdf_variant,
+            "attach_source": options.attach_source,
             "theme": str(options.theme.path) if options.theme.path else None,
         }
         if shard is not None:

@@ -140,12 +140,22 @@ def _look_options(func: F) -> F:
     )(func)
 
 
+def _attach_option(func: F) -> F:
+    return click.option(
+        "--attach-source",
+        is_flag=True,
+        help="Carry the profile, its translation and the theme inside the PDF, so it can "
+        "be made again (pdfdetach -saveall FILE.pdf gets them out).",
+    )(func)
+
+
 def _look(
     theme: Path | None,
     lang: str | None,
     grayscale: bool,
     allow_remote: bool = False,
     pdf_variant: str = "pdf/ua-1",
+    attach_source: bool = False,
 ) -> Any:
     """The RenderOptions for these command-line values (the theme file is read here)."""
     from .i18n import valid_lang
@@ -154,12 +164,19 @@ def _look(
 
     if lang is not None and not valid_lang(lang):
         raise click.BadParameter(f"expected a language tag such as es or es-MX, got {lang!r}")
+    variant = pdf_variant.lower()
+    if attach_source and variant.startswith("pdf/x"):
+        raise click.UsageError(
+            "--attach-source cannot go with --pdf-variant pdf/x-4: print-shop PDF/X files "
+            "carry no attachments (use pdf/ua-1 or pdf/a-3b)"
+        )
     return RenderOptions(
         theme=load_theme(theme) if theme is not None else PLAIN,
         lang=lang,
         grayscale=grayscale,
         allow_remote=allow_remote,
-        pdf_variant=pdf_variant.lower(),
+        pdf_variant=variant,
+        attach_source=attach_source,
     )
 
 
@@ -224,6 +241,7 @@ def cli(ctx: click.Context) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="One line per file instead of a progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_look_options
+@_attach_option
 @_caps_options
 @_debug_option
 def render(
@@ -247,6 +265,7 @@ def render(
     grayscale: bool,
     allow_remote: bool,
     pdf_variant: str,
+    attach_source: bool,
     timeout: float,
     max_memory: int,
 ) -> None:
@@ -261,7 +280,7 @@ def render(
     if output == "-":
         if write_html:
             raise click.UsageError("--html needs an output folder or file, not -o -")
-        look = _look(theme, lang, grayscale, allow_remote, pdf_variant)
+        look = _look(theme, lang, grayscale, allow_remote, pdf_variant, attach_source)
         _render_to_stdout(paths, layout, paper, strict, look, _caps(timeout, max_memory))
         return
     from .jobs import cpu_count, parse_shard
@@ -280,7 +299,7 @@ def render(
         "fail_fast": fail_fast,
         "shard": share,
         "manifest": manifest,
-        "options": _look(theme, lang, grayscale, allow_remote, pdf_variant),
+        "options": _look(theme, lang, grayscale, allow_remote, pdf_variant, attach_source),
         "caps": _caps(timeout, max_memory),
     }
     if watch:
@@ -439,6 +458,7 @@ def _render_to_stdout(
 @click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_look_options
+@_attach_option
 @_caps_options
 @_debug_option
 def booklet(
@@ -460,6 +480,7 @@ def booklet(
     grayscale: bool,
     allow_remote: bool,
     pdf_variant: str,
+    attach_source: bool,
     timeout: float,
     max_memory: int,
 ) -> None:
@@ -491,7 +512,7 @@ def booklet(
         marks=marks,
         fail_fast=fail_fast,
         strict=strict,
-        options=_look(theme, lang, grayscale, allow_remote, pdf_variant),
+        options=_look(theme, lang, grayscale, allow_remote, pdf_variant, attach_source),
     )
     report = call_capped(work, _caps(timeout, max_memory), seconds)
     for warning in report.warnings:

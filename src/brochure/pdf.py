@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,6 +32,15 @@ REMOTE_TIMEOUT = 10  # seconds per http(s) request, with --allow-remote
 
 
 @dataclass(frozen=True)
+class Attached:
+    """A file carried inside the PDF: an input it was made from (`--attach-source`)."""
+
+    name: str
+    data: bytes
+    description: str
+
+
+@dataclass(frozen=True)
 class PdfInfo:
     """Document metadata written into the PDF's Info dictionary and catalog."""
 
@@ -40,6 +51,7 @@ class PdfInfo:
     creator: str = "brochure"
     custom: tuple[tuple[str, str], ...] = ()  # extra Info entries, e.g. the cache key
     variant: str = PDF_VARIANTS[0]  # the PDF standard the file declares (PDF_VARIANTS)
+    attachments: tuple[Attached, ...] = ()
 
 
 @dataclass
@@ -416,6 +428,22 @@ def _stable_document_id(pdf: Any, info: PdfInfo) -> None:
     ]
 
 
+_MEDIA_TYPES = {".yaml": "/application#2fyaml", ".yml": "/application#2fyaml"}
+
+
+def _tidy_attachments(pdf: Any) -> None:
+    """Name YAML files' media type (WeasyPrint's guess is application/octet-stream), and
+    list each file once in the catalog's /AF (PDF/A-3), where WeasyPrint lists it twice."""
+    for item in pdf.objects:
+        if isinstance(item, dict) and item.get("Type") == "/Filespec" and "EF" in item:
+            suffix = Path(item["UF"].string).suffix.lower()
+            if suffix in _MEDIA_TYPES:
+                stream = pdf.objects[int(item["EF"]["F"].split()[0])]
+                stream.extra["Subtype"] = _MEDIA_TYPES[suffix]
+    if "AF" in pdf.catalog:
+        pdf.catalog["AF"][:] = list(dict.fromkeys(pdf.catalog["AF"]))
+
+
 def _finisher(front_pages: int | None, info: PdfInfo) -> Any:
     """A PDF writer hook for what WeasyPrint does not write itself.
 
@@ -431,6 +459,8 @@ def _finisher(front_pages: int | None, info: PdfInfo) -> Any:
     def finisher(document: Any, pdf: Any) -> None:
         for name, value in info.custom:
             pdf.info[name] = pydyf.String(value)
+        if info.attachments:
+            _tidy_attachments(pdf)
         if info.variant.startswith("pdf/x"):
             _stable_document_id(pdf, info)
         if front_pages is None:
@@ -546,19 +576,39 @@ def lay_out(
     return Laid(document, refused, log.messages)
 
 
-def _fixed_date() -> str:
-    import os
-    from datetime import UTC, datetime
-
+def _fixed_date() -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     if epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC).isoformat(timespec="seconds")
-    return FIXED_DATE
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.fromisoformat(FIXED_DATE)
+
+
+def _attachments(items: Sequence[Attached]) -> list[Any]:
+    """WeasyPrint attachments for `items`, dated like the document so bytes stay stable.
+
+    PDF/A-3 names each one's relationship to the document: these are its sources.
+    """
+    weasyprint = _weasyprint()
+    when = _fixed_date()
+    return [
+        weasyprint.Attachment(
+            string=item.data,
+            name=item.name,
+            description=item.description,
+            created=when,
+            modified=when,
+            relationship="Source",
+        )
+        for item in items
+    ]
 
 
 _NOTDEF = re.compile(
     r'^\.notdef glyph rendered for Unicode string unsupported by fonts: "(.*)" \(U\+'
 )
+
+
+_NO_ALT = re.compile(r'^Image ".*" has no required alt description$', re.DOTALL)
 
 
 def _tofu_warning(characters: list[str]) -> str:
@@ -594,10 +644,12 @@ def finish(
     meta.keywords = list(info.keywords)
     meta.lang = info.lang
     meta.generator = info.creator
-    meta.created = meta.modified = _fixed_date() if info.variant.startswith("pdf/x") else None
+    is_x = info.variant.startswith("pdf/x")
+    meta.created = meta.modified = _fixed_date().isoformat(timespec="seconds") if is_x else None
     # Files named by <link rel=attachment> in a template would be embedded in
-    # the PDF: a layout must not be a way to carry files out.
-    meta.attachments = []
+    # the PDF: a layout must not be a way to carry files out. Only the inputs the
+    # caller chose to attach go in.
+    meta.attachments = _attachments(info.attachments)
     anchors: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for name in page.anchors:
@@ -629,7 +681,10 @@ def finish(
     warnings += [
         located.get(m, m)
         for m in messages
-        if "refused to " not in m and "HarfBuzz-Subset" not in m and not _NOTDEF.match(m)
+        if "refused to " not in m
+        and "HarfBuzz-Subset" not in m
+        and not _NOTDEF.match(m)
+        and not _NO_ALT.match(m)  # the preflight names the image better
     ]
     missing = dict.fromkeys(m.group(1) for m in map(_NOTDEF.match, messages) if m)
     if missing:

@@ -21,7 +21,8 @@ from .jobs import (
 )
 from .layout import FitStep, Layout, find_layout
 from .output import write_atomic
-from .pdf import Laid, PdfInfo, PdfResult, finish, html_to_pdf, lay_out
+from .pdf import MAX_FILE_BYTES, Attached, Laid, PdfInfo, PdfResult, finish, html_to_pdf, lay_out
+from .preflight import accessibility_problems
 from .profile import Profile, load_profile, translation_of
 from .render import (
     DEFAULT_OPTIONS,
@@ -98,9 +99,52 @@ def _layout(layout: Layout | str | Path | None) -> Layout:
     return find_layout(layout or DEFAULT_LAYOUT)
 
 
-def _info(
-    profile: Profile, key: str | None = None, lang: str | None = None, variant: str = "pdf/ua-1"
-) -> PdfInfo:
+def source_files(profiles: Sequence[Profile], options: RenderOptions) -> tuple[Attached, ...]:
+    """The inputs a brochure is made from, to carry inside it (`--attach-source`).
+
+    Each profile and the translation used, then the theme file and its logo: enough
+    to make the brochure again from a copy found in a drawer. Theme fonts stay out
+    (font licences rarely allow passing the files on; the PDF embeds the glyphs).
+    Names are the files' own, made unique, sorted so the PDF's name tree is valid.
+    """
+    named: list[tuple[Path, str]] = []
+    for profile in profiles:
+        named += [(path, "career profile") for path in profile.files[:1]]
+        named += [(path, "translation of the career profile") for path in profile.files[1:]]
+    theme = options.theme
+    if theme.path is not None:
+        named.append((theme.path, "theme: organisation name, colors and contact"))
+        if theme.logo_path is not None:
+            named.append((theme.logo_path, f"theme logo, kept beside the theme as {theme.logo}"))
+    found: dict[str, Attached] = {}
+    seen: set[Path] = set()
+    for path, what in named:
+        if path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
+        name, number = path.name, 1
+        while name in found:
+            number += 1
+            name = f"{path.stem}-{number}{path.suffix}"
+        found[name] = Attached(name, _attachable(path), what)
+    return tuple(found[name] for name in sorted(found))
+
+
+def _attachable(path: Path) -> bytes:
+    """A whole input file, or a located error: an attachment is never cut short."""
+    try:
+        if not path.is_file():
+            raise RenderError("cannot attach: not a regular file", path=path)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise RenderError(
+                f"cannot attach: larger than {MAX_FILE_BYTES // 1_000_000} MB", path=path
+            )
+        return path.read_bytes()
+    except OSError as err:
+        raise RenderError(f"cannot attach: {err.strerror}", path=path) from None
+
+
+def _info(profile: Profile, key: str | None, options: RenderOptions) -> PdfInfo:
     keywords = [profile.title, "career"]
     if profile.cluster:
         keywords.insert(1, profile.cluster)
@@ -108,10 +152,11 @@ def _info(
         title=profile.title,
         subject=profile.summary or "",
         keywords=tuple(keywords),
-        lang=lang or profile.lang,
+        lang=options.lang or profile.lang,
         creator=f"brochure {__version__}",
         custom=((KEY_FIELD, key),) if key else (),
-        variant=variant,
+        variant=options.pdf_variant,
+        attachments=source_files([profile], options) if options.attach_source else (),
     )
 
 
@@ -219,10 +264,11 @@ def render_profile(
                 raise _overflow_error(profile, chosen, baseline, baseline_html)
     result = finish(
         laid,
-        info=_info(profile, key, options.lang, options.pdf_variant),
+        info=_info(profile, key, options),
         stylesheets=chosen.stylesheet_paths,
         fit=_step_name(used),
     )
+    result.warnings += accessibility_problems(html, chosen.name)
     return Rendered(profile, chosen, sheet.name, html, result)
 
 
@@ -449,6 +495,7 @@ def build_booklet(
         lang=options.lang or spec.lang,
         creator=f"brochure {__version__}",
         variant=options.pdf_variant,
+        attachments=source_files(ordered, options) if options.attach_source else (),
     )
     first = ordered[0].key
     result = html_to_pdf(
@@ -461,6 +508,7 @@ def build_booklet(
         grayscale=options.grayscale,
         remote=options.allow_remote,
     )
+    result.warnings += accessibility_problems(html, chosen.name)
     if strict and result.warnings:
         raise BookletError(f"warnings are errors with --strict: {result.warnings[0]}")
     front = result.anchors[first]

@@ -294,6 +294,7 @@ class Profile(_Model):
     notes: list[Note] = _items()
 
     _path: Path | None = PrivateAttr(default=None)
+    _translation: Path | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _default_slug(self) -> Profile:
@@ -305,6 +306,11 @@ class Profile(_Model):
     def path(self) -> Path | None:
         """The YAML file this profile was loaded from, if any."""
         return self._path
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every file this profile was read from: the profile, then its translation."""
+        return tuple(p for p in (self._path, self._translation) if p is not None)
 
     @property
     def main_source(self) -> Source | None:
@@ -375,6 +381,7 @@ def translate(profile: Profile, path: Path, lang: str) -> Profile:
     update["lang"] = lang
     result = profile.model_copy(update=update)
     result._path = profile.path
+    result._translation = path
     return result
 
 

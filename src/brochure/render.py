@@ -185,6 +185,8 @@ class RenderOptions:
     translation into it); None means the profile's own language. `allow_remote`
     lets layouts and profiles load http(s) resources (off: nothing leaves the machine).
     `pdf_variant` is the standard the PDF declares (tagged PDF/UA-1 unless told otherwise).
+    `attach_source` carries the profile and theme files inside the PDF, so that a copy
+    found later can be made again.
     """
 
     theme: Theme = PLAIN
@@ -192,6 +194,7 @@ class RenderOptions:
     grayscale: bool = False
     allow_remote: bool = False
     pdf_variant: str = "pdf/ua-1"  # or pdf/a-3b (archives), pdf/x-4 (print shops)
+    attach_source: bool = False
 
 
 DEFAULT_OPTIONS = RenderOptions()
