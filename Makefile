@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint golden system clean
+.PHONY: demo test lint golden visual system clean
 
 demo: $(VENV)/.demo ## Install, render every built-in profile and a booklet of them into out/
 	$(BIN)/brochure render profiles/ -o $(OUT)
@@ -23,6 +23,9 @@ lint: $(VENV)/.test
 
 golden: $(VENV)/.test ## Regenerate golden HTML snapshots; review `git diff tests/golden` after
 	$(BIN)/python -m pytest tests/test_render.py --update-golden -q
+
+visual: $(VENV)/.test ## Regenerate the reference page images on purpose; review `git diff --stat tests/visual` and the images after
+	$(BIN)/python -m pytest tests/test_visual.py --update-visual -q
 
 system:
 	@sh scripts/check-system.sh

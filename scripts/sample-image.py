@@ -7,7 +7,6 @@ Run: .venv/bin/python scripts/sample-image.py
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from PIL import Image
@@ -18,12 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pages_of(pdf: bytes, pages: str, dpi: int) -> list[Image.Image]:
-    from brochure.preview import pdf_to_pngs
+    from brochure.preview import page_images
 
     first, last = (int(n) for n in pages.split("-"))
-    with tempfile.TemporaryDirectory() as tmp:
-        written = pdf_to_pngs(pdf, Path(tmp), "p", dpi=dpi)[first - 1 : last]
-        return [Image.open(p.path).convert("RGB") for p in written]
+    return page_images(pdf, dpi=dpi)[first - 1 : last]
 
 
 def sheet(pdf: bytes, target: Path, pages: str = "1-2", dpi: int = 70) -> None:

@@ -23,11 +23,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite tests/golden from current output"
     )
+    parser.addoption(
+        "--update-visual",
+        action="store_true",
+        help="rewrite the reference page images in tests/visual from current output",
+    )
 
 
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
+
+
+@pytest.fixture
+def update_visual(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-visual"))
 
 
 @pytest.fixture
@@ -54,21 +64,25 @@ class WeasyLog(logging.Handler):
         self.records.append(record)
 
 
-_CACHE: dict[tuple[str, str], tuple[pipeline.Rendered, list[str]]] = {}
+_CACHE: dict[tuple[str, str, str], tuple[pipeline.Rendered, list[str]]] = {}
+Render = Callable[..., tuple[pipeline.Rendered, list[str]]]
 
 
 @pytest.fixture(scope="session")
-def render_builtin() -> Iterator[Callable[[Path, str], tuple[pipeline.Rendered, list[str]]]]:
-    """Render a built-in profile once per run; returns it with WeasyPrint's log lines."""
+def render_builtin() -> Iterator[Render]:
+    """Render a built-in profile once per run (the handout unless told); returns it with
+    WeasyPrint's log lines."""
 
-    def get(path: Path, paper: str = "letter") -> tuple[pipeline.Rendered, list[str]]:
-        key = (str(path), paper)
+    def get(
+        path: Path, paper: str = "letter", layout: str = "handout"
+    ) -> tuple[pipeline.Rendered, list[str]]:
+        key = (str(path), paper, layout)
         if key not in _CACHE:
             handler = WeasyLog()
             logger = logging.getLogger("weasyprint")
             logger.addHandler(handler)
             try:
-                rendered = pipeline.render_profile(pipeline.load_profile(path), "handout", paper)
+                rendered = pipeline.render_profile(pipeline.load_profile(path), layout, paper)
             finally:
                 logger.removeHandler(handler)
             log = [r.getMessage() for r in handler.records if "HarfBuzz" not in r.getMessage()]

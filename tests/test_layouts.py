@@ -19,7 +19,7 @@ from brochure.layout import builtin_layouts, find_layout, scaffold_layout
 from brochure.render import RenderOptions
 from brochure.theme import load_theme
 
-from .conftest import BUILTIN_PROFILES, DATA
+from .conftest import BUILTIN_PROFILES, DATA, Render
 
 IDS = [p.stem for p in BUILTIN_PROFILES]
 
@@ -62,11 +62,13 @@ def test_every_layout_declares_its_papers_and_pages() -> None:
 @pytest.mark.parametrize("paper", ["letter", "a4"])
 @pytest.mark.parametrize("layout_name", [n for n in LAYOUTS if n != "handout"])
 @pytest.mark.parametrize("path", BUILTIN_PROFILES, ids=IDS)
-def test_builtin_layouts_fit_every_profile(layout_name: str, paper: str, path: Path) -> None:
+def test_builtin_layouts_fit_every_profile(
+    layout_name: str, paper: str, path: Path, render_builtin: Render
+) -> None:
     """Within the page count, nothing clipped, and whatever is left out is said so."""
     layout = find_layout(layout_name)
-    profile = load_profile(path)
-    rendered = pipeline.render_profile(profile, layout, paper)
+    rendered, _ = render_builtin(path, paper, layout_name)  # shared with test_visual
+    profile = rendered.profile
     pdf = rendered.pdf
     assert layout.allows_pages(pdf.pages), f"{layout.page_rule}, got {pdf.pages}"
     assert pdf.warnings == []
