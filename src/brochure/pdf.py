@@ -28,6 +28,11 @@ MAX_FILE_BYTES = 20_000_000  # one local resource: an image, a stylesheet, a fon
 MAX_REMOTE_BYTES = 10_000_000  # one http(s) resource, with --allow-remote
 REMOTE_TIMEOUT = 10  # seconds per http(s) request, with --allow-remote
 
+# The PDF/X output intent: the sRGB profile WeasyPrint ships for PDF/A, named as the
+# ICC registry names the condition, so that nothing is fetched and nothing guessed.
+OUTPUT_CONDITION = "sRGB IEC61966-2.1"
+ICC_REGISTRY = "http://www.color.org"
+
 
 @dataclass(frozen=True)
 class PdfInfo:
@@ -416,6 +421,22 @@ def _stable_document_id(pdf: Any, info: PdfInfo) -> None:
     ]
 
 
+def _name_output_intent(pdf: Any) -> None:
+    """Name the sRGB output intent WeasyPrint embedded as the registered condition.
+
+    PDF/X wants the condition's identifier and registry beside the ICC profile;
+    WeasyPrint names it after the profile's file.
+    """
+    import pydyf
+
+    intents = pdf.catalog.get("OutputIntents") or []
+    for intent in intents:
+        intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
+        intent["OutputCondition"] = pydyf.String(OUTPUT_CONDITION)
+        intent["Info"] = pydyf.String(OUTPUT_CONDITION)
+        intent["RegistryName"] = pydyf.String(ICC_REGISTRY)
+
+
 def _finisher(front_pages: int | None, info: PdfInfo) -> Any:
     """A PDF writer hook for what WeasyPrint does not write itself.
 
@@ -424,7 +445,7 @@ def _finisher(front_pages: int | None, info: PdfInfo) -> Any:
     which would drop the compressed object streams and nearly triple the size of a
     tagged booklet (docs/DESIGN.md). For PDF/X, WeasyPrint writes a random XMP
     document id; it is replaced by one derived from the document, so the same
-    inputs still give the same bytes.
+    inputs still give the same bytes; and the output intent gets its registered name.
     """
     import pydyf
 
@@ -433,6 +454,7 @@ def _finisher(front_pages: int | None, info: PdfInfo) -> Any:
             pdf.info[name] = pydyf.String(value)
         if info.variant.startswith("pdf/x"):
             _stable_document_id(pdf, info)
+            _name_output_intent(pdf)
         if front_pages is None:
             return
         numbers = pydyf.Array()
@@ -612,6 +634,9 @@ def finish(
             data = document.write_pdf(
                 pdf_tags=True,
                 pdf_variant=info.variant,
+                # PDF/X needs an output intent; WeasyPrint writes one (its sRGB
+                # profile) only when asked, as it does for PDF/A.
+                output_intent="srgb" if info.variant.startswith("pdf/x") else None,
                 finisher=_finisher(front, info),
             )
         except RecursionError:
