@@ -28,6 +28,7 @@ from .jobs import (
 )
 from .layout import Layout, load_layout
 from .output import output_name, remove_stale_parts, write_atomic
+from .paper import format_length
 from .pipeline import (
     Rendered,
     _layout,
@@ -273,6 +274,8 @@ def output_key(
             "grayscale": options.grayscale,
             "remote": options.allow_remote,
             "variant": options.pdf_variant,
+            "bleed": round(options.bleed, 4),
+            "marks": list(options.marks),
         },
         sort_keys=True,
     )
@@ -543,6 +546,8 @@ def render_paths(
             "lang": options.lang,
             "grayscale": options.grayscale,
             "pdf_variant": options.pdf_variant,
+            "bleed": format_length(options.bleed) if options.bleed else None,
+            "marks": list(options.marks),
             "theme": str(options.theme.path) if options.theme.path else None,
         }
         if shard is not None:

@@ -21,7 +21,7 @@ from .jobs import (
 )
 from .layout import FitStep, Layout, find_layout
 from .output import write_atomic
-from .pdf import Laid, PdfInfo, PdfResult, finish, html_to_pdf, lay_out
+from .pdf import Laid, PdfInfo, PdfResult, Trim, finish, html_to_pdf, lay_out
 from .profile import Profile, load_profile, translation_of
 from .render import (
     DEFAULT_OPTIONS,
@@ -196,6 +196,7 @@ def render_profile(
         roots=roots,
         grayscale=options.grayscale,
         remote=options.allow_remote,
+        trim=Trim(options.bleed, options.marks),
     )
     laid = lay(html)
     used: FitStep | None = None
@@ -414,13 +415,15 @@ def build_booklet(
 
     All careers are laid out in one WeasyPrint pass, so page numbers run on, the
     contents links and outline work and the PDF stays tagged (see docs/DESIGN.md).
-    With `impose="saddle"` the output is printer sheets instead. `out=None` writes
-    nothing (the bytes are in the report).
+    With `impose="saddle"` the output is printer sheets instead; `marks` are then
+    fold marks. `out=None` writes nothing (the bytes are in the report).
     """
     if impose not in (None, "saddle"):
         raise BookletError(f"unknown imposition '{impose}' (available: saddle)")
     if marks and impose is None:
         raise BookletError("fold marks go with --impose saddle")
+    if impose is not None:
+        _check_imposable(options)
     chosen = _layout(layout)
     sheet = chosen.paper(paper)
     loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
@@ -460,6 +463,7 @@ def build_booklet(
         stylesheets=[*chosen.stylesheet_paths, *chosen.booklet_stylesheet_paths],
         grayscale=options.grayscale,
         remote=options.allow_remote,
+        trim=Trim(options.bleed, options.marks),
     )
     if strict and result.warnings:
         raise BookletError(f"warnings are errors with --strict: {result.warnings[0]}")
@@ -488,6 +492,20 @@ def build_booklet(
         warnings=result.warnings,
         data=data,
     )
+
+
+def _check_imposable(options: RenderOptions) -> None:
+    """Refuse what imposed sheets cannot carry, rather than drop it silently.
+
+    Sheets are for an office printer: two pages side by side on exactly the paper,
+    with no room for a bleed or crop marks. A print shop takes single pages with
+    bleed and marks, and imposes them itself.
+    """
+    if options.bleed or options.marks:
+        raise BookletError(
+            "--bleed and crop or cross marks are for a print shop's single pages; "
+            "imposed sheets have no room for them: leave out --impose"
+        )
 
 
 @dataclass

@@ -185,6 +185,8 @@ class RenderOptions:
     translation into it); None means the profile's own language. `allow_remote`
     lets layouts and profiles load http(s) resources (off: nothing leaves the machine).
     `pdf_variant` is the standard the PDF declares (tagged PDF/UA-1 unless told otherwise).
+    `bleed` (PDF points) and `marks` (`paper.MARKS`) are for a print shop: bands that
+    touch the paper's edge run on past it by the bleed, and marks show where to cut.
     """
 
     theme: Theme = PLAIN
@@ -192,6 +194,8 @@ class RenderOptions:
     grayscale: bool = False
     allow_remote: bool = False
     pdf_variant: str = "pdf/ua-1"  # or pdf/a-3b (archives), pdf/x-4 (print shops)
+    bleed: float = 0.0
+    marks: tuple[str, ...] = ()
 
 
 DEFAULT_OPTIONS = RenderOptions()
