@@ -302,7 +302,7 @@ def test_imposed_sheets_refuse_what_they_cannot_carry(tmp_path: Path) -> None:
     runner = CliRunner()
     target = tmp_path / "sheets.pdf"
     base = ["booklet", str(PROFILE), "-o", str(target), "--impose", "saddle"]
-    for extra in (["--bleed", "3mm"], ["--marks", "crop"]):
+    for extra in (["--bleed", "3mm"], ["--marks", "crop"], ["--pdf-variant", "pdf/x-4"]):
         result = runner.invoke(cli.cli, [*base, *extra])
         assert result.exit_code == 2, result.output
         assert "leave out --impose" in result.stderr, extra
@@ -310,6 +310,11 @@ def test_imposed_sheets_refuse_what_they_cannot_carry(tmp_path: Path) -> None:
     assert not target.exists()
     with pytest.raises(BookletError, match="leave out --impose"):
         pipeline.build_booklet([PROFILE], None, impose="saddle", options=RenderOptions(bleed=1))
+    for variant in ("pdf/a-3b", "pdf/x-4"):
+        with pytest.raises(BookletError, match=f"cannot declare {variant}"):
+            pipeline.build_booklet(
+                [PROFILE], None, impose="saddle", options=RenderOptions(pdf_variant=variant)
+            )
 
 
 def test_lengths_and_marks_are_read_as_a_print_shop_writes_them() -> None:

@@ -537,6 +537,11 @@ def booklet(
             "--bleed and crop or cross marks are for a print shop's single pages; "
             "imposed sheets have no room for them: leave out --impose"
         )
+    if impose and pdf_variant.lower() != "pdf/ua-1":
+        raise click.UsageError(
+            f"imposed sheets cannot declare {pdf_variant.lower()}: "
+            "pypdf rewrites them without what the standard needs; leave out --impose"
+        )
     pipeline = _pipeline()
     careers = len(pipeline.expand_paths(paths))
     seconds = timeout * (1 + -(-careers // 10))

@@ -498,13 +498,19 @@ def _check_imposable(options: RenderOptions) -> None:
     """Refuse what imposed sheets cannot carry, rather than drop it silently.
 
     Sheets are for an office printer: two pages side by side on exactly the paper,
-    with no room for a bleed or crop marks. A print shop takes single pages with
-    bleed and marks, and imposes them itself.
+    with no room for a bleed or crop marks, and rewritten by pypdf, which keeps
+    neither tags nor the output intent and metadata a PDF standard needs. A print
+    shop takes single pages with bleed and marks, and imposes them itself.
     """
     if options.bleed or options.marks:
         raise BookletError(
             "--bleed and crop or cross marks are for a print shop's single pages; "
             "imposed sheets have no room for them: leave out --impose"
+        )
+    if options.pdf_variant != DEFAULT_OPTIONS.pdf_variant:
+        raise BookletError(
+            f"imposed sheets cannot declare {options.pdf_variant}: "
+            "pypdf rewrites them without what the standard needs; leave out --impose"
         )
 
 
