@@ -28,6 +28,7 @@ from .jobs import (
 )
 from .layout import Layout, load_layout
 from .output import output_name, remove_stale_parts, write_atomic
+from .paper import format_length
 from .pipeline import (
     Rendered,
     _layout,
@@ -274,6 +275,8 @@ def output_key(
             "remote": options.allow_remote,
             "variant": options.pdf_variant,
             "attach": options.attach_source,
+            "bleed": round(options.bleed, 4),
+            "marks": list(options.marks),
         },
         sort_keys=True,
     )
@@ -545,6 +548,8 @@ def render_paths(
             "grayscale": options.grayscale,
             "pdf_variant": options.pdf_variant,
             "attach_source": options.attach_source,
+            "bleed": format_length(options.bleed) if options.bleed else None,
+            "marks": list(options.marks),
             "theme": str(options.theme.path) if options.theme.path else None,
         }
         if shard is not None:

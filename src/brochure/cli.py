@@ -13,7 +13,7 @@ import click
 
 from . import __version__
 from .errors import BrochureError, printable
-from .paper import PAPER_NAMES
+from .paper import PAPER_NAMES, parse_bleed, parse_marks
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -149,6 +149,55 @@ def _attach_option(func: F) -> F:
     )(func)
 
 
+def _bleed(ctx: click.Context, param: click.Parameter, value: str | None) -> float:
+    """`--bleed 3mm`: a CSS length, converted to PDF points and kept within reason."""
+    if value is None:
+        return 0.0
+    try:
+        return parse_bleed(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err), ctx, param) from None
+
+
+PRINT_MARKS = ("crop", "cross", "crop+cross")
+
+
+def _print_options(fold: bool = False) -> Callable[[F], F]:
+    """--bleed and --marks: what a print shop wants around the page.
+
+    The booklet's `--marks` also takes `fold` (fold marks on imposed sheets), and
+    alone it still means fold, as it did when that was all it did.
+    """
+
+    def add(func: F) -> F:
+        what = "Printer's marks outside the bleed: crop marks, registration crosses, or both"
+        if fold:
+            func = click.option(
+                "--marks",
+                type=click.Choice([*PRINT_MARKS, "fold"], case_sensitive=False),
+                is_flag=False,
+                flag_value="fold",
+                default=None,
+                help=f"{what}; fold: fold marks on --impose saddle sheets (--marks alone).",
+            )(func)
+        else:
+            func = click.option(
+                "--marks",
+                type=click.Choice(PRINT_MARKS, case_sensitive=False),
+                default=None,
+                help=f"{what}.",
+            )(func)
+        return click.option(
+            "--bleed",
+            callback=_bleed,
+            metavar="LENGTH",
+            help="Run bands and backgrounds this far past the page edge, e.g. 3mm or "
+            "0.125in (at most 20mm) [default: none].",
+        )(func)
+
+    return add
+
+
 def _look(
     theme: Path | None,
     lang: str | None,
@@ -156,6 +205,8 @@ def _look(
     allow_remote: bool = False,
     pdf_variant: str = "pdf/ua-1",
     attach_source: bool = False,
+    bleed: float = 0.0,
+    marks: str | None = None,
 ) -> Any:
     """The RenderOptions for these command-line values (the theme file is read here)."""
     from .i18n import valid_lang
@@ -177,6 +228,8 @@ def _look(
         allow_remote=allow_remote,
         pdf_variant=variant,
         attach_source=attach_source,
+        bleed=bleed,
+        marks=parse_marks(marks) if marks else (),
     )
 
 
@@ -242,6 +295,7 @@ def cli(ctx: click.Context) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_look_options
 @_attach_option
+@_print_options()
 @_caps_options
 @_debug_option
 def render(
@@ -266,6 +320,8 @@ def render(
     allow_remote: bool,
     pdf_variant: str,
     attach_source: bool,
+    bleed: float,
+    marks: str | None,
     timeout: float,
     max_memory: int,
 ) -> None:
@@ -280,7 +336,7 @@ def render(
     if output == "-":
         if write_html:
             raise click.UsageError("--html needs an output folder or file, not -o -")
-        look = _look(theme, lang, grayscale, allow_remote, pdf_variant, attach_source)
+        look = _look(theme, lang, grayscale, allow_remote, pdf_variant, attach_source, bleed, marks)
         _render_to_stdout(paths, layout, paper, strict, look, _caps(timeout, max_memory))
         return
     from .jobs import cpu_count, parse_shard
@@ -299,7 +355,9 @@ def render(
         "fail_fast": fail_fast,
         "shard": share,
         "manifest": manifest,
-        "options": _look(theme, lang, grayscale, allow_remote, pdf_variant, attach_source),
+        "options": _look(
+            theme, lang, grayscale, allow_remote, pdf_variant, attach_source, bleed, marks
+        ),
         "caps": _caps(timeout, max_memory),
     }
     if watch:
@@ -453,12 +511,12 @@ def _render_to_stdout(
     type=click.Choice(["saddle"]),
     help="Write printer sheets for a folded, stapled booklet (two pages per sheet side).",
 )
-@click.option("--marks", is_flag=True, help="With --impose: fold marks at the spine.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad profile.")
 @click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @_look_options
 @_attach_option
+@_print_options(fold=True)
 @_caps_options
 @_debug_option
 def booklet(
@@ -471,7 +529,6 @@ def booklet(
     paper: str | None,
     group_by: str | None,
     impose: str | None,
-    marks: bool,
     fail_fast: bool,
     strict: bool,
     quiet: bool,
@@ -481,6 +538,8 @@ def booklet(
     allow_remote: bool,
     pdf_variant: str,
     attach_source: bool,
+    bleed: float,
+    marks: str | None,
     timeout: float,
     max_memory: int,
 ) -> None:
@@ -493,8 +552,19 @@ def booklet(
 
     from .jobs import call_capped
 
-    if marks and not impose:
-        raise click.UsageError("--marks goes with --impose saddle")
+    fold = marks is not None and marks.lower() == "fold"
+    if fold and not impose:
+        raise click.UsageError("--marks fold goes with --impose saddle")
+    if impose and (bleed or (marks and not fold)):
+        raise click.UsageError(
+            "--bleed and crop or cross marks are for a print shop's single pages; "
+            "imposed sheets have no room for them: leave out --impose"
+        )
+    if impose and pdf_variant.lower() != "pdf/ua-1":
+        raise click.UsageError(
+            f"imposed sheets cannot declare {pdf_variant.lower()}: "
+            "pypdf rewrites them without what the standard needs; leave out --impose"
+        )
     pipeline = _pipeline()
     careers = len(pipeline.expand_paths(paths))
     seconds = timeout * (1 + -(-careers // 10))
@@ -509,10 +579,19 @@ def booklet(
         date=date_text,
         group_by=group_by,
         impose=impose,
-        marks=marks,
+        marks=fold,
         fail_fast=fail_fast,
         strict=strict,
-        options=_look(theme, lang, grayscale, allow_remote, pdf_variant, attach_source),
+        options=_look(
+            theme,
+            lang,
+            grayscale,
+            allow_remote,
+            pdf_variant,
+            attach_source,
+            bleed,
+            None if fold else marks,
+        ),
     )
     report = call_capped(work, _caps(timeout, max_memory), seconds)
     for warning in report.warnings:
@@ -600,6 +679,7 @@ def import_command(pages: Sequence[str], output: str, force: bool, strict: bool)
 @_layout_options("Paper size [default: the layout's first].")
 @click.option("--dpi", type=click.IntRange(10, 600), default=72, show_default=True)
 @_look_options
+@_print_options()
 @_caps_options
 @_debug_option
 def preview(
@@ -613,6 +693,8 @@ def preview(
     grayscale: bool,
     allow_remote: bool,
     pdf_variant: str,
+    bleed: float,
+    marks: str | None,
     timeout: float,
     max_memory: int,
 ) -> None:
@@ -629,7 +711,7 @@ def preview(
         layout=layout,
         paper=paper,
         dpi=dpi,
-        options=_look(theme, lang, grayscale, allow_remote, pdf_variant),
+        options=_look(theme, lang, grayscale, allow_remote, pdf_variant, bleed=bleed, marks=marks),
     )
     pdfs = [p for p in paths if p.suffix.lower() == ".pdf" and p.is_file()]
     others = [p for p in paths if p not in pdfs]

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import RenderError
+from .paper import MARKS, MAX_BLEED, MM
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/x-4")  # accessible (default), archive, print shop
 # PDF/X requires creation and modification dates. Written from SOURCE_DATE_EPOCH when it is
@@ -29,6 +30,64 @@ MAX_IMAGE_BYTES = 20_000_000
 MAX_FILE_BYTES = 20_000_000  # one local resource: an image, a stylesheet, a font
 MAX_REMOTE_BYTES = 10_000_000  # one http(s) resource, with --allow-remote
 REMOTE_TIMEOUT = 10  # seconds per http(s) request, with --allow-remote
+
+# The PDF/X output intent: the sRGB profile WeasyPrint ships for PDF/A, named as the
+# ICC registry names the condition, so that nothing is fetched and nothing guessed.
+OUTPUT_CONDITION = "sRGB IEC61966-2.1"
+ICC_REGISTRY = "http://www.color.org"
+MARK_SPACE = 10 * MM  # the least room outside the trim for printer's marks
+
+
+@dataclass(frozen=True)
+class Trim:
+    """What goes around every page for a print shop: a bleed and printer's marks.
+
+    `bleed` (PDF points) is how far bands and backgrounds run past the trim; `marks`
+    are among `paper.MARKS`. With neither, nothing is added and a layout's own
+    `@page` rules stand.
+    """
+
+    bleed: float = 0.0
+    marks: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.bleed <= MAX_BLEED + 1e-9:
+            raise RenderError(f"a bleed must be between 0 and {MAX_BLEED / MM:g}mm")
+        unknown = [mark for mark in self.marks if mark not in MARKS]
+        if unknown:
+            raise RenderError(f"unknown printer's marks {unknown} (available: {', '.join(MARKS)})")
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.bleed or self.marks)
+
+    @property
+    def reach(self) -> float:
+        """How far the PDF page reaches past the trim, in points.
+
+        WeasyPrint draws marks in the outer half of this room, so with marks it is
+        at least twice the bleed plus 2 mm: the marks start a millimetre clear of
+        the bleed, where they would be printed over and cut into.
+        """
+        if not self.marks:
+            return self.bleed
+        return max(MARK_SPACE, 2 * (self.bleed + MM))
+
+    def css(self) -> str:
+        """The rules that put the bleed and marks on every page, named or not.
+
+        `!important` lets them win over a layout's own `@page` rules whatever their
+        selectors; `--bleed` tells the layout how far its edge bands must reach.
+        """
+        marks = " ".join(self.marks) or "none"
+        return (
+            f"<style>:root {{ --bleed: {self.bleed:.6f}pt; }}\n"
+            f"@page {{ bleed: {self.reach:.6f}pt !important; marks: {marks} !important; }}"
+            "</style>"
+        )
+
+
+NO_TRIM = Trim()
 
 
 @dataclass(frozen=True)
@@ -387,23 +446,29 @@ def _overflowing_text(document: Any, limit: int = 3) -> list[str]:
     return found
 
 
-def _with_stylesheet(html: str, sheet: Path) -> str:
-    """`html` with one more author stylesheet, last in `<head>` so that its rules win.
+def _with_head(html: str, markup: str) -> str:
+    """`html` with `markup` last in `<head>`, so that its rules win.
 
     WeasyPrint's own `stylesheets=` argument adds user-origin sheets, which lose
-    to the layout's author CSS, so a fit sheet is linked from the document instead.
+    to the layout's author CSS, so fit sheets and print rules go in the document.
     """
-    link = f'<link rel="stylesheet" href="{sheet.resolve().as_uri()}">'
     head_end = html.lower().rfind("</head>")
     if head_end < 0:
-        return link + html
-    return html[:head_end] + link + html[head_end:]
+        return markup + html
+    return html[:head_end] + markup + html[head_end:]
 
 
-def _lay_out(html: str, base: Path, fetcher: Any, extra: Path | None) -> Any:
+def _with_stylesheet(html: str, sheet: Path) -> str:
+    """`html` with one more author stylesheet, linked last in `<head>`."""
+    return _with_head(html, f'<link rel="stylesheet" href="{sheet.resolve().as_uri()}">')
+
+
+def _lay_out(html: str, base: Path, fetcher: Any, extra: Path | None, trim: Trim) -> Any:
     HTML = _weasyprint().HTML
     if extra is not None:
         html = _with_stylesheet(html, extra)
+    if trim.wanted:
+        html = _with_head(html, trim.css())
     return HTML(string=html, base_url=f"{base.resolve().as_uri()}/", url_fetcher=fetcher).render(
         font_config=_fonts()
     )
@@ -444,7 +509,38 @@ def _tidy_attachments(pdf: Any) -> None:
         pdf.catalog["AF"][:] = list(dict.fromkeys(pdf.catalog["AF"]))
 
 
-def _finisher(front_pages: int | None, info: PdfInfo) -> Any:
+def _set_bleed_boxes(pdf: Any, bleed: float) -> None:
+    """Every page's BleedBox at `bleed` points outside its TrimBox.
+
+    WeasyPrint's page reaches past the trim by the bleed plus the room for marks,
+    and it puts the BleedBox at most 10 points out; a print shop reads the box.
+    """
+    import pydyf
+
+    kids = pdf.pages["Kids"]
+    for number in kids[0::3]:
+        page = pdf.objects[number]
+        left, bottom, right, top = (float(v) for v in page["TrimBox"])
+        page["BleedBox"] = pydyf.Array([left - bleed, bottom - bleed, right + bleed, top + bleed])
+
+
+def _name_output_intent(pdf: Any) -> None:
+    """Name the sRGB output intent WeasyPrint embedded as the registered condition.
+
+    PDF/X wants the condition's identifier and registry beside the ICC profile;
+    WeasyPrint names it after the profile's file.
+    """
+    import pydyf
+
+    intents = pdf.catalog.get("OutputIntents") or []
+    for intent in intents:
+        intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
+        intent["OutputCondition"] = pydyf.String(OUTPUT_CONDITION)
+        intent["Info"] = pydyf.String(OUTPUT_CONDITION)
+        intent["RegistryName"] = pydyf.String(ICC_REGISTRY)
+
+
+def _finisher(front_pages: int | None, info: PdfInfo, trim: Trim = NO_TRIM) -> Any:
     """A PDF writer hook for what WeasyPrint does not write itself.
 
     Page labels (front matter i, ii, …, the rest 1, 2, …) and extra Info entries go in
@@ -452,7 +548,8 @@ def _finisher(front_pages: int | None, info: PdfInfo) -> Any:
     which would drop the compressed object streams and nearly triple the size of a
     tagged booklet (docs/DESIGN.md). For PDF/X, WeasyPrint writes a random XMP
     document id; it is replaced by one derived from the document, so the same
-    inputs still give the same bytes.
+    inputs still give the same bytes; and the output intent gets its registered name.
+    With a bleed or marks, each page's BleedBox is put where the bleed ends.
     """
     import pydyf
 
@@ -463,6 +560,9 @@ def _finisher(front_pages: int | None, info: PdfInfo) -> Any:
             _tidy_attachments(pdf)
         if info.variant.startswith("pdf/x"):
             _stable_document_id(pdf, info)
+            _name_output_intent(pdf)
+        if trim.wanted:
+            _set_bleed_boxes(pdf, trim.bleed)
         if front_pages is None:
             return
         numbers = pydyf.Array()
@@ -514,6 +614,7 @@ class Laid:
     document: Any
     refused: list[str]
     messages: list[str]
+    trim: Trim = NO_TRIM
 
     @property
     def pages(self) -> int:
@@ -558,22 +659,24 @@ def lay_out(
     extra: Path | None = None,
     grayscale: bool = False,
     remote: bool = False,
+    trim: Trim = NO_TRIM,
 ) -> Laid:
     """Lay out `html`; relative URLs resolve against `base`, files only under `roots`.
 
     `extra` is one more author stylesheet (a fit step), linked last so that it wins.
-    `remote` allows http(s) resources (capped, see `_fetcher`).
+    `remote` allows http(s) resources (capped, see `_fetcher`). `trim` adds a
+    bleed and printer's marks around every page.
     """
     refused: list[str] = []
     fetcher = _fetcher(roots, refused, grayscale, remote)
     with _captured() as log:
         try:
-            document = _lay_out(html, base, fetcher, extra)
+            document = _lay_out(html, base, fetcher, extra, trim)
         except RecursionError:
             raise RenderError("the document is nested too deeply to lay out") from None
         except MemoryError:
             raise RenderError("ran out of memory while laying out the document") from None
-    return Laid(document, refused, log.messages)
+    return Laid(document, refused, log.messages, trim)
 
 
 def _fixed_date() -> datetime:
@@ -664,7 +767,10 @@ def finish(
             data = document.write_pdf(
                 pdf_tags=True,
                 pdf_variant=info.variant,
-                finisher=_finisher(front, info),
+                # PDF/X needs an output intent; WeasyPrint writes one (its sRGB
+                # profile) only when asked, as it does for PDF/A.
+                output_intent="srgb" if info.variant.startswith("pdf/x") else None,
+                finisher=_finisher(front, info, laid.trim),
             )
         except RecursionError:
             raise RenderError("the document is nested too deeply to write") from None
@@ -709,7 +815,8 @@ def html_to_pdf(
     stylesheets: Sequence[Path] = (),
     grayscale: bool = False,
     remote: bool = False,
+    trim: Trim = NO_TRIM,
 ) -> PdfResult:
     """Lay out and write in one go (a booklet: no fit steps, one pass)."""
-    laid = lay_out(html, base=base, roots=roots, grayscale=grayscale, remote=remote)
+    laid = lay_out(html, base=base, roots=roots, grayscale=grayscale, remote=remote, trim=trim)
     return finish(laid, info=info, number_from=number_from, stylesheets=stylesheets)

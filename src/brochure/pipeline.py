@@ -21,7 +21,17 @@ from .jobs import (
 )
 from .layout import FitStep, Layout, find_layout
 from .output import write_atomic
-from .pdf import MAX_FILE_BYTES, Attached, Laid, PdfInfo, PdfResult, finish, html_to_pdf, lay_out
+from .pdf import (
+    MAX_FILE_BYTES,
+    Attached,
+    Laid,
+    PdfInfo,
+    PdfResult,
+    Trim,
+    finish,
+    html_to_pdf,
+    lay_out,
+)
 from .preflight import accessibility_problems
 from .profile import Profile, load_profile, translation_of
 from .render import (
@@ -241,6 +251,7 @@ def render_profile(
         roots=roots,
         grayscale=options.grayscale,
         remote=options.allow_remote,
+        trim=Trim(options.bleed, options.marks),
     )
     laid = lay(html)
     used: FitStep | None = None
@@ -460,13 +471,15 @@ def build_booklet(
 
     All careers are laid out in one WeasyPrint pass, so page numbers run on, the
     contents links and outline work and the PDF stays tagged (see docs/DESIGN.md).
-    With `impose="saddle"` the output is printer sheets instead. `out=None` writes
-    nothing (the bytes are in the report).
+    With `impose="saddle"` the output is printer sheets instead; `marks` are then
+    fold marks. `out=None` writes nothing (the bytes are in the report).
     """
     if impose not in (None, "saddle"):
         raise BookletError(f"unknown imposition '{impose}' (available: saddle)")
     if marks and impose is None:
         raise BookletError("fold marks go with --impose saddle")
+    if impose is not None:
+        _check_imposable(options)
     chosen = _layout(layout)
     sheet = chosen.paper(paper)
     loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
@@ -507,6 +520,7 @@ def build_booklet(
         stylesheets=[*chosen.stylesheet_paths, *chosen.booklet_stylesheet_paths],
         grayscale=options.grayscale,
         remote=options.allow_remote,
+        trim=Trim(options.bleed, options.marks),
     )
     result.warnings += accessibility_problems(html, chosen.name)
     if strict and result.warnings:
@@ -536,6 +550,31 @@ def build_booklet(
         warnings=result.warnings,
         data=data,
     )
+
+
+def _check_imposable(options: RenderOptions) -> None:
+    """Refuse what imposed sheets cannot carry, rather than drop it silently.
+
+    Sheets are for an office printer: two pages side by side on exactly the paper,
+    with no room for a bleed or crop marks, and rewritten by pypdf, which keeps
+    neither tags nor the output intent and metadata a PDF standard needs. A print
+    shop takes single pages with bleed and marks, and imposes them itself.
+    """
+    if options.bleed or options.marks:
+        raise BookletError(
+            "--bleed and crop or cross marks are for a print shop's single pages; "
+            "imposed sheets have no room for them: leave out --impose"
+        )
+    if options.pdf_variant != DEFAULT_OPTIONS.pdf_variant:
+        raise BookletError(
+            f"imposed sheets cannot declare {options.pdf_variant}: "
+            "pypdf rewrites them without what the standard needs; leave out --impose"
+        )
+    if options.attach_source:
+        raise BookletError(
+            "imposed sheets do not carry --attach-source files (pypdf rewrites the "
+            "document); attach them to the booklet without --impose"
+        )
 
 
 @dataclass

@@ -187,6 +187,8 @@ class RenderOptions:
     `pdf_variant` is the standard the PDF declares (tagged PDF/UA-1 unless told otherwise).
     `attach_source` carries the profile and theme files inside the PDF, so that a copy
     found later can be made again.
+    `bleed` (PDF points) and `marks` (`paper.MARKS`) are for a print shop: bands that
+    touch the paper's edge run on past it by the bleed, and marks show where to cut.
     """
 
     theme: Theme = PLAIN
@@ -195,6 +197,8 @@ class RenderOptions:
     allow_remote: bool = False
     pdf_variant: str = "pdf/ua-1"  # or pdf/a-3b (archives), pdf/x-4 (print shops)
     attach_source: bool = False
+    bleed: float = 0.0
+    marks: tuple[str, ...] = ()
 
 
 DEFAULT_OPTIONS = RenderOptions()

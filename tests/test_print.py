@@ -1,0 +1,340 @@
+"""Print-shop output: --bleed and --marks on every layout and the booklet, and PDF/X-4."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+from pypdf import PdfReader
+
+from brochure import cli, load_profile, pipeline
+from brochure.batch import output_key
+from brochure.errors import BookletError, RenderError
+from brochure.layout import find_layout
+from brochure.paper import MM, format_length, parse_bleed, parse_length, parse_marks
+from brochure.pdf import Trim
+from brochure.render import RenderOptions
+from brochure.resources import profiles_dir
+
+from .conftest import DATA, TINY_LAYOUT
+
+PROFILE = profiles_dir() / "registered-nurse.yaml"
+OTHER = profiles_dir() / "dental-hygienist.yaml"
+LAYOUTS = ("handout", "flyer", "trifold")
+BLEED = 3 * MM
+DPI = 100
+# Where a band touches the trim, at least, per layout: (page, edges). The trifold's
+# panels all keep clear of the paper's edges, so nothing of it reaches into the bleed.
+BANDS: dict[str, list[tuple[int | str, tuple[str, ...]]]] = {
+    "handout": [(0, ("top", "left", "right"))],
+    "flyer": [(0, ("top", "left", "right"))],
+    "trifold": [],
+    "booklet": [(0, ("top", "left", "right")), ("first career", ("top", "left", "right"))],
+}
+
+Box = tuple[float, float, float, float]  # left, bottom, right, top in PDF points
+
+
+@dataclass
+class Page:
+    """One page: its boxes and a picture of its whole MediaBox."""
+
+    media: Box
+    trim: Box
+    bleed: Box
+    image: Image.Image
+
+    def pixel(self, x: float, y: float) -> tuple[int, int, int]:
+        """The color at PDF point (x, y)."""
+        scale = DPI / 72
+        column = round((x - self.media[0]) * scale)
+        row = round((self.media[3] - y) * scale)
+        value = self.image.getpixel((column, row))
+        assert isinstance(value, tuple)
+        return value[0], value[1], value[2]
+
+    def darkest(self, left: float, bottom: float, right: float, top: float) -> int:
+        """The lowest gray level in a region given in PDF points."""
+        scale = DPI / 72
+        area = (
+            round((left - self.media[0]) * scale),
+            round((self.media[3] - top) * scale),
+            round((right - self.media[0]) * scale),
+            round((self.media[3] - bottom) * scale),
+        )
+        low, _ = self.image.crop(area).convert("L").getextrema()
+        assert isinstance(low, int)
+        return low
+
+
+def _box(value: object) -> Box:
+    left, bottom, right, top = (float(v) for v in value)  # type: ignore[attr-defined]
+    return left, bottom, right, top
+
+
+def pages_of(data: bytes) -> list[Page]:
+    images = []
+    document = pdfium.PdfDocument(data)
+    for index in range(len(document)):
+        images.append(document[index].render(scale=DPI / 72).to_pil().convert("RGB"))
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return [
+            Page(_box(p.MediaBox), _box(p.TrimBox), _box(p.BleedBox), image)
+            for p, image in zip(pdf.pages, images, strict=True)
+        ]
+
+
+def qpdf_ok(data: bytes, tmp_path: Path) -> bool:
+    if not shutil.which("qpdf"):
+        pytest.skip("qpdf is not installed")
+    path = tmp_path / "check.pdf"
+    path.write_bytes(data)
+    return subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each layout, and a booklet, rendered by the CLI with `--bleed 3mm --marks crop`."""
+    out = tmp_path_factory.mktemp("print")
+    runner = CliRunner()
+    found: dict[str, Path] = {}
+    for layout in LAYOUTS:
+        folder = out / layout
+        args = ["render", str(PROFILE), "-l", layout, "-o", str(folder), "-q"]
+        result = runner.invoke(cli.cli, [*args, "--bleed", "3mm", "--marks", "crop"])
+        assert result.exit_code == 0, result.output
+        found[layout] = folder / "registered-nurse.pdf"
+    booklet = out / "booklet.pdf"
+    args = ["booklet", str(PROFILE), str(OTHER), "-o", str(booklet), "--paper", "half-letter"]
+    result = runner.invoke(cli.cli, [*args, "--group-by", "cluster", "-q", "--bleed", "3mm"])
+    assert result.exit_code == 0, result.output
+    # The same booklet again, with marks: the bleed alone must not make a mark area.
+    marked = out / "booklet-marked.pdf"
+    args[4] = str(marked)
+    result = runner.invoke(
+        cli.cli, [*args, "--group-by", "cluster", "-q", "--bleed=3mm", "--marks", "crop"]
+    )
+    assert result.exit_code == 0, result.output
+    found["booklet-bleed-only"] = booklet
+    found["booklet"] = marked
+    return found
+
+
+def _plain_pages(name: str) -> int:
+    """How many pages the same output has without bleed and marks."""
+    if name == "booklet":
+        report = pipeline.build_booklet(
+            [PROFILE, OTHER], None, paper="half-letter", group_by="cluster"
+        )
+        return report.pages
+    return len(PdfReader(io.BytesIO(pipeline.render_pdf(PROFILE, name))).pages)
+
+
+@pytest.mark.parametrize("name", [*LAYOUTS, "booklet"])
+def test_bleed_and_crop_marks_on_every_page(
+    name: str, printed: dict[str, Path], tmp_path: Path
+) -> None:
+    data = printed[name].read_bytes()
+    pages = pages_of(data)
+    assert len(pages) == _plain_pages(name)
+    assert qpdf_ok(data, tmp_path)
+    for page in pages:
+        # The BleedBox is the trim plus 3 mm; the MediaBox holds room for the marks too.
+        for trim, bleed, outward in zip(page.trim, page.bleed, (-1, -1, 1, 1), strict=True):
+            assert bleed == pytest.approx(trim + outward * BLEED, abs=0.01)
+        for bleed, media, outward in zip(page.bleed, page.media, (-1, -1, 1, 1), strict=True):
+            assert outward * (media - bleed) >= 5 * MM
+        # Crop marks: dark lines on the trim lines, wholly outside the bleed.
+        left, bottom, right, top = page.trim
+        b_left, b_bottom, b_right, b_top = page.bleed
+        m_left, m_bottom, m_right, m_top = page.media
+        near = 0.6 * MM
+        for x in (left, right):
+            assert page.darkest(x - near, b_top + MM, x + near, m_top) < 128
+            assert page.darkest(x - near, m_bottom, x + near, b_bottom - MM) < 128
+        for y in (bottom, top):
+            assert page.darkest(m_left, y - near, b_left - MM, y + near) < 128
+            assert page.darkest(b_right + MM, y - near, m_right, y + near) < 128
+
+
+def _first_career(data: bytes) -> int:
+    return PdfReader(io.BytesIO(data)).page_labels.index("1")
+
+
+def _same(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+    return all(abs(x - y) <= 10 for x, y in zip(a, b, strict=True))
+
+
+def _white(color: tuple[int, int, int]) -> bool:
+    return min(color) >= 245
+
+
+@pytest.mark.parametrize("name", [*LAYOUTS, "booklet"])
+def test_bands_run_into_the_bleed_and_stop_there(name: str, printed: dict[str, Path]) -> None:
+    data = printed[name].read_bytes()
+    pages = pages_of(data)
+    touching = {
+        (_first_career(data) if page == "first career" else page): edges
+        for page, edges in BANDS[name]
+    }
+    step, beyond = 1.5 * MM, BLEED + 1.2 * MM
+    for index, page in enumerate(pages):
+        left, _, right, top = page.trim
+        middle, band = (left + right) / 2, top - 20 * MM
+        probes = {  # edge: (just inside the trim, just outside it, past the bleed)
+            "top": ((middle, top - step), (middle, top + step), (middle, top + beyond)),
+            "left": ((left + step, band), (left - step, band), (left - beyond, band)),
+            "right": ((right - step, band), (right + step, band), (right + beyond, band)),
+        }
+        for edge, (inside, outside, past) in probes.items():
+            within, bled = page.pixel(*inside), page.pixel(*outside)
+            assert _white(page.pixel(*past)), (index, edge, "past the bleed")
+            # Color at the trim runs on into the bleed; white stays white.
+            assert _same(within, bled), (index, edge, within, bled)
+            if edge in touching.get(index, ()):
+                assert not _white(within), (index, edge, "no band at the trim")
+
+
+def test_a_bleed_without_marks_adds_no_mark_area(printed: dict[str, Path]) -> None:
+    for page in pages_of(printed["booklet-bleed-only"].read_bytes()):
+        assert page.media == pytest.approx(page.bleed, abs=0.01)
+        assert page.bleed[0] == pytest.approx(page.trim[0] - BLEED, abs=0.01)
+
+
+def test_the_manifest_and_cache_key_record_bleed_and_marks(printed: dict[str, Path]) -> None:
+    manifest = json.loads((printed["flyer"].parent / "manifest.json").read_text())
+    assert manifest["bleed"] == "3mm"
+    assert manifest["marks"] == ["crop"]
+    layout = find_layout("flyer")
+    keys = {
+        output_key(PROFILE, layout, "letter", html=False, strict=False, options=options)
+        for options in (
+            RenderOptions(),
+            RenderOptions(bleed=BLEED),
+            RenderOptions(bleed=BLEED, marks=("crop",)),
+            RenderOptions(marks=("crop",)),
+        )
+    }
+    assert len(keys) == 4
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_without_bleed_the_page_is_the_trim(layout: str) -> None:
+    data = pipeline.render_pdf(PROFILE, layout)
+    for page in pages_of(data):
+        assert page.media == page.trim == page.bleed
+
+
+def test_the_bleed_wins_over_a_layouts_own_page_rules(tmp_path: Path) -> None:
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY_LAYOUT, folder)
+    with (folder / "style.css").open("a") as sheet:
+        sheet.write("@page :first { bleed: 1mm; marks: cross; }\n@page { bleed: 2mm; }\n")
+    profile = load_profile(DATA / "profiles/valid/full.yaml")
+    plain = pipeline.render_profile(profile, folder).pdf.data
+    with pikepdf.open(io.BytesIO(plain)) as pdf:  # the layout's own bleed, left alone
+        assert float(pdf.pages[0].MediaBox[0]) == pytest.approx(-1 * MM, abs=0.01)
+    options = RenderOptions(bleed=BLEED, marks=("crop",))
+    data = pipeline.render_profile(profile, folder, options=options).pdf.data
+    for page in pages_of(data):
+        reach = Trim(BLEED, ("crop",)).reach
+        assert page.media[0] == pytest.approx(page.trim[0] - reach, abs=0.01)
+        assert page.bleed[0] == pytest.approx(page.trim[0] - BLEED, abs=0.01)
+
+
+def _declares_pdf_x(data: bytes, tmp_path: Path) -> None:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        (intent,) = pdf.Root.OutputIntents
+        assert intent.S == "/GTS_PDFX"
+        assert str(intent.OutputConditionIdentifier)
+        assert str(intent.Info)
+        assert str(intent.RegistryName)
+        profile = intent.DestOutputProfile
+        assert profile.N == 3
+        assert profile.read_bytes()[36:40] == b"acsp"  # an ICC profile's signature
+        assert all("/TrimBox" in page.obj for page in pdf.pages)
+        assert pdf.open_metadata().get("pdfxid:GTS_PDFXVersion") == "PDF/X-4"
+    assert qpdf_ok(data, tmp_path)
+
+
+def test_pdf_x_has_an_output_intent_and_stays_reproducible(tmp_path: Path) -> None:
+    profile = load_profile(DATA / "profiles/valid/full.yaml")
+    options = RenderOptions(pdf_variant="pdf/x-4", bleed=BLEED, marks=("crop", "cross"))
+    data = pipeline.render_profile(profile, TINY_LAYOUT, options=options).pdf.data
+    again = pipeline.render_profile(profile, TINY_LAYOUT, options=options).pdf.data
+    assert data == again
+    _declares_pdf_x(data, tmp_path)
+    plain = pipeline.render_profile(profile, TINY_LAYOUT, options=RenderOptions()).pdf.data
+    with pikepdf.open(io.BytesIO(plain)) as pdf:
+        assert "/OutputIntents" not in pdf.Root
+
+
+def test_a_pdf_x_booklet_keeps_its_output_intent_and_trim(tmp_path: Path) -> None:
+    options = RenderOptions(pdf_variant="pdf/x-4")
+    report = pipeline.build_booklet([PROFILE], None, paper="half-letter", options=options)
+    _declares_pdf_x(report.data, tmp_path)
+
+
+@pytest.mark.parametrize("value", ["-1mm", "3 parsecs", "1m", "21mm", "3"])
+def test_a_bad_bleed_is_a_usage_error(value: str, tmp_path: Path) -> None:
+    target = tmp_path / "out.pdf"
+    result = CliRunner().invoke(
+        cli.cli, ["render", str(PROFILE), "-o", str(target), "--bleed", value]
+    )
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1
+    assert "'--bleed'" in errors[0]
+    assert repr(value) in errors[0]
+    assert not target.exists()
+
+
+def test_imposed_sheets_refuse_what_they_cannot_carry(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "sheets.pdf"
+    base = ["booklet", str(PROFILE), "-o", str(target), "--impose", "saddle"]
+    for extra in (["--bleed", "3mm"], ["--marks", "crop"], ["--pdf-variant", "pdf/x-4"]):
+        result = runner.invoke(cli.cli, [*base, *extra])
+        assert result.exit_code == 2, result.output
+        assert "leave out --impose" in result.stderr, extra
+    assert runner.invoke(cli.cli, ["booklet", str(PROFILE), "--marks", "fold"]).exit_code == 2
+    assert not target.exists()
+    with pytest.raises(BookletError, match="leave out --impose"):
+        pipeline.build_booklet([PROFILE], None, impose="saddle", options=RenderOptions(bleed=1))
+    for variant in ("pdf/a-3b", "pdf/x-4"):
+        with pytest.raises(BookletError, match=f"cannot declare {variant}"):
+            pipeline.build_booklet(
+                [PROFILE], None, impose="saddle", options=RenderOptions(pdf_variant=variant)
+            )
+
+
+def test_lengths_and_marks_are_read_as_a_print_shop_writes_them() -> None:
+    assert parse_length("3mm") == pytest.approx(8.50394, abs=1e-5)
+    assert parse_length("0.125in") == parse_length("9pt") == parse_length("12px") == 9
+    assert parse_length(".3cm") == pytest.approx(parse_length("3mm"))
+    assert parse_bleed("0") == 0
+    assert format_length(parse_bleed("0.125in")) == "3.175mm"
+    assert parse_marks("cross+crop") == ("crop", "cross")
+    for bad in ("", "mm", "3 mm", "1m", "3"):
+        with pytest.raises(ValueError, match="length"):
+            parse_length(bad)
+    with pytest.raises(ValueError, match="negative"):
+        parse_bleed("-0.1mm")
+    with pytest.raises(ValueError, match="at most 20mm"):
+        parse_bleed("2.1cm")
+    with pytest.raises(ValueError, match="crop"):
+        parse_marks("crop+fold")
+    with pytest.raises(RenderError, match="unknown printer's marks"):
+        Trim(0, ("bleed",))
+    # The marks sit wholly outside the bleed, however large the bleed.
+    for bleed in (0, BLEED, 20 * MM):
+        assert Trim(bleed, ("crop",)).reach / 2 > bleed
