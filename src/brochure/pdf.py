@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import RenderError
+from .typography import SPARSE_LAST_PAGE, Line, Piece, check
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/x-4")  # accessible (default), archive, print shop
 # PDF/X requires creation and modification dates. Written from SOURCE_DATE_EPOCH when it is
@@ -47,7 +48,8 @@ class PdfResult:
     """A rendered PDF, how many pages it has, and what WeasyPrint complained about.
 
     `fit` names the fit stylesheet that was applied, if the layout needed one;
-    `anchors` maps each element id to the (0-based) page it starts on.
+    `anchors` maps each element id to the (0-based) page it starts on; `typography`
+    lists what a typesetter would send back (`Laid.typography`), each also a warning.
     """
 
     data: bytes
@@ -56,6 +58,7 @@ class PdfResult:
     fit: str | None = None
     last_page_fill: float = 1.0
     anchors: dict[str, int] = field(default_factory=dict)
+    typography: list[str] = field(default_factory=list)
 
 
 _font_config: Any = None
@@ -375,6 +378,104 @@ def _overflowing_text(document: Any, limit: int = 3) -> list[str]:
     return found
 
 
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_KINDS = {"li": "list item", "td": "table cell", "th": "table cell", "dd": "description"}
+
+
+def _number(value: Any) -> float:
+    """A laid-out length, or 0 where a box has none (`auto` on a box never laid out)."""
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _words(box: Any) -> str:
+    """The text of a laid-out box, spaces as laid out, ends stripped."""
+    from weasyprint.formatting_structure import boxes
+
+    return "".join(
+        t.text for t in box.descendants(placeholders=True) if isinstance(t, boxes.TextBox)
+    ).strip()
+
+
+def _has_image(box: Any) -> bool:
+    from weasyprint.formatting_structure import boxes
+
+    return any(isinstance(b, boxes.ReplacedBox) for b in box.descendants(placeholders=True))
+
+
+def _is_heading(box: Any, parent: Any) -> bool:
+    """An h1 to h6 or `role="heading"` element's own box (not an anonymous box inside it)."""
+    element = box.element
+    if element is None or (parent is not None and parent.element is element):
+        return False
+    tag = box.element_tag
+    get = getattr(element, "get", None)
+    return tag in _HEADINGS or (get is not None and get("role") == "heading")
+
+
+def _typeset(document: Any) -> tuple[list[Line], list[Piece]]:
+    """The lines of a laid-out document in reading order, and its blocks of text piece by
+    piece, as plain records for the checks in `typography`.
+
+    A block broken across pages or columns is laid out as one box per piece, each a copy
+    of the same box: the element, its tag and its style name the block (anonymous boxes
+    share all three with their siblings, so "continues" is taken from WeasyPrint's own
+    record of the sides it cut: a piece continued on the next has no bottom edge).
+    Iterative, so a deeply nested user layout cannot exhaust the stack here.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    lines: list[Line] = []
+    pieces: list[Piece] = []
+    numbers: dict[tuple[object, ...], int] = {}
+
+    def number(*key: object) -> int:
+        return numbers.setdefault(key, len(numbers))
+
+    for page_no, page in enumerate(document.pages):
+        stack: list[tuple[Any, Any, int | None, int | None]] = [
+            (child, None, None, None)
+            for child in reversed(page._page_box.children)
+            if not isinstance(child, boxes.MarginBox)
+        ]
+        while stack:
+            box, parent, column, heading = stack.pop()
+            box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
+            if not isinstance(box, boxes.Box):
+                continue
+            if box.is_column:
+                column = number(0, id(box))
+            if heading is None and _is_heading(box, parent):
+                heading = number(1, id(box.element))
+            if isinstance(box, boxes.LineBox | boxes.ReplacedBox):
+                text = _words(box)
+                if text or _has_image(box):
+                    top = _number(box.position_y)
+                    tall = box.height if isinstance(box, boxes.LineBox) else box.margin_height()
+                    lines.append(Line(page_no, top, top + _number(tall), column, heading, text))
+                continue  # a line's inline-blocks are part of the line
+            counted = [
+                child
+                for child in box.children
+                if isinstance(child, boxes.LineBox) and _words(child)
+            ]
+            if counted:
+                sides = getattr(box, "remove_decoration_sides", None) or ()
+                pieces.append(
+                    Piece(
+                        block=number(2, id(box.element), id(box.style), box.element_tag),
+                        page=page_no,
+                        column=column,
+                        lines=len(counted),
+                        continues="bottom" in sides,
+                        continued="top" in sides,
+                        kind=_KINDS.get(str(box.element_tag).split("::")[0], "paragraph"),
+                        text=" ".join(_words(line) for line in counted[:3]),
+                    )
+                )
+            stack.extend((child, box, column, heading) for child in reversed(box.children))
+    return lines, pieces
+
+
 def _with_stylesheet(html: str, sheet: Path) -> str:
     """`html` with one more author stylesheet, last in `<head>` so that its rules win.
 
@@ -496,6 +597,21 @@ class Laid:
     def overflowing(self, limit: int = 3) -> list[str]:
         return _overflowing_text(self.document, limit)
 
+    def typography(self, min_last_page: float = SPARSE_LAST_PAGE) -> list[str]:
+        """What a typesetter would send back, one line each (see `typography.check`):
+        text off the page, a heading parted from its text, a paragraph leaving one line
+        on either side of a page or column break, and (past one page) a last page less
+        than `min_last_page` full."""
+        lines, pieces = _typeset(self.document)
+        return check(
+            lines,
+            pieces,
+            pages=self.pages,
+            fill=self.fill,
+            overflow=self.overflowing(),
+            least=min_last_page,
+        )
+
     def lost_text(self, html: str) -> int:
         """How many characters of the document's text were not laid out on any page.
 
@@ -579,13 +695,15 @@ def finish(
     number_from: str | None = None,
     stylesheets: Sequence[Path] = (),
     fit: str | None = None,
+    min_last_page: float = SPARSE_LAST_PAGE,
 ) -> PdfResult:
     """Write a laid-out document as PDF bytes that depend only on the inputs.
 
     With `number_from`, the pages before the element of that id are labelled as
     front matter (i, ii) and numbering starts at 1 on its page. CSS warnings from
-    `stylesheets` are reported at their file, line and column. No creation date is
-    written, so rendering twice gives identical bytes.
+    `stylesheets` are reported at their file, line and column; typographic problems
+    (`Laid.typography`, with `min_last_page`) come as warnings starting `typography:`.
+    No creation date is written, so rendering twice gives identical bytes.
     """
     document = laid.document
     meta = document.metadata
@@ -621,7 +739,8 @@ def finish(
     assert isinstance(data, bytes)
     messages = laid.messages + log.messages
     warnings = [f"resource refused: {item}" for item in laid.refused]
-    warnings += laid.overflowing()
+    typography = laid.typography(min_last_page)
+    warnings += [f"typography: {problem}" for problem in typography]
     # Refused loads are already in `refused`; the HarfBuzz notice is about the machine
     # (the Makefile checks for the library), not about this document.
     complained = any(_CSS_WARNING.match(m) for m in messages)
@@ -641,6 +760,7 @@ def finish(
         fit=fit,
         last_page_fill=laid.fill,
         anchors=anchors,
+        typography=typography,
     )
 
 

@@ -32,6 +32,7 @@ from .render import (
     render_html,
 )
 from .resources import layouts_dir, profiles_dir
+from .typography import SPARSE_LAST_PAGE
 
 DEFAULT_LAYOUT = "handout"
 PROFILE_SUFFIXES = (".yaml", ".yml")
@@ -222,6 +223,9 @@ def render_profile(
         info=_info(profile, key, options.lang, options.pdf_variant),
         stylesheets=chosen.stylesheet_paths,
         fit=_step_name(used),
+        # With an exact page count the last page is part of the design (the trifold's
+        # inside), not a page the content spilled onto.
+        min_last_page=0.0 if chosen.pages_exact else SPARSE_LAST_PAGE,
     )
     return Rendered(profile, chosen, sheet.name, html, result)
 
