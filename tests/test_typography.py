@@ -78,14 +78,19 @@ def test_a_heading_stranded_in_one_flex_column_is_reported(tmp_path: Path) -> No
     assert stranded == ['heading "Requirements" is the last line of page 1']
 
 
-def test_a_label_beside_a_heading_follows_it(tmp_path: Path) -> None:
-    """A heading that wraps, with a duration beside its first line (the handout's steps)."""
-    body = (
-        '<div style="display: flex; align-items: baseline; gap: 0.1in">'
+def test_a_label_beside_a_heading_is_passed_over(tmp_path: Path) -> None:
+    """A heading that wraps, with a duration beside its first line (the handout's steps):
+    the label is level with the heading, the text below it is what must follow."""
+    row = (
+        '<div class="row" style="display: flex; align-items: baseline; gap: 0.1in">'
         '<h2 style="flex: 1">Complete<br>training</h2><span>2 years</span></div>'
-        + paragraph("Body", "text")
     )
-    assert check(tmp_path, body) == []
+    assert check(tmp_path, row + paragraph("Body", "text")) == []
+    at_foot = lines(LINES_PER_PAGE - 2) + row + paragraph("Body", "text") + lines(2)
+    stranded = check(tmp_path, at_foot, ".row { break-after: auto; }")
+    assert stranded == ['heading "Complete training" is the last line of page 1']
+    kept = check(tmp_path, at_foot, ".row { break-after: avoid; }")
+    assert kept == []
 
 
 def test_a_heading_that_ends_the_document_is_fine(tmp_path: Path) -> None:
@@ -189,6 +194,7 @@ ODD = {
     "nested": "<div>" * 80 + lines(30) + "</div>" * 80,
     "image": '<img alt="" style="display: block; width: 1in; height: 1in" '
     'src="data:image/svg+xml,<svg xmlns=%22http://www.w3.org/2000/svg%22/>">' + lines(30),
+    "footnote": '<p>Text<span style="float: footnote">A note</span></p>' + lines(30),
     "decoration clone": '<div style="box-decoration-break: clone; border: 1pt solid">'
     + lines(30)
     + "</div>",

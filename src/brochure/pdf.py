@@ -387,6 +387,14 @@ def _number(value: Any) -> float:
     return float(value) if isinstance(value, int | float) else 0.0
 
 
+def _height(box: Any) -> float:
+    """A line's height, or an image's with its margins; 0 for a box never laid out."""
+    try:
+        return _number(box.margin_height())
+    except (TypeError, AttributeError):  # `auto` left on a box outside the flow
+        return 0.0
+
+
 def _words(box: Any) -> str:
     """The text of a laid-out box, spaces as laid out, ends stripped."""
     from weasyprint.formatting_structure import boxes
@@ -417,10 +425,12 @@ def _typeset(document: Any) -> tuple[list[Line], list[Piece]]:
     piece, as plain records for the checks in `typography`.
 
     A block broken across pages or columns is laid out as one box per piece, each a copy
-    of the same box: the element, its tag and its style name the block (anonymous boxes
-    share all three with their siblings, so "continues" is taken from WeasyPrint's own
-    record of the sides it cut: a piece continued on the next has no bottom edge).
-    Iterative, so a deeply nested user layout cannot exhaust the stack here.
+    of the same box, so its element, tag and style name the block. Whether a piece goes
+    on is WeasyPrint's own record of the edges it cut (`bottom` on the piece that goes
+    on, `top` on the next), which also tells a broken block from sibling anonymous boxes
+    of one element and a table header repeated on each page. A block set with
+    `box-decoration-break: clone` keeps its edges and is not checked. Iterative, so a
+    deeply nested user layout cannot exhaust the stack here.
     """
     from weasyprint.formatting_structure import boxes
 
@@ -435,7 +445,8 @@ def _typeset(document: Any) -> tuple[list[Line], list[Piece]]:
         stack: list[tuple[Any, Any, int | None, int | None]] = [
             (child, None, None, None)
             for child in reversed(page._page_box.children)
-            if not isinstance(child, boxes.MarginBox)
+            # The running header and footer, and footnotes: not the flow of the text.
+            if not isinstance(child, boxes.MarginBox | boxes.FootnoteAreaBox)
         ]
         while stack:
             box, parent, column, heading = stack.pop()
@@ -450,8 +461,7 @@ def _typeset(document: Any) -> tuple[list[Line], list[Piece]]:
                 text = _words(box)
                 if text or _has_image(box):
                     top = _number(box.position_y)
-                    tall = box.height if isinstance(box, boxes.LineBox) else box.margin_height()
-                    lines.append(Line(page_no, top, top + _number(tall), column, heading, text))
+                    lines.append(Line(page_no, top, top + _height(box), column, heading, text))
                 continue  # a line's inline-blocks are part of the line
             counted = [
                 child

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 SPARSE_LAST_PAGE = 1 / 6  # a last page with less than this much content is a wasted sheet
 MIN_LINES = 2  # lines a paragraph keeps on each side of a page or column break
-ABOVE = 0.5  # pt: a line that ends this far above a heading's top is in another column
+ABOVE = 0.5  # CSS px, WeasyPrint's unit: rounding room when comparing line positions
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,11 @@ def quoted(text: str, limit: int = 32) -> str:
 
 
 def stranded_headings(lines: Sequence[Line]) -> list[str]:
-    """Headings whose next line is on a later page or up in another column.
+    """Headings whose text starts on a later page or up in another column.
 
     A heading must share its page and column with the first line of what it introduces;
-    a heading that ends the document is fine. A line beside the heading (a duration
-    label in the same flex row) is not above it, so it counts as following it.
+    a heading that ends the document is fine. Lines set beside the heading (a duration
+    label in the same flex row) are passed over: what counts is the first line below.
     """
     spans: dict[int, list[Line]] = {}
     last: dict[int, int] = {}
@@ -67,12 +68,13 @@ def stranded_headings(lines: Sequence[Line]) -> list[str]:
             last[line.heading] = index
     found: list[str] = []
     for heading, own in spans.items():
-        end = last[heading]
-        if end + 1 == len(lines):
-            continue  # the document ends with this heading
-        line, following = lines[end], lines[end + 1]
-        text = quoted(" ".join(h.text for h in own))
+        line = lines[last[heading]]
         top = min(h.top for h in own if h.page == line.page)
+        after = islice(lines, last[heading] + 1, None)
+        following = next((n for n in after if not _beside(n, line, top)), None)
+        if following is None:
+            continue  # the document ends with this heading
+        text = quoted(" ".join(h.text for h in own))
         if following.page != line.page:
             found.append(f"heading {text} is the last line of page {line.page + 1}")
         elif (
@@ -80,6 +82,16 @@ def stranded_headings(lines: Sequence[Line]) -> list[str]:
         ) or following.bottom <= top + ABOVE:
             found.append(f"heading {text} is the last line of a column on page {line.page + 1}")
     return found
+
+
+def _beside(other: Line, heading: Line, top: float) -> bool:
+    """Set level with the heading (from its first line's top to its last line's foot)."""
+    return (
+        other.page == heading.page
+        and other.column == heading.column
+        and other.top < heading.bottom - ABOVE
+        and other.bottom > top + ABOVE
+    )
 
 
 def lone_lines(pieces: Sequence[Piece]) -> list[str]:
@@ -94,9 +106,8 @@ def lone_lines(pieces: Sequence[Piece]) -> list[str]:
         named.setdefault(piece.block, f"{piece.kind} {quoted(piece.text)}")
         if not piece.continues or not piece.lines:
             continue
-        rest = next(
-            (p for p in pieces[index + 1 :] if p.block == piece.block and p.continued), None
-        )
+        after = islice(pieces, index + 1, None)
+        rest = next((p for p in after if p.block == piece.block and p.continued), None)
         if rest is None or not rest.lines:
             continue  # only padding or a border went on: no text was broken
         what = named[piece.block]
