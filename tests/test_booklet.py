@@ -77,6 +77,16 @@ def printed_number(reader: PdfReader, index: int) -> int | None:
     return int(found[1]) if found else None
 
 
+def test_builtin_booklets_are_set_properly(
+    letter: tuple[BookletReport, PdfReader],
+    grouped: tuple[BookletReport, PdfReader],
+    imposed: tuple[BookletReport, bytes, list[str]],
+) -> None:
+    """No heading parted from its text, no lone line at a break, nothing off the page."""
+    for report in (letter[0], grouped[0], imposed[0]):
+        assert [w for w in report.warnings if w.startswith("typography:")] == []
+
+
 def test_every_career_is_bookmarked_in_order(letter: tuple[BookletReport, PdfReader]) -> None:
     report, reader = letter
     outline = reader.outline

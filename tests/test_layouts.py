@@ -65,12 +65,14 @@ def test_every_layout_declares_its_papers_and_pages() -> None:
 def test_builtin_layouts_fit_every_profile(
     layout_name: str, paper: str, path: Path, render_builtin: Render
 ) -> None:
-    """Within the page count, nothing clipped, and whatever is left out is said so."""
+    """Within the page count, nothing clipped, set properly (no heading parted from its
+    text, no lone line at a break), and whatever is left out is said so."""
     layout = find_layout(layout_name)
     rendered, _ = render_builtin(path, paper, layout_name)  # shared with test_visual
     profile = rendered.profile
     pdf = rendered.pdf
     assert layout.allows_pages(pdf.pages), f"{layout.page_rule}, got {pdf.pages}"
+    assert pdf.typography == []
     assert pdf.warnings == []
     text = text_of(pdf.data)
     flat = squeezed(text)

@@ -72,6 +72,7 @@ def test_builtin_profiles_render_to_the_paper(
         box = page.mediabox
         assert (round(float(box.width)), round(float(box.height))) == size
     assert log == [], "built-in layouts render without WeasyPrint warnings"
+    assert rendered.pdf.typography == [], "headings kept with their text, no lone lines"
     assert rendered.pdf.warnings == []
     # No near-empty last page: at least a sixth of it holds content.
     if len(reader.pages) > 1:
@@ -246,7 +247,9 @@ def test_text_running_off_the_page_is_reported(tmp_path: Path) -> None:
     wide = '<p style="margin-left: 90%; white-space: nowrap">This runs off the paper edge</p>'
     template.write_text(template.read_text().replace("</body>", wide + "</body>"))
     rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
-    assert rendered.pdf.warnings == ["text runs off page 1: 'This runs off the paper edge'"]
+    problem = "text runs off page 1: 'This runs off the paper edge'"
+    assert rendered.pdf.typography == [problem]
+    assert rendered.pdf.warnings == [f"typography: {problem}"]
 
 
 def test_long_profiles_flow_onto_more_pages_without_losing_text(tmp_path: Path) -> None:

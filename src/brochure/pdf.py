@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlsplit
 
 from .errors import RenderError
 from .paper import MARKS, MAX_BLEED, MM
+from .typography import SPARSE_LAST_PAGE, Line, Piece, check
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/x-4")  # accessible (default), archive, print shop
 # PDF/X requires creation and modification dates. Written from SOURCE_DATE_EPOCH when it is
@@ -118,7 +119,8 @@ class PdfResult:
     """A rendered PDF, how many pages it has, and what WeasyPrint complained about.
 
     `fit` names the fit stylesheet that was applied, if the layout needed one;
-    `anchors` maps each element id to the (0-based) page it starts on.
+    `anchors` maps each element id to the (0-based) page it starts on; `typography`
+    lists what a typesetter would send back (`Laid.typography`), each also a warning.
     """
 
     data: bytes
@@ -127,6 +129,7 @@ class PdfResult:
     fit: str | None = None
     last_page_fill: float = 1.0
     anchors: dict[str, int] = field(default_factory=dict)
+    typography: list[str] = field(default_factory=list)
 
 
 _font_config: Any = None
@@ -446,6 +449,114 @@ def _overflowing_text(document: Any, limit: int = 3) -> list[str]:
     return found
 
 
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_KINDS = {"li": "list item", "td": "table cell", "th": "table cell", "dd": "description"}
+
+
+def _number(value: Any) -> float:
+    """A laid-out length, or 0 where a box has none (`auto` on a box never laid out)."""
+    return float(value) if isinstance(value, int | float) else 0.0
+
+
+def _height(box: Any) -> float:
+    """A line's height, or an image's with its margins; 0 for a box never laid out."""
+    try:
+        return _number(box.margin_height())
+    except (TypeError, AttributeError):  # `auto` left on a box outside the flow
+        return 0.0
+
+
+def _words(box: Any) -> str:
+    """The text of a laid-out box, spaces as laid out, ends stripped."""
+    from weasyprint.formatting_structure import boxes
+
+    return "".join(
+        t.text for t in box.descendants(placeholders=True) if isinstance(t, boxes.TextBox)
+    ).strip()
+
+
+def _has_image(box: Any) -> bool:
+    from weasyprint.formatting_structure import boxes
+
+    return any(isinstance(b, boxes.ReplacedBox) for b in box.descendants(placeholders=True))
+
+
+def _is_heading(box: Any, parent: Any) -> bool:
+    """An h1 to h6 or `role="heading"` element's own box (not an anonymous box inside it)."""
+    element = box.element
+    if element is None or (parent is not None and parent.element is element):
+        return False
+    tag = box.element_tag
+    get = getattr(element, "get", None)
+    return tag in _HEADINGS or (get is not None and get("role") == "heading")
+
+
+def _typeset(document: Any) -> tuple[list[Line], list[Piece]]:
+    """The lines of a laid-out document in reading order, and its blocks of text piece by
+    piece, as plain records for the checks in `typography`.
+
+    A block broken across pages or columns is laid out as one box per piece, each a copy
+    of the same box, so its element, tag and style name the block. Whether a piece goes
+    on is WeasyPrint's own record of the edges it cut (`bottom` on the piece that goes
+    on, `top` on the next), which also tells a broken block from sibling anonymous boxes
+    of one element and a table header repeated on each page. A block set with
+    `box-decoration-break: clone` keeps its edges and is not checked. Iterative, so a
+    deeply nested user layout cannot exhaust the stack here.
+    """
+    from weasyprint.formatting_structure import boxes
+
+    lines: list[Line] = []
+    pieces: list[Piece] = []
+    numbers: dict[tuple[object, ...], int] = {}
+
+    def number(*key: object) -> int:
+        return numbers.setdefault(key, len(numbers))
+
+    for page_no, page in enumerate(document.pages):
+        stack: list[tuple[Any, Any, int | None, int | None]] = [
+            (child, None, None, None)
+            for child in reversed(page._page_box.children)
+            # The running header and footer, and footnotes: not the flow of the text.
+            if not isinstance(child, boxes.MarginBox | boxes.FootnoteAreaBox)
+        ]
+        while stack:
+            box, parent, column, heading = stack.pop()
+            box = getattr(box, "_box", box)  # an absolutely positioned box's placeholder
+            if not isinstance(box, boxes.Box):
+                continue
+            if box.is_column:
+                column = number(0, id(box))
+            if heading is None and _is_heading(box, parent):
+                heading = number(1, id(box.element))
+            if isinstance(box, boxes.LineBox | boxes.ReplacedBox):
+                text = _words(box)
+                if text or _has_image(box):
+                    top = _number(box.position_y)
+                    lines.append(Line(page_no, top, top + _height(box), column, heading, text))
+                continue  # a line's inline-blocks are part of the line
+            counted = [
+                child
+                for child in box.children
+                if isinstance(child, boxes.LineBox) and _words(child)
+            ]
+            if counted:
+                sides = getattr(box, "remove_decoration_sides", None) or ()
+                pieces.append(
+                    Piece(
+                        block=number(2, id(box.element), id(box.style), box.element_tag),
+                        page=page_no,
+                        column=column,
+                        lines=len(counted),
+                        continues="bottom" in sides,
+                        continued="top" in sides,
+                        kind=_KINDS.get(str(box.element_tag).split("::")[0], "paragraph"),
+                        text=" ".join(_words(line) for line in counted[:3]),
+                    )
+                )
+            stack.extend((child, box, column, heading) for child in reversed(box.children))
+    return lines, pieces
+
+
 def _with_head(html: str, markup: str) -> str:
     """`html` with `markup` last in `<head>`, so that its rules win.
 
@@ -627,6 +738,21 @@ class Laid:
     def overflowing(self, limit: int = 3) -> list[str]:
         return _overflowing_text(self.document, limit)
 
+    def typography(self, min_last_page: float = SPARSE_LAST_PAGE) -> list[str]:
+        """What a typesetter would send back, one line each (see `typography.check`):
+        text off the page, a heading parted from its text, a paragraph leaving one line
+        on either side of a page or column break, and (past one page) a last page less
+        than `min_last_page` full."""
+        lines, pieces = _typeset(self.document)
+        return check(
+            lines,
+            pieces,
+            pages=self.pages,
+            fill=self.fill,
+            overflow=self.overflowing(),
+            least=min_last_page,
+        )
+
     def lost_text(self, html: str) -> int:
         """How many characters of the document's text were not laid out on any page.
 
@@ -732,13 +858,15 @@ def finish(
     number_from: str | None = None,
     stylesheets: Sequence[Path] = (),
     fit: str | None = None,
+    min_last_page: float = SPARSE_LAST_PAGE,
 ) -> PdfResult:
     """Write a laid-out document as PDF bytes that depend only on the inputs.
 
     With `number_from`, the pages before the element of that id are labelled as
     front matter (i, ii) and numbering starts at 1 on its page. CSS warnings from
-    `stylesheets` are reported at their file, line and column. No creation date is
-    written, so rendering twice gives identical bytes.
+    `stylesheets` are reported at their file, line and column; typographic problems
+    (`Laid.typography`, with `min_last_page`) come as warnings starting `typography:`.
+    No creation date is written, so rendering twice gives identical bytes.
     """
     document = laid.document
     meta = document.metadata
@@ -779,7 +907,8 @@ def finish(
     assert isinstance(data, bytes)
     messages = laid.messages + log.messages
     warnings = [f"resource refused: {item}" for item in laid.refused]
-    warnings += laid.overflowing()
+    typography = laid.typography(min_last_page)
+    warnings += [f"typography: {problem}" for problem in typography]
     # Refused loads are already in `refused`; the HarfBuzz notice is about the machine
     # (the Makefile checks for the library), not about this document.
     complained = any(_CSS_WARNING.match(m) for m in messages)
@@ -802,6 +931,7 @@ def finish(
         fit=fit,
         last_page_fill=laid.fill,
         anchors=anchors,
+        typography=typography,
     )
 
 

@@ -43,6 +43,7 @@ from .render import (
     render_html,
 )
 from .resources import layouts_dir, profiles_dir
+from .typography import SPARSE_LAST_PAGE
 
 DEFAULT_LAYOUT = "handout"
 PROFILE_SUFFIXES = (".yaml", ".yml")
@@ -278,6 +279,9 @@ def render_profile(
         info=_info(profile, key, options),
         stylesheets=chosen.stylesheet_paths,
         fit=_step_name(used),
+        # With an exact page count the last page is part of the design (the trifold's
+        # inside), not a page the content spilled onto.
+        min_last_page=0.0 if chosen.pages_exact else SPARSE_LAST_PAGE,
     )
     result.warnings += accessibility_problems(html, chosen.name)
     return Rendered(profile, chosen, sheet.name, html, result)
