@@ -216,6 +216,17 @@ def test_resources_outside_the_layout_and_profile_are_refused(tmp_path: Path) ->
     assert len(PdfReader(io.BytesIO(rendered.pdf.data)).pages) == 1
 
 
+def test_a_missing_image_is_named_plainly(tmp_path: Path) -> None:
+    layout = tmp_path / "tiny"
+    shutil.copytree(TINY_LAYOUT, layout)
+    template = layout / "template.html.j2"
+    missing = '<img src="crest.png" alt="School crest">'
+    template.write_text(template.read_text().replace("</body>", missing + "</body>"))
+    rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    assert f"image not found: {layout.resolve() / 'crest.png'}" in rendered.pdf.warnings
+    assert not [w for w in rendered.pdf.warnings if "urlopen" in w or "Errno" in w]
+
+
 def test_fit_stylesheets_avoid_a_nearly_empty_last_page(tmp_path: Path) -> None:
     """A profile that would spill a few lines onto a third page is tightened to two."""
     unfitted = tmp_path / "handout"

@@ -837,6 +837,18 @@ _NOTDEF = re.compile(
 )
 
 
+_NOT_FOUND = re.compile(
+    r"^Failed to load (\w+) at '(file:[^']*)': .*No such file or directory", re.DOTALL
+)
+
+
+def _missing_file(message: str) -> str | None:
+    """WeasyPrint's 'Failed to load image at file://…: URLError: <urlopen error [Errno 2]…'
+    as a person would say it: `image not found: /path/x.png`."""
+    found = _NOT_FOUND.match(message)
+    return f"{found.group(1)} not found: {_shown(found.group(2))}" if found else None
+
+
 _NO_ALT = re.compile(r'^Image ".*" has no required alt description$', re.DOTALL)
 
 
@@ -914,7 +926,7 @@ def finish(
     complained = any(_CSS_WARNING.match(m) for m in messages)
     located = _stylesheet_warnings(tuple(stylesheets)) if stylesheets and complained else {}
     warnings += [
-        located.get(m, m)
+        located.get(m) or _missing_file(m) or m
         for m in messages
         if "refused to " not in m
         and "HarfBuzz-Subset" not in m
