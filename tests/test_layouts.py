@@ -5,8 +5,10 @@ from __future__ import annotations
 import io
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pytest
 import yaml
@@ -234,6 +236,34 @@ def test_theme_name_contact_logo_and_scannable_qr_codes(layout_name: str) -> Non
     assert "https://lincolnhs.example.org/careers" in decoded
     assert "https://www.bls.gov/ooh/healthcare/registered-nurses.htm" in decoded
     assert "#6b1d2a" in rendered.html  # the theme's primary color reaches the CSS
+
+
+@pytest.mark.parametrize("layout_name", LAYOUTS)
+def test_theme_fonts_replace_the_layout_fonts(layout_name: str, tmp_path: Path) -> None:
+    theme = tmp_path / "theme.yaml"  # without the logo, whose SVG sets its own fonts
+    shutil.copy(ROOT / "layouts/handout/assets/fonts/NotoSerif-Italic.ttf", tmp_path / "brand.ttf")
+    theme.write_text(
+        THEME.read_text()
+        .replace("logo: lincoln-logo.svg\n", "")
+        .replace(
+            "# fonts:\n#   heading: fonts/YourSerif-Bold.ttf\n#   body: fonts/YourSans-Regular.ttf",
+            "fonts:\n  heading: brand.ttf\n  body: DejaVu Serif",
+        )
+    )
+    assert "brand.ttf" in theme.read_text()
+    profile = load_profile(ROOT / "profiles" / "registered-nurse.yaml")
+    options = RenderOptions(theme=load_theme(theme))
+    data = pipeline.render_profile(profile, layout_name, "letter", options=options).pdf.data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        fonts = {str(f.BaseFont) for page in pdf.pages for f in page.Resources.Font.values()}
+    assert any("theme-heading" in name or "Noto-Serif-Italic" in name for name in fonts), fonts
+    if (
+        shutil.which("fc-match")
+        and "DejaVu"
+        in subprocess.run(["fc-match", "DejaVu Serif"], capture_output=True, text=True).stdout
+    ):
+        assert any("DejaVu-Serif" in name for name in fonts), fonts
+    assert not any("Noto-Serif-Display" in name or "Inter" in name for name in fonts), fonts
 
 
 @pytest.mark.parametrize("layout_name", LAYOUTS)

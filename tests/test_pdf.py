@@ -216,6 +216,40 @@ def test_resources_outside_the_layout_and_profile_are_refused(tmp_path: Path) ->
     assert len(PdfReader(io.BytesIO(rendered.pdf.data)).pages) == 1
 
 
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="needs the DejaVu fonts (fonts-dejavu-core)")
+def test_installed_fonts_may_be_named_with_local_but_nothing_else_outside(tmp_path: Path) -> None:
+    layout = tmp_path / "tiny"
+    shutil.copytree(TINY_LAYOUT, layout)
+    (layout / "style.css").write_text(
+        '@font-face { font-family: "Sys"; src: local("DejaVu Sans"); }\n'
+        '@font-face { font-family: "Bad"; src: url(file:///etc/hostname); }\n'
+        'h1 { font-family: "Sys"; } p { font-family: "Bad", serif; }\n'
+    )
+    rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    refused = [w for w in rendered.pdf.warnings if w.startswith("resource refused")]
+    assert refused == ["resource refused: /etc/hostname is outside the layout and profile folders"]
+    with pikepdf.open(io.BytesIO(rendered.pdf.data)) as pdf:
+        fonts = {str(f.BaseFont) for page in pdf.pages for f in page.Resources.Font.values()}
+    assert any("Sys" in name for name in fonts), fonts
+
+
+@pytest.mark.skipif(not DEJAVU.is_file(), reason="needs the DejaVu fonts (fonts-dejavu-core)")
+def test_arabic_in_italic_text_is_drawn_upright_from_an_arabic_font(tmp_path: Path) -> None:
+    """WeasyPrint draws Arabic from DejaVu Sans Oblique as the wrong glyphs; the layouts'
+    italic stacks take Arabic from DejaVu Sans, upright, instead."""
+    profile = tmp_path / "arabic.yaml"
+    profile.write_text("title: Welder\nsummary: يعمل اللحامون على ربط المعادن\n")
+    for layout in ("handout", "flyer", "trifold"):
+        rendered = pipeline.render_profile(load_profile(profile), layout)
+        with pikepdf.open(io.BytesIO(rendered.pdf.data)) as pdf:
+            fonts = {str(f.BaseFont) for page in pdf.pages for f in page.Resources.Font.values()}
+        assert any("Upright-Arabic" in name for name in fonts), (layout, fonts)
+        assert not any("Oblique" in name for name in fonts), (layout, fonts)
+
+
 def test_a_missing_image_is_named_plainly(tmp_path: Path) -> None:
     layout = tmp_path / "tiny"
     shutil.copytree(TINY_LAYOUT, layout)

@@ -152,6 +152,27 @@ def _shown(url: str) -> str:
     return url[:200]
 
 
+FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".woff", ".woff2")
+# Where fontconfig keeps installed fonts. CSS `local("DejaVu Sans")` resolves through
+# fontconfig to a file here, which WeasyPrint then reads through the fetcher: a font
+# file installed for every program is no secret, and only the glyphs used are embedded.
+SYSTEM_FONT_DIRS = (
+    Path("/usr/share/fonts"),
+    Path("/usr/local/share/fonts"),
+    Path.home() / ".local/share/fonts",
+    Path.home() / ".fonts",
+    Path("/Library/Fonts"),
+    Path("/System/Library/Fonts"),
+)
+
+
+def _system_font(target: Path) -> bool:
+    """An installed font file, as CSS `local()` names one."""
+    return target.suffix.lower() in FONT_SUFFIXES and any(
+        target.is_relative_to(folder.resolve()) for folder in SYSTEM_FONT_DIRS
+    )
+
+
 def _fetcher(
     roots: Sequence[Path], refused: list[str], grayscale: bool = False, remote: bool = False
 ) -> Any:
@@ -181,7 +202,9 @@ def _fetcher(
                 target = named.resolve()
                 # Name the reference as written, and where it really leads.
                 shown = str(named) if named == target else f"{named} (a link to {target})"
-                if not any(target.is_relative_to(root) for root in resolved):
+                if not any(target.is_relative_to(root) for root in resolved) and not (
+                    _system_font(target)
+                ):
                     refused.append(f"{shown} is outside the layout and profile folders")
                     raise ValueError(f"refused to read {target}")
                 if target.exists() and not target.is_file():  # a device, a pipe, a folder
