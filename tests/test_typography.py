@@ -9,9 +9,18 @@ from pathlib import Path
 import pytest
 
 from brochure import Profile, find_layout, load_profile, pdf, pipeline
-from brochure.typography import Line, Piece, lone_lines, quoted, stranded_headings
+from brochure.typography import (
+    Line,
+    Piece,
+    lone_lines,
+    quoted,
+    sparse_endings,
+    stranded_headings,
+)
 
 from .conftest import TINY_LAYOUT
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # A 3 by 2 in content box and 12 pt lines: exactly twelve lines to a page, whatever the font.
 PAGE = """
@@ -263,3 +272,19 @@ def test_a_designed_last_page_is_not_a_trailing_page(tmp_path: Path) -> None:
     designed = pipeline.render_profile(profile, find_layout(exact), "letter")
     assert designed.pdf.pages == 2
     assert not [p for p in designed.pdf.typography if p.startswith("last page")]
+
+
+def test_a_booklet_career_ending_on_a_nearly_empty_page_is_named() -> None:
+    fills = [0.9, 0.8, 0.07, 0.0, 0.9, 0.5, 0.9, 0.3, 0.0, 0.0]
+    sections = [("Medical Billing and Coding Specialist", 0, 4), ("Nurse", 4, 6), ("EMT", 6, 10)]
+    assert sparse_endings(fills, sections) == [
+        '"Medical Billing and Coding …" ends on a page only 7% full (page 3 of the file)'
+    ]
+    assert sparse_endings([0.9, 0.0], [("One page and a blank", 0, 2)]) == []
+
+
+def test_builtin_half_letter_booklet_ends_no_career_on_a_nearly_empty_page() -> None:
+    """Three pages a career on half-letter: the endings most likely to be sparse."""
+    report = pipeline.build_booklet([ROOT / "profiles"], None, paper="half-letter")
+    assert [w for w in report.warnings if w.startswith("typography:")] == []
+    assert report.pages >= 3 * len(report.careers)

@@ -128,6 +128,7 @@ class PdfResult:
     warnings: list[str] = field(default_factory=list)
     fit: str | None = None
     last_page_fill: float = 1.0
+    page_fills: list[float] = field(default_factory=list)
     anchors: dict[str, int] = field(default_factory=dict)
     typography: list[str] = field(default_factory=list)
 
@@ -410,11 +411,10 @@ def _laid_chars(document: Any) -> int:
     )
 
 
-def _last_page_fill(document: Any) -> float:
-    """How much of the last page's content area holds content, from 0 to 1."""
+def _page_fill(page: Any) -> float:
+    """How much of a page's content area holds content, from 0 to 1."""
     from weasyprint.formatting_structure import boxes
 
-    page = document.pages[-1]._page_box
     top = page.content_box_y()
     bottom = top
     for box in _page_content(page):
@@ -423,6 +423,10 @@ def _last_page_fill(document: Any) -> float:
         ):
             bottom = max(bottom, box.position_y + box.margin_height())
     return float(min(1.0, max(0.0, (bottom - top) / page.height)))
+
+
+def _last_page_fill(document: Any) -> float:
+    return _page_fill(document.pages[-1]._page_box)
 
 
 SYSTEM_PACKAGES = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0"
@@ -965,6 +969,7 @@ def finish(
         warnings=list(dict.fromkeys(warnings)),
         fit=fit,
         last_page_fill=laid.fill,
+        page_fills=[_page_fill(page._page_box) for page in document.pages],
         anchors=anchors,
         typography=typography,
     )

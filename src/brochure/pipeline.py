@@ -43,7 +43,7 @@ from .render import (
     render_html,
 )
 from .resources import layouts_dir, profiles_dir
-from .typography import SPARSE_LAST_PAGE
+from .typography import SPARSE_LAST_PAGE, sparse_endings
 
 DEFAULT_LAYOUT = "handout"
 PROFILE_SUFFIXES = (".yaml", ".yml")
@@ -527,6 +527,9 @@ def build_booklet(
         trim=Trim(options.bleed, options.marks),
     )
     result.warnings += accessibility_problems(html, chosen.name)
+    endings = _sparse_careers(result, ordered, chosen)
+    result.typography += endings
+    result.warnings += [f"typography: {problem}" for problem in endings]
     if strict and result.warnings:
         raise BookletError(f"warnings are errors with --strict: {result.warnings[0]}")
     front = result.anchors[first]
@@ -554,6 +557,21 @@ def build_booklet(
         warnings=result.warnings,
         data=data,
     )
+
+
+def _sparse_careers(result: PdfResult, careers: Sequence[Profile], layout: Layout) -> list[str]:
+    """Careers whose last page in the booklet is nearly empty.
+
+    A booklet is one layout pass, without the fit steps a single handout gets, so
+    each career's ending is checked here as a handout's last page is. A career ends
+    where the next begins, the last one at the back cover (`id="back-cover"`).
+    """
+    if layout.pages_exact:  # a fixed page count is the design, not spill-over
+        return []
+    starts = [result.anchors[career.key] for career in careers]
+    ends = [*starts[1:], result.anchors.get("back-cover", result.pages)]
+    sections = [(c.title, first, end) for c, first, end in zip(careers, starts, ends, strict=True)]
+    return sparse_endings(result.page_fills, sections)
 
 
 def _check_imposable(options: RenderOptions) -> None:

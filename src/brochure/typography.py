@@ -14,6 +14,7 @@ from itertools import islice
 
 SPARSE_LAST_PAGE = 1 / 6  # a last page with less than this much content is a wasted sheet
 MIN_LINES = 2  # lines a paragraph keeps on each side of a page or column break
+BLANK = 0.005  # a page this empty is padding (a booklet's blank left-hand page)
 ABOVE = 0.5  # CSS px, WeasyPrint's unit: rounding room when comparing line positions
 
 
@@ -135,6 +136,31 @@ def sparse_last_page(pages: int, fill: float, least: float = SPARSE_LAST_PAGE) -
     if pages > 1 and fill < least:
         return [f"last page is only {fill:.0%} full"]
     return []
+
+
+def sparse_endings(
+    fills: Sequence[float],
+    sections: Sequence[tuple[str, int, int]],
+    least: float = SPARSE_LAST_PAGE,
+) -> list[str]:
+    """Sections of a longer document (a booklet's careers) whose last page holds less
+    than `least` of a page, as a handout's last page must not.
+
+    `fills` is each page's fill (0 to 1); `sections` are (name, first page, end page),
+    0-based with the end exclusive. Blank pages at a section's end, there so that the
+    next one opens on a right-hand page, are passed over.
+    """
+    found: list[str] = []
+    for name, first, end in sections:
+        last = end - 1
+        while last > first and fills[last] < BLANK:
+            last -= 1
+        if last > first and fills[last] < least:
+            found.append(
+                f"{quoted(name)} ends on a page only {fills[last]:.0%} full "
+                f"(page {last + 1} of the file)"
+            )
+    return found
 
 
 def check(
