@@ -193,22 +193,38 @@ def test_same_inputs_give_identical_bytes_across_processes(
     assert target.read_bytes() == batch.render_file(SEED_PROFILE).pdf.data
 
 
-def test_resources_outside_the_layout_and_profile_are_refused(tmp_path: Path) -> None:
+MINIMAL = DATA / "profiles/valid/minimal.yaml"
+
+
+def tiny_layout(tmp_path: Path, *, head: str = "", body: str = "", css: str = "") -> Path:
+    """A copy of the tiny test layout, with `head`, `body` and `css` added at their ends."""
     layout = tmp_path / "tiny"
     shutil.copytree(TINY_LAYOUT, layout)
     template = layout / "template.html.j2"
+    text = template.read_text().replace("</head>", head + "</head>")
+    template.write_text(text.replace("</body>", body + "</body>"))
+    sheet = layout / "style.css"
+    sheet.write_text(sheet.read_text() + css)
+    return layout
+
+
+def render_tiny(layout: Path) -> Rendered:
+    return pipeline.render_profile(load_profile(MINIMAL), layout)
+
+
+def test_resources_outside_the_layout_and_profile_are_refused(tmp_path: Path) -> None:
     images = (
         '<img src="file:///etc/hostname" alt="a">'
         '<img src="http://127.0.0.1:9/x.png" alt="b">'
         '<img src="../../../../../../etc/passwd" alt="c">'
         '<img src="logo.svg" alt="d">'
     )
-    template.write_text(template.read_text().replace("</body>", images + "</body>"))
+    layout = tiny_layout(tmp_path, body=images)
     (layout / "logo.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
         '<rect width="10" height="10"/></svg>'
     )
-    rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    rendered = render_tiny(layout)
     refused = [w for w in rendered.pdf.warnings if w.startswith("resource refused")]
     assert len(refused) == 3, rendered.pdf.warnings
     assert any("network access is off" in w for w in refused)
@@ -221,14 +237,12 @@ DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
 @pytest.mark.skipif(not DEJAVU.is_file(), reason="needs the DejaVu fonts (fonts-dejavu-core)")
 def test_installed_fonts_may_be_named_with_local_but_nothing_else_outside(tmp_path: Path) -> None:
-    layout = tmp_path / "tiny"
-    shutil.copytree(TINY_LAYOUT, layout)
-    (layout / "style.css").write_text(
+    css = (
         '@font-face { font-family: "Sys"; src: local("DejaVu Sans"); }\n'
         '@font-face { font-family: "Bad"; src: url(file:///etc/hostname); }\n'
         'h1 { font-family: "Sys"; } p { font-family: "Bad", serif; }\n'
     )
-    rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    rendered = render_tiny(tiny_layout(tmp_path, css=css))
     refused = [w for w in rendered.pdf.warnings if w.startswith("resource refused")]
     assert refused == ["resource refused: /etc/hostname is outside the layout and profile folders"]
     with pikepdf.open(io.BytesIO(rendered.pdf.data)) as pdf:
@@ -251,12 +265,8 @@ def test_arabic_in_italic_text_is_drawn_upright_from_an_arabic_font(tmp_path: Pa
 
 
 def test_a_missing_image_is_named_plainly(tmp_path: Path) -> None:
-    layout = tmp_path / "tiny"
-    shutil.copytree(TINY_LAYOUT, layout)
-    template = layout / "template.html.j2"
-    missing = '<img src="crest.png" alt="School crest">'
-    template.write_text(template.read_text().replace("</body>", missing + "</body>"))
-    rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    layout = tiny_layout(tmp_path, body='<img src="crest.png" alt="School crest">')
+    rendered = render_tiny(layout)
     assert f"image not found: {layout.resolve() / 'crest.png'}" in rendered.pdf.warnings
     assert not [w for w in rendered.pdf.warnings if "urlopen" in w or "Errno" in w]
 
@@ -286,12 +296,8 @@ def test_fit_stylesheets_avoid_a_nearly_empty_last_page(tmp_path: Path) -> None:
 
 
 def test_text_running_off_the_page_is_reported(tmp_path: Path) -> None:
-    layout = tmp_path / "tiny"
-    shutil.copytree(TINY_LAYOUT, layout)
-    template = layout / "template.html.j2"
     wide = '<p style="margin-left: 90%; white-space: nowrap">This runs off the paper edge</p>'
-    template.write_text(template.read_text().replace("</body>", wide + "</body>"))
-    rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    rendered = render_tiny(tiny_layout(tmp_path, body=wide))
     problem = "text runs off page 1: 'This runs off the paper edge'"
     assert rendered.pdf.typography == [problem]
     assert rendered.pdf.warnings == [f"typography: {problem}"]
@@ -331,23 +337,16 @@ def test_unbreakable_words_and_long_titles_stay_on_the_page(tmp_path: Path) -> N
 
 
 def test_css_warnings_name_the_stylesheet_line_and_column(tmp_path: Path) -> None:
-    layout = tmp_path / "tiny"
-    shutil.copytree(TINY_LAYOUT, layout)
+    layout = tiny_layout(tmp_path, css="h1 { colr: red; }\n")
     css = layout / "style.css"
-    css.write_text(css.read_text() + "h1 { colr: red; }\n")
-    rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    rendered = render_tiny(layout)
     assert rendered.pdf.warnings == [f"{css}:3:6: Ignored `colr: red`, unknown property."]
 
 
 def test_templates_cannot_attach_files_to_the_pdf(tmp_path: Path) -> None:
-    layout = tmp_path / "tiny"
-    shutil.copytree(TINY_LAYOUT, layout)
+    layout = tiny_layout(tmp_path, head='<link rel="attachment" href="secret.txt">')
     (layout / "secret.txt").write_text("not for the PDF")
-    template = layout / "template.html.j2"
-    template.write_text(
-        template.read_text().replace("</head>", '<link rel="attachment" href="secret.txt"></head>')
-    )
-    rendered = pipeline.render_profile(load_profile(DATA / "profiles/valid/minimal.yaml"), layout)
+    rendered = render_tiny(layout)
     assert b"not for the PDF" not in rendered.pdf.data
     assert "/EmbeddedFiles" not in PdfReader(io.BytesIO(rendered.pdf.data)).trailer["/Root"].get(
         "/Names", {}
