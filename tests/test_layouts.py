@@ -98,6 +98,10 @@ def test_builtin_layouts_fit_every_profile(
         assert width > height
     else:
         assert height > width
+    if layout_name == "trifold":  # the cover, the right third of page 1: whole words only
+        page = pdfium.PdfDocument(pdf.data)[0]
+        cover = page.get_textpage().get_text_bounded(left=width * 2 / 3).split()
+        assert set(profile.title.split()) <= set(cover), cover
 
 
 def long_profile(tmp_path: Path) -> Path:
@@ -168,13 +172,14 @@ def test_text_a_fixed_box_would_drop_is_caught(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("layout_name", LAYOUTS)
-def test_spanish_labels_and_numbers(layout_name: str) -> None:
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_spanish_labels_and_numbers(layout_name: str, paper: str) -> None:
     profile = load_profile(ROOT / "profiles" / "registered-nurse.yaml")
     rendered = pipeline.render_profile(
-        profile, layout_name, "letter", options=RenderOptions(lang="es")
+        profile, layout_name, paper, options=RenderOptions(lang="es")
     )
     text = text_of(rendered.pdf.data)
-    assert "93.600 US$" in text
+    assert "93.600 US$" in text  # on one line: never "93.600 US" and "$" below
     assert "+5 %" in text
     assert "Salario medio".upper() in text.upper()
     for english in ("Median Salary", "Job Growth", "Time to Start", "Primary Duties", "per year"):
