@@ -94,7 +94,7 @@ def test_folder_without_manifest() -> None:
         ("{% iff profile.title %}", ":3: template syntax: Encountered unknown tag 'iff'"),
         (
             "{{ profile.titel }}",
-            ":3: template error: 'brochure.profile.Profile object' has no attribute 'titel'",
+            ":3: template error: Profile has no field 'titel'",
         ),
         ("{{ ''.__class__.__mro__ }}", ":3: template tried something unsafe"),
     ],

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import LayoutError
+from .sandbox import SafeCallable, fill_slots
 from .sourcemap import load_yaml
 
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -56,15 +57,21 @@ def forget_catalogs() -> None:
 
 
 @dataclass(frozen=True)
-class Messages:
-    """The labels of one language for one layout: `messages("Median Salary")`."""
+class Messages(SafeCallable):
+    """The labels of one language for one layout: `messages("Median Salary")`.
+
+    Templates call it as `_`; slots are filled by `sandbox.fill_slots`, never by
+    `str.format`, because the label text and the values come from the template.
+    """
+
+    template_methods = frozenset({"plural"})
 
     lang: str
     table: Mapping[str, str]
 
     def __call__(self, label: str, /, **values: object) -> str:
         text = self.table.get(label, label)
-        return text.format(**values) if values else text
+        return fill_slots(text, values) if values else text
 
     def plural(self, one: str, many: str, count: int, /, **values: object) -> str:
         """`one` or `many` by `count` (English and Spanish both have two forms)."""

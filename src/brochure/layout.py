@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.loaders import split_template_path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .errors import LayoutError
 from .paper import PAPER_NAMES, PAPERS, Paper
 from .resources import layouts_dir
+from .sandbox import RecordUndefined, TemplateSandbox
 from .sourcemap import Document, format_path, load_yaml
 from .validation import validate
 
@@ -113,6 +116,17 @@ class Layout:
     booklet_stylesheets: tuple[str, ...] = ()
     booklet_stylesheet_paths: tuple[Path, ...] = ()
     builtin: bool = False
+
+    # What a template sees of its layout: names and hrefs, never a folder or a file.
+    template_fields: ClassVar[tuple[str, ...]] = (
+        "name",
+        "description",
+        "stylesheets",
+        "booklet_stylesheets",
+        "papers",
+        "orientation",
+    )
+    template_extras: ClassVar[tuple[str, ...]] = ("page_rule", "default_paper")
 
     @property
     def manifest(self) -> Path:
@@ -311,23 +325,53 @@ def find_layout(spec: str | Path) -> Layout:
     raise LayoutError(f"unknown layout '{text}' (available: {names})")
 
 
+class FolderLoader(jinja2.BaseLoader):
+    """Templates from one folder, never through a link that leads out of it.
+
+    Jinja's `FileSystemLoader` refuses `..` in a name but follows symbolic links, so a
+    partial that is a link to `/etc/passwd` would be read and printed. Here each file's
+    real path must lie in the folder's real path, checked before the file is opened.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.root = os.path.realpath(folder)
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        filename = posixpath.join(str(self.folder), *split_template_path(template))
+        real = os.path.realpath(filename)
+        if not os.path.isfile(real):
+            raise jinja2.TemplateNotFound(template)
+        if os.path.commonpath([self.root, real]) != self.root:
+            raise LayoutError(
+                "is a link to a file outside the layout folder; templates are read only "
+                "from their layout's own folder",
+                path=Path(filename),
+            )
+        with open(real, encoding="utf-8") as handle:
+            source = handle.read()
+        mtime = os.path.getmtime(real)
+        return source, filename, lambda: os.path.getmtime(real) == mtime
+
+
 def make_environment(
     layout: Layout, filters: Mapping[str, Callable[..., Any]]
 ) -> jinja2.Environment:
-    """The one Jinja environment of a layout: sandboxed, autoescaped, strict about typos."""
-    env = ImmutableSandboxedEnvironment(
+    """The one Jinja environment of a layout: sandboxed (`sandbox.TemplateSandbox`),
+    autoescaped, strict about typos, reading templates only from the layout folders."""
+    env = TemplateSandbox(
         # This layout's files shadow its parents'; a parent's own template is also
         # reachable as "<name>/<file>" so that a child can extend it and change a block.
         loader=jinja2.ChoiceLoader(
             [
-                jinja2.FileSystemLoader([str(f) for f in layout.folders]),
-                jinja2.PrefixLoader(
-                    {f.name: jinja2.FileSystemLoader(str(f)) for f in layout.parents}
-                ),
+                *(FolderLoader(f) for f in layout.folders),
+                jinja2.PrefixLoader({f.name: FolderLoader(f) for f in layout.parents}),
             ]
         ),
         autoescape=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=RecordUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,
@@ -339,6 +383,8 @@ def make_environment(
 def template_error(layout: Layout, err: Exception, name: str | None = None) -> LayoutError:
     """A Jinja failure as a `LayoutError` at the template file and line it happened on."""
     entry = layout.folder / (name or layout.template)
+    if isinstance(err, LayoutError):  # already located (a refused template file)
+        return err
     if isinstance(err, jinja2.TemplateSyntaxError):
         where = Path(err.filename) if err.filename else entry
         return LayoutError(f"template syntax: {err.message}", path=where, line=err.lineno)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -275,7 +275,12 @@ def _items() -> Any:
 
 
 class Profile(_Model):
-    """One career, everything a printed career page shows."""
+    """One career, everything a printed career page shows.
+
+    Templates see its fields and `key` and `main_source` (see `sandbox.plain`).
+    """
+
+    template_extras: ClassVar[tuple[str, ...]] = ("key", "main_source")
 
     slug: Annotated[str, StringConstraints(pattern=_SLUG, max_length=80)] | None = None
     title: Name

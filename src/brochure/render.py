@@ -6,18 +6,22 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, ClassVar, TypeVar
 
 import jinja2
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 from markupsafe import Markup
+from pydantic import BaseModel
 
 from .errors import LayoutError
 from .i18n import Messages, babel_locale, messages
 from .layout import Layout, make_environment, template_error
 from .profile import Growth, Money, Profile, Span
+from .sandbox import Record, plain
 from .theme import PLAIN, Theme
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def _locale(lang: str) -> str:
@@ -57,11 +61,11 @@ def number(value: float, lang: str = "en") -> str:
     return format_decimal(value, locale=_locale(lang))
 
 
-def duration(value: Span | str | None) -> str:
+def duration(value: Span | Record | str | None) -> str:
     """A span exactly as the profile writes it (`4-24 months`): what people search for."""
     if value is None:
         return ""
-    return value if isinstance(value, str) else value.text
+    return value if isinstance(value, str) else str(value.text)
 
 
 def as_of_date(value: str | None, lang: str = "en") -> str:
@@ -122,14 +126,19 @@ def _lang_of(context: Any) -> str:
     return str(context.get("lang") or "en")
 
 
-@jinja2.pass_context
-def _money(context: Any, value: Money) -> str:
-    return money(value, _lang_of(context))
+def _model(kind: type[M], value: object) -> M:
+    """A model again from the plain record a template holds (or from its shorthand)."""
+    return kind.model_validate(value.to_dict() if isinstance(value, Record) else value)
 
 
 @jinja2.pass_context
-def _percent(context: Any, value: Growth) -> str:
-    return percent(value, _lang_of(context))
+def _money(context: Any, value: object) -> str:
+    return money(_model(Money, value), _lang_of(context))
+
+
+@jinja2.pass_context
+def _percent(context: Any, value: object) -> str:
+    return percent(_model(Growth, value), _lang_of(context))
 
 
 @jinja2.pass_context
@@ -310,19 +319,21 @@ def _merge(
     """Render one of the layout's templates with the shared context and `context`."""
     sheet = layout.paper(paper)
     labels: Messages = messages(lang, tuple(reversed(layout.folders)))
+    # Plain data only (`sandbox.plain`): no path, model or method reaches a template.
+    values = {
+        "paper": plain(sheet),
+        "layout": plain(layout),
+        "theme": plain(options.theme),
+        "theme_style": theme_style(options.theme, options.grayscale),
+        "grayscale": options.grayscale,
+        "lang": lang,
+        "_": labels,
+        "plural": labels.plural,
+        **{key: plain(value) for key, value in context.items()},
+    }
     try:
         template = _environment(layout).get_template(name)
-        return template.render(
-            paper=sheet,
-            layout=layout,
-            theme=options.theme,
-            theme_style=theme_style(options.theme, options.grayscale),
-            grayscale=options.grayscale,
-            lang=lang,
-            _=labels,
-            plural=labels.plural,
-            **context,
-        )
+        return template.render(values)
     except Exception as err:
         raise template_error(layout, err, name) from None
 
@@ -346,6 +357,8 @@ class BookletSpec:
     grouped: bool = False
     subtitle: str | None = None
     date: str | None = None
+
+    template_extras: ClassVar[tuple[str, ...]] = ("lang", "as_of")
 
     @property
     def lang(self) -> str:

@@ -7,7 +7,7 @@ it), and nothing outside its folder can be reached from it.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints
 
@@ -49,6 +49,8 @@ class Fonts(_Model):
 class Contact(_Model):
     """Where a student or parent goes next; every line optional."""
 
+    template_extras: ClassVar[tuple[str, ...]] = ("lines",)
+
     office: Line | None = None
     address: Annotated[str, StringConstraints(min_length=1, max_length=400)] | None = None
     phone: Line | None = None
@@ -61,7 +63,13 @@ class Contact(_Model):
 
 
 class Theme(_Model):
-    """What a layout shows of the organisation handing the brochure out."""
+    """What a layout shows of the organisation handing the brochure out.
+
+    Templates see its fields, `is_plain` and `logo_url` (the logo's address as text):
+    never a path, which would let a template read or write files.
+    """
+
+    template_extras: ClassVar[tuple[str, ...]] = ("is_plain", "logo_url")
 
     name: Line | None = None
     logo: Line | None = None
@@ -85,6 +93,11 @@ class Theme(_Model):
     @property
     def logo_path(self) -> Path | None:
         return self.folder / self.logo if self.folder and self.logo else None
+
+    @property
+    def logo_url(self) -> str | None:
+        """The logo as an image address (`file:` URL) for templates."""
+        return self.logo_path.resolve().as_uri() if self.logo_path else None
 
     def font_path(self, value: str | None) -> Path | None:
         """The font file a `fonts` entry names, or None when it names a family."""

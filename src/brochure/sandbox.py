@@ -1,0 +1,246 @@
+"""The template sandbox: what a layout's Jinja code may touch, as an allow-list.
+
+A layout from elsewhere must be able to do nothing a static HTML page could not. Two
+things make that hold whatever object a template is handed:
+
+- The context is plain data. `plain()` turns models and dataclasses into `Record`s
+  (read-only fields, no methods), lists into tuples, and refuses anything else, so a
+  `Path`, a model with `model_dump`, or a bound method can never reach a template.
+- `TemplateSandbox` allows, instead of forbidding: a record's fields, a few text
+  methods, Jinja's own loop and macro helpers, and the callables this package marks
+  safe (`SafeCallable`). Every other attribute and every other call is refused with
+  a `SecurityError`, which the renderer reports at the template's file and line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+from collections.abc import Iterator, Mapping
+from typing import Any, ClassVar, NoReturn
+
+from jinja2 import StrictUndefined, Undefined
+from jinja2.environment import TemplateModule
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import BlockReference, LoopContext, Macro, TemplateReference
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Cycler, Joiner, Namespace
+from pydantic import BaseModel
+
+__all__ = ["Record", "SafeCallable", "TemplateSandbox", "fill_slots", "plain"]
+
+PLAIN_TYPES = (str, int, float, bool, type(None))
+
+
+class Record:
+    """Read-only named fields of plain data: `profile.title`, `profile["title"]`.
+
+    No methods, no way back to the object it was made from; truthy like the model it
+    replaces, whatever its fields.
+    """
+
+    __slots__ = ("_fields", "_kind")
+    _fields: Mapping[str, object]
+    _kind: str
+
+    def __init__(self, fields: Mapping[str, object], kind: str = "record") -> None:
+        object.__setattr__(self, "_fields", types.MappingProxyType(dict(fields)))
+        object.__setattr__(self, "_kind", kind)
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._fields[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __getitem__(self, name: str) -> Any:
+        return self._fields[name]
+
+    def __setattr__(self, name: str, value: object) -> NoReturn:
+        raise AttributeError("a template record is read-only")
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._fields
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{k}={v!r}" for k, v in self._fields.items())
+        return f"{self._kind}({inner})"
+
+    def field_names(self) -> Iterator[str]:
+        """The names a template may read (the sandbox asks; templates cannot call this)."""
+        return iter(self._fields)
+
+    def to_dict(self) -> dict[str, object]:
+        """The fields as a dict, for filters that rebuild a model from a record."""
+        return dict(self._fields)
+
+
+def _fields_of(value: object) -> list[str]:
+    """The data fields of a model or dataclass: its own `template_fields` when it
+    declares them (to leave out what a template must not see), else all of them,
+    plus any `template_extras` (derived values such as `profile.key`)."""
+    kind = type(value)
+    names: tuple[str, ...] | None = getattr(kind, "template_fields", None)
+    if names is None:
+        if isinstance(value, BaseModel):
+            names = tuple(type(value).model_fields)
+        else:
+            names = tuple(f.name for f in dataclasses.fields(value))  # type: ignore[arg-type]
+    return [*names, *getattr(kind, "template_extras", ())]
+
+
+def plain(value: object) -> Any:
+    """`value` as data a template may hold: text, numbers, tuples, dicts and `Record`s.
+
+    Raises:
+        TypeError: for anything else (a `Path`, a function, an open file): such a
+            value must be turned into text first, on purpose, by the caller.
+    """
+    if isinstance(value, PLAIN_TYPES):
+        return value
+    if isinstance(value, Record):
+        return value
+    if isinstance(value, list | tuple):
+        return tuple(plain(item) for item in value)
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, BaseModel) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    ):
+        fields = {name: plain(getattr(value, name)) for name in _fields_of(value)}
+        return Record(fields, type(value).__name__)
+    raise TypeError(f"a {type(value).__name__} cannot be handed to a template")
+
+
+class RecordUndefined(StrictUndefined):
+    """Strict about typos, naming a record by what it holds: `Profile has no field
+    'titel'` rather than a Python class path."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        owner = self._undefined_obj
+        if isinstance(owner, Record) and self._undefined_hint is None:
+            return f"{owner._kind} has no field {self._undefined_name!r}"
+        return str(super()._undefined_message)
+
+
+class SafeCallable:
+    """A callable this package hands to templates on purpose (the label function).
+
+    Its `template_methods` may be called too (`plural`); nothing else of it is reachable.
+    """
+
+    template_methods: ClassVar[frozenset[str]] = frozenset()
+
+
+_SLOT = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def fill_slots(text: str, values: Mapping[str, object]) -> str:
+    """`Page {page}` with `page=3` → `Page 3`: named slots only, plain values only.
+
+    Unlike `str.format`, a slot cannot reach an attribute or an item (`{p.__class__}`),
+    and a value must be text or a number, so a label can never print an object's
+    insides. `{{` and `}}` stand for braces.
+
+    Raises:
+        ValueError: a slot that is not a plain name, has no value, or whose value is
+            not text or a number.
+    """
+
+    def one(found: re.Match[str]) -> str:
+        token = found.group(0)
+        if token in ("{{", "}}"):
+            return token[0]
+        name = found.group(1)
+        if name is None or not name.isidentifier():
+            raise ValueError(f"label {text[:80]!r}: slots are plain names such as {{count}}")
+        if name not in values:
+            raise ValueError(f"label {text[:80]!r}: no value given for {{{name}}}")
+        value = values[name]
+        if not isinstance(value, str | int | float):
+            raise ValueError(
+                f"label {text[:80]!r}: {{{name}}} takes text or a number, "
+                f"not a {type(value).__name__}"
+            )
+        return str(value)
+
+    return _SLOT.sub(one, text)
+
+
+# Text methods a template may call: they return new text or a list of text.
+# Not `format`/`format_map` (they walk attributes), not padding methods that take a
+# width (`center`, `ljust`, `zfill`: a memory bomb in one call).
+TEXT_METHODS = frozenset(
+    {
+        "capitalize", "casefold", "count", "endswith", "find", "isalnum", "isalpha",
+        "isdigit", "islower", "isspace", "istitle", "isupper", "join", "lower", "lstrip",
+        "partition", "removeprefix", "removesuffix", "replace", "rfind", "rpartition",
+        "rsplit", "rstrip", "split", "splitlines", "startswith", "strip", "swapcase",
+        "title", "upper",
+    }
+)  # fmt: skip
+# Read-only views of a mapping (`limits`, or a `dict()` a template made).
+MAPPING_METHODS = frozenset({"get", "items", "keys", "values"})
+# Jinja's own helpers: loops, macros, blocks, imported templates, namespaces. They hold
+# the template's own values; their private parts are refused by the underscore rule.
+JINJA_HELPERS = (
+    LoopContext,
+    Macro,
+    BlockReference,
+    TemplateReference,
+    TemplateModule,
+    Namespace,
+    Cycler,
+    Joiner,
+)
+
+
+def _printable(value: Any) -> Any:
+    """What `{{ … }}` may print: data, never a function or a method (whose text names
+    Python internals and memory addresses)."""
+    if callable(value) and not isinstance(value, Undefined | Record | str):
+        raise SecurityError(f"a template cannot print a {type(value).__name__}, only data")
+    return value
+
+
+class TemplateSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, narrowed from a deny-list to an allow-list."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(finalize=_printable, **options)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if attr.startswith("_") or not super().is_safe_attribute(obj, attr, value):
+            return False
+        if isinstance(obj, Record):
+            return attr in obj._fields
+        if isinstance(obj, str):
+            return attr in TEXT_METHODS
+        if isinstance(obj, dict):
+            return attr in MAPPING_METHODS
+        if isinstance(obj, SafeCallable):
+            return attr in obj.template_methods
+        return isinstance(obj, JINJA_HELPERS)
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        if not super().is_safe_callable(obj):
+            return False
+        if isinstance(obj, SafeCallable | Macro | BlockReference | LoopContext | Joiner):
+            return True
+        if any(obj is value for value in self.globals.values()):
+            return True  # range (capped by the sandbox), dict, cycler, joiner, namespace, lipsum
+        owner = getattr(obj, "__self__", None)
+        name = getattr(obj, "__name__", "")
+        if not isinstance(obj, types.MethodType | types.BuiltinMethodType) or name[:1] == "_":
+            return False
+        if isinstance(owner, str):
+            return name in TEXT_METHODS
+        if isinstance(owner, dict):
+            return name in MAPPING_METHODS
+        if isinstance(owner, SafeCallable):
+            return name in owner.template_methods
+        return isinstance(owner, LoopContext | Cycler)
