@@ -135,7 +135,7 @@ def _look_options(func: F) -> F:
     )(func)
     return click.option(
         "--theme",
-        type=click.Path(path_type=Path, dir_okay=False),
+        type=click.Path(path_type=Path, dir_okay=False, readable=False),
         help="Theme file: organisation name, logo, colors, fonts, contact block.",
     )(func)
 
@@ -254,7 +254,7 @@ def cli(ctx: click.Context) -> None:
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option(
     "-o",
     "--output",
@@ -497,7 +497,7 @@ def _render_to_stdout(
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option(
     "-o", "--output", default="out/booklet.pdf", show_default=True, help="The booklet PDF to write."
 )
@@ -608,7 +608,7 @@ def booklet(
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
 @_debug_option
 def validate(paths: Sequence[Path], quiet: bool) -> None:
@@ -674,7 +674,7 @@ def import_command(pages: Sequence[str], output: str, force: bool, strict: bool)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
 @click.option("-o", "--output", default="out/preview", show_default=True, help="Folder for PNGs.")
 @_layout_options("Paper size [default: the layout's first].")
 @click.option("--dpi", type=click.IntRange(10, 600), default=72, show_default=True)
@@ -743,7 +743,9 @@ def new_layout(name: str, base: str, output: Path) -> None:
 
 
 @cli.command("merge-manifests")
-@click.argument("manifests", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument(
+    "manifests", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False)
+)
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), help="Write here instead of stdout."
 )
@@ -781,7 +783,7 @@ def profiles(show_paths: bool) -> None:
 
 
 @cli.command()
-@click.argument("folders", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("folders", nargs=-1, type=click.Path(path_type=Path, readable=False))
 @_debug_option
 def layouts(folders: Sequence[Path]) -> None:
     """List built-in layouts, and any layout FOLDERS given, with their papers."""

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 import queue
 import signal
+import stat
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -37,12 +38,28 @@ def cpu_count() -> int:
 def folder_digest(folder: Path) -> str:
     """sha256 over every file in a folder (names and bytes): a layout's identity.
 
-    Not cached: a watching process must see a layout change; a run computes it once.
+    Links are not followed: a link's own text is hashed, never what it points at, so
+    a link out of the folder is not opened here (the renderer refuses it too). Pipes
+    and devices are named, not read. Not cached: a watching process must see a layout
+    change; a run computes it once.
     """
     digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    entries: list[tuple[str, bytes]] = []
+    for top, dirs, files in os.walk(folder):  # followlinks=False: linked folders stay shut
+        dirs.sort()
+        for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(top, d))]):
+            path = os.path.join(top, name)
+            mode = os.lstat(path).st_mode
+            if stat.S_ISLNK(mode):
+                content = b"link:" + os.fsencode(os.readlink(path))
+            elif stat.S_ISREG(mode):
+                with open(path, "rb") as handle:
+                    content = hashlib.sha256(handle.read()).digest()
+            else:
+                content = b"special:" + str(stat.S_IFMT(mode)).encode()
+            entries.append((Path(path).relative_to(folder).as_posix(), content))
+    for name, content in sorted(entries):
+        digest.update(name.encode() + b"\0" + content)
     return digest.hexdigest()
 
 

@@ -920,6 +920,19 @@ def finish(
     # the PDF: a layout must not be a way to carry files out. Only the inputs the
     # caller chose to attach go in.
     meta.attachments = _attachments(info.attachments)
+    # The same goes for `<a rel="attachment" href="…">`, which WeasyPrint turns into a
+    # file-attachment annotation: the link is dropped before anything is fetched.
+    refused = list(laid.refused)
+    for page in document.pages:
+        kept = [link for link in page.links if link[0] != "attachment"]
+        if len(kept) < len(page.links):
+            refused += [
+                f"{_shown(link[1])} (a link may not attach a file; --attach-source attaches "
+                "the inputs)"
+                for link in page.links
+                if link[0] == "attachment"
+            ]
+            page.links[:] = kept
     anchors: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for name in page.anchors:
@@ -945,7 +958,7 @@ def finish(
             raise RenderError("ran out of memory while writing the document") from None
     assert isinstance(data, bytes)
     messages = laid.messages + log.messages
-    warnings = [f"resource refused: {item}" for item in laid.refused]
+    warnings = [f"resource refused: {item}" for item in refused]
     typography = laid.typography(min_last_page)
     warnings += [f"typography: {problem}" for problem in typography]
     # Refused loads are already in `refused`; the HarfBuzz notice is about the machine

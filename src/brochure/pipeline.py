@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -68,32 +69,42 @@ def builtin_profiles() -> list[Path]:
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
     """Profile files named on the command line, and every `*.yaml`/`*.yml` under folders.
 
-    Files keep the order given; a folder's files come sorted, hidden ones skipped. A
-    name that is not a path but a built-in profile's slug stands for that profile.
+    Files keep the order given; a folder's files come sorted, hidden ones skipped.
+    Links to folders are not followed. Whatever is named like a profile is listed,
+    even a folder, a FIFO or a link that leads out of the folder, so that reading it
+    fails with a located error instead of being skipped in silence. A name that is
+    not a path but a built-in profile's slug stands for that profile.
     Raises `ProfileError` for a path that does not exist or a folder without profiles.
     """
     found: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            inside = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in PROFILE_SUFFIXES
-                and not p.is_dir()  # a FIFO or a broken link is listed, then reported
-                and not _is_translation(p)
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            inside = sorted(_profiles_in(path))
             if not inside:
                 raise ProfileError("folder holds no profiles (*.yaml, *.yml)", path=path)
             found.extend(inside)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             found.append(path)
         elif (builtin := builtin_profile(str(raw))) is not None:
             found.append(builtin)
         else:
             raise ProfileError("no such file or folder (nor a built-in profile)", path=path)
     return list(dict.fromkeys(found))
+
+
+def _profiles_in(folder: Path) -> Iterator[Path]:
+    """Every entry named like a profile below `folder`, translations and hidden ones aside."""
+    for top, dirs, files in os.walk(folder):  # followlinks=False
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in [*files, *dirs]:
+            path = Path(top, name)
+            if (
+                not name.startswith(".")
+                and path.suffix.lower() in PROFILE_SUFFIXES
+                and not _is_translation(path)
+            ):
+                yield path
 
 
 def _is_translation(path: Path) -> bool:

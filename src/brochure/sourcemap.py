@@ -8,6 +8,7 @@ rules: only obvious numbers, `true`/`false` and `null` are not text.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -166,11 +167,30 @@ class _Builder:
         return out
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def decode(raw: bytes, path: Path, error: type[BrochureError] = ProfileError) -> str:
-    """UTF-8 text of a file (a byte-order mark is accepted), or a `ProfileError` saying where."""
+    """UTF-8 text of a file (a byte-order mark is accepted), or a `ProfileError` saying where.
+
+    UTF-16 with a byte-order mark (Windows Notepad's "Unicode") is read too; without
+    one it is named, so the fix is clear, rather than reported as binary.
+    """
     if len(raw) > MAX_BYTES:
         raise error(f"file is larger than {MAX_BYTES // 1000} kB", path=path)
+    if raw.startswith(_UTF16_BOMS):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            raise error(
+                "saved as UTF-16 but not valid UTF-16: save it as UTF-8", path=path
+            ) from None
     if b"\x00" in raw:
+        sample = raw[:200]
+        if len(sample) >= 4 and (
+            sample[1::2].count(0) > len(sample) // 3 or sample[::2].count(0) > len(sample) // 3
+        ):
+            raise error("saved as UTF-16 without a byte-order mark: save it as UTF-8", path=path)
         raise error("not a text file (contains NUL bytes)", path=path)
     try:
         return raw.decode("utf-8-sig")
@@ -181,13 +201,34 @@ def decode(raw: bytes, path: Path, error: type[BrochureError] = ProfileError) ->
         ) from None
 
 
+def link_outside(path: Path) -> str | None:
+    """Where `path` really leads, when that is outside the folder it is found in.
+
+    Inputs are read only from the folders they are named in: a link that leads
+    elsewhere (`nurse.yaml -> /home/x/secrets.yaml`) is refused before it is opened.
+    Resolving reads links, never the file.
+    """
+    real = os.path.realpath(path)
+    folder = os.path.realpath(path.parent)
+    if os.path.commonpath([folder, real]) == folder:
+        return None
+    return real
+
+
 def read_input(path: Path, error: type[BrochureError] = ProfileError) -> bytes:
     """An input file's bytes, at most MAX_BYTES + 1 of them (enough to tell it is too big).
 
     A device, a FIFO or a socket is refused without opening it: reading `/dev/zero`
-    never ends, and opening a FIFO blocks until someone writes to it.
+    never ends, and opening a FIFO blocks until someone writes to it. So is a link
+    that leads out of the file's folder (`link_outside`).
     """
     try:
+        if (target := link_outside(path)) is not None:
+            raise error(
+                f"is a link to {target}, outside its folder; inputs are read only from "
+                "the folder they are in: copy the file here",
+                path=path,
+            )
         if path.exists() and not path.is_file() and not path.is_dir():
             raise error("not a regular file", path=path)
         with path.open("rb") as handle:
