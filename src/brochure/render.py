@@ -308,20 +308,18 @@ def render_html(
     )
 
 
-def _merge(
+def template_context(
     layout: Layout,
-    name: str,
     paper: str | None,
     options: RenderOptions,
     lang: str,
     **context: object,
-) -> str:
-    """Render one of the layout's templates with the shared context and `context`."""
-    sheet = layout.paper(paper)
+) -> dict[str, Any]:
+    """Everything a template sees (docs/LAYOUTS.md): plain data from `sandbox.plain`,
+    the label functions, and nothing else: no path, model or method."""
     labels: Messages = messages(lang, tuple(reversed(layout.folders)))
-    # Plain data only (`sandbox.plain`): no path, model or method reaches a template.
-    values = {
-        "paper": plain(sheet),
+    return {
+        "paper": plain(layout.paper(paper)),
         "layout": plain(layout),
         "theme": plain(options.theme),
         "theme_style": theme_style(options.theme, options.grayscale),
@@ -331,6 +329,18 @@ def _merge(
         "plural": labels.plural,
         **{key: plain(value) for key, value in context.items()},
     }
+
+
+def _merge(
+    layout: Layout,
+    name: str,
+    paper: str | None,
+    options: RenderOptions,
+    lang: str,
+    **context: object,
+) -> str:
+    """Render one of the layout's templates with the shared context and `context`."""
+    values = template_context(layout, paper, options, lang, **context)
     try:
         template = _environment(layout).get_template(name)
         return template.render(values)
