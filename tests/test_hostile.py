@@ -2,6 +2,9 @@
 
 Every case must end as its entry says, with one clear line and never a traceback, and
 a secret planted beside the corpus must never reach a PDF, a message or the network.
+The runs go through `tracer.run_traced`, which records what every process (workers
+included) opens, writes and connects to: nothing outside the input and output folders
+may be read or written, the secret is never even opened, and nothing connects.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import pytest
 import yaml
 
 from .test_pdf import norm
+from .tracer import Trace, describe, run_traced
 
 CORPUS = Path(__file__).parent / "hostile"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
@@ -119,17 +123,40 @@ def make_profiles(folder: Path, secret: Path) -> None:
     (folder / "new\nline.yaml").write_text("title: [not text]\n")
 
 
+@dataclass
+class ProfileRun:
+    run: Run
+    manifest: dict[str, Any]
+    out: Path
+    trace: Trace
+    folder: Path
+    secret: Path
+
+
 @pytest.fixture(scope="module")
-def profile_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, dict[str, Any], Path]:
-    """Every profile case in one `brochure render` of the folder, as a script would."""
+def profile_run(tmp_path_factory: pytest.TempPathFactory) -> ProfileRun:
+    """Every profile case in one traced `brochure render` of the folder, as a script would."""
     root = tmp_path_factory.mktemp("hostile-profiles")
     secret = plant_secret(root)
     folder = root / "profiles"
     shutil.copytree(CORPUS / "profiles", folder)
     make_profiles(folder, secret)
     out = root / "out"
-    run = brochure("render", folder, "-o", out, "--json", "-j", "2", *CAPS)
-    return run, json.loads(run.stdout), out
+    run, trace = run_traced("render", folder, "-o", out, "--json", "-j", "2", *CAPS)
+    return ProfileRun(run, json.loads(run.stdout), out, trace, folder, secret)
+
+
+def assert_confined(trace: Trace, secret: Path, reads: tuple[Path, ...], out: Path) -> None:
+    """What the tracer saw: reads only in `reads` (and the interpreter's own files),
+    writes only in `out`, no connection, and not one event on the secret or on the
+    system files the corpus links to."""
+    assert trace.workers(), "the tracer saw no worker process"
+    assert not trace.reads_outside(*reads, out), describe(trace.reads_outside(*reads, out))
+    assert not trace.writes_outside(out), describe(trace.writes_outside(out))
+    assert not trace.connects(), describe(trace.connects())
+    assert not trace.spawned(), describe(trace.spawned())
+    for target in (secret, Path("/etc/passwd"), Path("/etc/hostname"), Path("/dev/zero")):
+        assert not trace.touching(target), describe(trace.touching(target))
 
 
 def _entry(manifest: dict[str, Any], name: str) -> dict[str, Any]:
@@ -147,8 +174,8 @@ def test_the_corpus_is_large_and_every_file_has_a_case() -> None:
 
 
 @pytest.mark.parametrize("name", [*CASES["profiles"], *CASES["made"]])
-def test_profile_case(profile_run: tuple[Run, dict[str, Any], Path], name: str) -> None:
-    run, manifest, _ = profile_run
+def test_profile_case(profile_run: ProfileRun, name: str) -> None:
+    run, manifest = profile_run.run, profile_run.manifest
     case = CASES["profiles"].get(name) or CASES["made"][name]
     entry = _entry(manifest, name)
     assert entry["status"] == case["expect"], entry
@@ -166,8 +193,8 @@ def test_profile_case(profile_run: tuple[Run, dict[str, Any], Path], name: str) 
         assert_clean_pdf(Path(entry["output"]))
 
 
-def test_profile_run_reports_cleanly(profile_run: tuple[Run, dict[str, Any], Path]) -> None:
-    run, manifest, out = profile_run
+def test_profile_run_reports_cleanly(profile_run: ProfileRun) -> None:
+    run, manifest, out = profile_run.run, profile_run.manifest, profile_run.out
     assert run.code == 1  # some inputs failed, the good ones were rendered
     assert_clean_messages(run)
     expected = {**CASES["profiles"], **CASES["made"]}
@@ -178,11 +205,18 @@ def test_profile_run_reports_cleanly(profile_run: tuple[Run, dict[str, Any], Pat
     assert not (out.parent / "outside.pdf").exists()
 
 
-def test_unreadable_fonts_are_named_not_drawn_as_boxes(
-    profile_run: tuple[Run, dict[str, Any], Path],
-) -> None:
+def test_the_profile_run_opens_nothing_outside_its_folders(profile_run: ProfileRun) -> None:
+    """Links to the secret, /etc/passwd and /dev/zero are refused before they are
+    opened, by the parent (cache keys) and by the workers alike."""
+    trace = profile_run.trace
+    assert_confined(trace, profile_run.secret, (profile_run.folder,), profile_run.out)
+    rendered = profile_run.folder / "emoji.yaml"
+    assert {e.pid for e in trace.touching(rendered) if e.event == "open"} & trace.workers()
+
+
+def test_unreadable_fonts_are_named_not_drawn_as_boxes(profile_run: ProfileRun) -> None:
     """CJK text: a system font draws it, or a warning names the profile and characters."""
-    run, manifest, _ = profile_run
+    run, manifest = profile_run.run, profile_run.manifest
     entry = _entry(manifest, "cjk.yaml")
     assert "焊工" in pdf_text(Path(entry["output"]))  # the text is there to copy or read aloud
     warned = [w for w in entry.get("warnings", []) if "no installed font can draw" in w]
@@ -197,9 +231,23 @@ def test_unreadable_fonts_are_named_not_drawn_as_boxes(
         assert [line for line in printed if line.startswith("warning: ") and "cjk.yaml" in line]
 
 
+@dataclass
+class LayoutRun:
+    run: Run
+    out: Path
+    trace: Trace
+    layout: Path
+    people: Path
+    secret: Path
+
+
 @pytest.fixture(scope="module")
-def layout_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Run, Path]]:
-    """One `brochure render -l LAYOUT` per layout case, two at a time."""
+def layout_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LayoutRun]:
+    """One traced `brochure render -l LAYOUT` per layout case, two at a time.
+
+    A case's `links` are made here (git keeps no links to outside files); `@SECRET@`
+    in templates, stylesheets and links stands for the planted secret folder.
+    """
     root = tmp_path_factory.mktemp("hostile-layouts")
     secret = plant_secret(root)
     layouts = root / "layouts"
@@ -207,24 +255,31 @@ def layout_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Run
     for path in layouts.rglob("*"):
         if path.is_file() and path.suffix in (".j2", ".css"):
             path.write_text(path.read_text().replace("@SECRET@", str(secret)))
-    (layouts / "dev-zero" / "zero.png").symlink_to("/dev/zero")
+    for name, case in CASES["layouts"].items():
+        for link, target in case.get("links", {}).items():
+            (layouts / name / link).parent.mkdir(parents=True, exist_ok=True)
+            (layouts / name / link).symlink_to(target.replace("@SECRET@", str(secret)))
     people = root / "people"
     people.mkdir()
     profile = people / "welder.yaml"
     profile.write_text("title: Welder\nsummary: Welders join metal parts.\n")
 
-    def one(name: str) -> tuple[str, tuple[Run, Path]]:
-        out = root / "out" / f"{name}.pdf"
-        return name, (brochure("render", profile, "-l", layouts / name, "-o", out, *CAPS), out)
+    def one(name: str) -> tuple[str, LayoutRun]:
+        out = root / "out" / name / f"{name}.pdf"
+        out.parent.mkdir(parents=True)
+        args = CASES["layouts"][name].get("args", [])
+        run, trace = run_traced("render", profile, "-l", layouts / name, "-o", out, *args, *CAPS)
+        return name, LayoutRun(run, out, trace, layouts / name, people, secret)
 
     with ThreadPoolExecutor(2) as pool:
         return dict(pool.map(one, CASES["layouts"]))
 
 
 @pytest.mark.parametrize("name", list(CASES["layouts"]))
-def test_layout_case(layout_runs: dict[str, tuple[Run, Path]], name: str) -> None:
+def test_layout_case(layout_runs: dict[str, LayoutRun], name: str) -> None:
     case = CASES["layouts"][name]
-    run, out = layout_runs[name]
+    found = layout_runs[name]
+    run, out = found.run, found.out
     assert_clean_messages(run)
     errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
     if case["expect"] == "any":
@@ -247,6 +302,7 @@ def test_layout_case(layout_runs: dict[str, tuple[Run, Path]], name: str) -> Non
                 assert not page.get_images(), f"{name}: an image was embedded"
     leftovers = [p for p in out.parent.iterdir() if p.name.startswith(f".{name}")]
     assert not leftovers, leftovers
+    assert_confined(found.trace, found.secret, (found.layout, found.people), out.parent)
 
 
 class _Recorder(BaseHTTPRequestHandler):
