@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -294,3 +296,42 @@ def test_preview_writes_png_pages(tmp_path: Path, capsys: pytest.CaptureFixture[
     code, _, err = run_main(["preview", tmp_path / "bad.pdf", "-o", tmp_path / "q"], capsys)
     assert code == 1
     assert err.startswith("error: not a PDF PDFium can read")
+
+
+def test_an_unreadable_profile_is_one_located_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not Click's usage error: the file is named with why it cannot be read (exit 1)."""
+    profile = tmp_path / "nurse.yaml"
+    profile.write_text(MINIMAL.read_text())
+    profile.chmod(0)
+    # Root reads any file: make this one unreadable for root too, for Click and for us.
+    real_access, real_open = os.access, Path.open
+
+    def access(path: Any, mode: int, **kwargs: Any) -> bool:
+        return False if Path(path) == profile else real_access(path, mode, **kwargs)
+
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == profile:
+            raise PermissionError(13, "Permission denied")
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    monkeypatch.setattr(Path, "open", refuse)
+    code, out, err = run_main(["validate", profile], capsys)
+    assert code == 1
+    assert f"{profile}: cannot read: Permission denied" in out.splitlines()
+    assert "Usage:" not in err
+    assert err.strip() == "1 problem in 1 of 1 profile"
+
+
+def test_a_folder_named_like_a_profile_is_reported_not_skipped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "nurse.yaml").write_text(MINIMAL.read_text())
+    (tmp_path / "drafts.yaml").mkdir()
+    linked = tmp_path / "linked"
+    linked.symlink_to(DATA / "profiles", target_is_directory=True)  # not followed
+    code, out, _ = run_main(["validate", tmp_path], capsys)
+    assert code == 1
+    assert out.splitlines() == [f"{tmp_path / 'drafts.yaml'}: is a folder, not a file"]

@@ -125,6 +125,8 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
         (b"", "file is empty"),
         (b"title: caf\xe9\n", ":1: not valid UTF-8"),
         (b"\x00\x01binary", "not a text file"),
+        ("title: Welder\nsummary: Joins metal.\n".encode("utf-16-le"), "saved as UTF-16 without a"),
+        ("title: Welder\n".encode("utf-16-be"), "save it as UTF-8"),
     ],
 )
 def test_unreadable_files(tmp_path: Path, raw: bytes, expected: str) -> None:
@@ -139,6 +141,16 @@ def test_byte_order_mark_and_crlf_are_accepted(tmp_path: Path) -> None:
     profile = load_profile(path)
     assert profile.title == "Électricien"
     assert profile.duties == ["Câbler"]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_is_read(tmp_path: Path, encoding: str) -> None:
+    """Windows Notepad's "Unicode" files: read as what they are, lines kept."""
+    path = tmp_path / "p.yaml"
+    text = "title: Électricien\r\nduties:\r\n  - [Câbler]\r\n"
+    bom = "" if encoding == "utf-16" else "\ufeff"
+    path.write_bytes((bom + text).encode(encoding))
+    assert problems(path) == [f"{path}:3: duties[0]: expected text, got a list"]
 
 
 def test_missing_file_is_one_clear_problem(tmp_path: Path) -> None:

@@ -620,10 +620,8 @@ def validate(paths: Sequence[Path], quiet: bool) -> None:
             click.echo(str(problem))
     count = sum(len(p) for p in bad.values())
     if bad:
-        click.echo(
-            f"{count} problem{'s' * (count != 1)} in {len(bad)} of {len(results)} profiles",
-            err=True,
-        )
+        total = f"{len(results)} profile{'s' * (len(results) != 1)}"
+        click.echo(f"{count} problem{'s' * (count != 1)} in {len(bad)} of {total}", err=True)
         sys.exit(EXIT_FAILED)
     if not quiet:
         click.echo(f"{len(results)} profile{'s' * (len(results) != 1)} valid", err=True)
