@@ -60,6 +60,15 @@ class Record:
     def __setattr__(self, name: str, value: object) -> NoReturn:
         raise AttributeError("a template record is read-only")
 
+    def __eq__(self, other: object) -> bool:
+        """Equal when the fields are, as the models they come from."""
+        if not isinstance(other, Record):
+            return NotImplemented
+        return self._kind == other._kind and self._fields == other._fields
+
+    def __hash__(self) -> int:
+        return hash((self._kind, tuple(self._fields.items())))
+
     def __contains__(self, name: object) -> bool:
         return name in self._fields
 
@@ -90,27 +99,35 @@ def _fields_of(value: object) -> list[str]:
     return [*names, *getattr(kind, "template_extras", ())]
 
 
-def plain(value: object) -> Any:
+def plain(value: object, _seen: dict[int, tuple[object, Any]] | None = None) -> Any:
     """`value` as data a template may hold: text, numbers, tuples, dicts and `Record`s.
+
+    An object met twice becomes the same record both times (`profile.main_source` is
+    one of `profile.sources`), so Jinja's `sameas` test still holds.
 
     Raises:
         TypeError: for anything else (a `Path`, a function, an open file): such a
             value must be turned into text first, on purpose, by the caller.
     """
-    if isinstance(value, PLAIN_TYPES):
+    if isinstance(value, (*PLAIN_TYPES, Record)):
         return value
-    if isinstance(value, Record):
-        return value
+    seen = {} if _seen is None else _seen
+    if id(value) in seen:
+        return seen[id(value)][1]
+    result: Any
     if isinstance(value, list | tuple):
-        return tuple(plain(item) for item in value)
-    if isinstance(value, Mapping):
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, BaseModel) or (
+        result = tuple(plain(item, seen) for item in value)
+    elif isinstance(value, Mapping):
+        result = {str(key): plain(item, seen) for key, item in value.items()}
+    elif isinstance(value, BaseModel) or (
         dataclasses.is_dataclass(value) and not isinstance(value, type)
     ):
-        fields = {name: plain(getattr(value, name)) for name in _fields_of(value)}
-        return Record(fields, type(value).__name__)
-    raise TypeError(f"a {type(value).__name__} cannot be handed to a template")
+        fields = {name: plain(getattr(value, name), seen) for name in _fields_of(value)}
+        result = Record(fields, type(value).__name__)
+    else:
+        raise TypeError(f"a {type(value).__name__} cannot be handed to a template")
+    seen[id(value)] = (value, result)  # the value too: a freed object's id is reused
+    return result
 
 
 class RecordUndefined(StrictUndefined):
