@@ -224,6 +224,18 @@ def _printable(value: Any) -> Any:
     return value
 
 
+def _method_allowed(owner: object, name: str) -> bool | None:
+    """Whether `owner.name` is on the allow-list; None when `owner` is none of the
+    kinds that have one (text, mappings, the package's safe callables)."""
+    if isinstance(owner, str):
+        return name in TEXT_METHODS
+    if isinstance(owner, dict):
+        return name in MAPPING_METHODS
+    if isinstance(owner, SafeCallable):
+        return name in owner.template_methods
+    return None
+
+
 class TemplateSandbox(ImmutableSandboxedEnvironment):
     """Jinja's immutable sandbox, narrowed from a deny-list to an allow-list."""
 
@@ -235,13 +247,8 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
             return False
         if isinstance(obj, Record):
             return attr in obj._fields
-        if isinstance(obj, str):
-            return attr in TEXT_METHODS
-        if isinstance(obj, dict):
-            return attr in MAPPING_METHODS
-        if isinstance(obj, SafeCallable):
-            return attr in obj.template_methods
-        return isinstance(obj, JINJA_HELPERS)
+        allowed = _method_allowed(obj, attr)
+        return isinstance(obj, JINJA_HELPERS) if allowed is None else allowed
 
     def is_safe_callable(self, obj: Any) -> bool:
         if not super().is_safe_callable(obj):
@@ -254,10 +261,5 @@ class TemplateSandbox(ImmutableSandboxedEnvironment):
         name = getattr(obj, "__name__", "")
         if not isinstance(obj, types.MethodType | types.BuiltinMethodType) or name[:1] == "_":
             return False
-        if isinstance(owner, str):
-            return name in TEXT_METHODS
-        if isinstance(owner, dict):
-            return name in MAPPING_METHODS
-        if isinstance(owner, SafeCallable):
-            return name in owner.template_methods
-        return isinstance(owner, LoopContext | Cycler)
+        allowed = _method_allowed(owner, name)
+        return isinstance(owner, LoopContext | Cycler) if allowed is None else allowed
