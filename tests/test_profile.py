@@ -119,6 +119,39 @@ def test_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     assert "aliases expanding" in problems(path)[0]
 
 
+def test_a_run_longer_than_a_line_is_refused_at_its_field(tmp_path: Path) -> None:
+    """Laying out a run without spaces costs the square of its length (docs/SECURITY.md)."""
+    path = tmp_path / "p.yaml"
+    path.write_text(f"title: Welder\nduties:\n  - Weld\n  - {'x' * 101} joints\n")
+    assert problems(path) == [
+        f"{path}:4: duties[1]: has 101 characters without a space; at most 100 fit on a "
+        "line: add spaces, or put an address in a url field"
+    ]
+
+
+def test_long_words_urls_and_spaceless_scripts_within_the_run_limit_load(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    summary = f"{'x' * 100} Pneumonoultramicroscopicsilicovolcanoconiosis {'焊' * 300}"
+    path.write_text(f"title: Welder\nsummary: {summary}\n")
+    assert load_profile(path).summary == summary
+
+
+def test_a_profile_over_the_total_text_limit_is_refused_where_it_passes(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    duty = " ".join(["weld"] * 799)  # 3,999 characters
+    path.write_text("title: Welder\nduties:\n" + "".join(f"  - {duty}\n" for _ in range(6)))
+    assert problems(path) == [
+        f"{path}:8: duties[5]: the profile's text passes 20,000 characters here, more "
+        "than a six-page handout holds; shorten it or split it into two careers"
+    ]
+
+
+def test_an_address_is_at_most_500_characters(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(f"title: Welder\nsources:\n  - title: S\n    url: https://x.org/{'a' * 490}\n")
+    assert problems(path) == [f"{path}:4: sources[0].url: text is longer than 500 characters"]
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -18,19 +20,35 @@ from pydantic import (
 )
 
 from .errors import ProfileError
-from .sourcemap import Document, load_yaml
+from .sourcemap import Document, load_yaml, problem_at
 from .validation import validate
 
 # Documented limits: generous for any real career page, small enough that a hostile
 # file cannot make a layout engine run for minutes.
 MAX_TEXT = 4_000
 MAX_ITEMS = 40
+# What bounds layout time (docs/SECURITY.md, "Bounded work"; bench/worst_case.py). A run of
+# letters without a space costs WeasyPrint time that grows with the square of its length
+# wherever a box is sized to its content (a table cell, a card, the running footer);
+# the longest English word is 45 letters, a long German compound about 65, and an
+# address belongs in a `url` field, which prints with break points. All the text of a
+# profile together is bounded too: the longest built-in profile has 4,400 characters,
+# and six handout pages at the tightest hold about 25,000.
+MAX_RUN = 100
+MAX_TOTAL_TEXT = 20_000
+MAX_URL = 500
 
 _SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _URL = r"^(https?://|mailto:)[^\s<>\"]+$"
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A run ends at a space; scripts written without spaces (Chinese, Japanese, Korean, Thai,
+# Lao, Khmer, Myanmar) break between their own characters and are not runs.
+_SPACELESS = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+)
+_RUN = re.compile(rf"[^ \t\n\r{_SPACELESS}]{{{MAX_RUN + 1},}}")
 
 
 def _no_blank(value: Any) -> Any:
@@ -46,11 +64,30 @@ def _no_blank(value: Any) -> Any:
     return value
 
 
+def _no_long_run(value: str) -> str:
+    """Refuse a run without a space longer than a line: its layout cost grows with the
+    square of its length (checked after the length limit, which is reported first)."""
+    if found := _RUN.search(value):
+        raise ValueError(
+            f"has {len(found.group())} characters without a space; at most {MAX_RUN} "
+            "fit on a line: add spaces, or put an address in a url field"
+        )
+    return value
+
+
 Text = Annotated[
-    str, BeforeValidator(_no_blank), StringConstraints(min_length=1, max_length=MAX_TEXT)
+    str,
+    BeforeValidator(_no_blank),
+    StringConstraints(min_length=1, max_length=MAX_TEXT),
+    AfterValidator(_no_long_run),
 ]
-Name = Annotated[str, BeforeValidator(_no_blank), StringConstraints(min_length=1, max_length=300)]
-Url = Annotated[str, StringConstraints(pattern=_URL, max_length=2_000)]
+Name = Annotated[
+    str,
+    BeforeValidator(_no_blank),
+    StringConstraints(min_length=1, max_length=300),
+    AfterValidator(_no_long_run),
+]
+Url = Annotated[str, StringConstraints(pattern=_URL, max_length=MAX_URL)]
 
 
 class _Model(BaseModel):
@@ -402,8 +439,40 @@ def slugify(text: str) -> str:
 def validate_data(doc: Document) -> Profile:
     """Turn loaded YAML into a `Profile`, reporting every problem at once."""
     profile = validate(Profile, doc, ProfileError, what="profile fields")
+    _check_total_text(doc)
     profile._path = doc.path
     return profile
+
+
+def _texts(
+    value: Any, where: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    """Every text value of loaded YAML with the field path it is at, in file order."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*where, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*where, index))
+
+
+def _check_total_text(doc: Document) -> None:
+    """Refuse a profile whose text together is more than any layout can print in a few
+    seconds, at the field where the total passes `MAX_TOTAL_TEXT`: each field may be
+    within its own limit while forty of them make a hundred pages."""
+    total = 0
+    for where, text in _texts(doc.data):
+        total += len(text)
+        if total > MAX_TOTAL_TEXT:
+            problem = problem_at(
+                doc,
+                where,
+                f"the profile's text passes {MAX_TOTAL_TEXT:,} characters here, more than "
+                "a six-page handout holds; shorten it or split it into two careers",
+            )
+            raise ProfileError(problem.message, path=doc.path, problems=[problem])
 
 
 def load_profile(path: str | Path, lang: str | None = None) -> Profile:
