@@ -2,7 +2,7 @@
 built-in profile rendered in the same run.
 
 Each worst case fills some fields up to their limits (docs/SECURITY.md, "YAML"): list
-items of 300 characters, long descriptions, runs of 100 letters without a space (the
+items at their limits, long descriptions, runs of 100 letters without a space (the
 longest allowed), 500-character addresses, up to the 20,000-character total. Each is
 rendered on every built-in layout in this process (warm), fit steps included, and its
 time is given as a ratio to registered-nurse on the same layout. A render that fails
@@ -57,41 +57,59 @@ def cases() -> dict[str, dict[str, Any]]:
         ) -> str:
             return text(rng, length)
 
+        # Each field at its own limit (src/brochure/profile.py), each list at 40 items,
+        # up to the 20,000-character total.
         found[f"settings-{kind}"] = {
-            "title": t(300),
-            "summary": t(4000),
-            "work_settings": [t(300) for _ in range(40)],
-            "duties": [t(100) for _ in range(36)],
+            "title": t(150),
+            "summary": t(1500),
+            "work_settings": [t(200) for _ in range(40)],
+            "duties": [t(240) for _ in range(40)],
         }
         found[f"pathway-{kind}"] = {
-            "title": t(300),
+            "title": t(150),
             "pathway": [
-                {"title": t(300), "description": t(1000), "duration": "2 years " + t(290)}
-                for _ in range(12)
+                {"title": t(150), "description": t(1500), "duration": "2 years " + t(52)}
+                for _ in range(11)
             ],
         }
         found[f"sources-{kind}"] = {
-            "title": t(300),
+            "title": t(150),
             "sources": [
-                {"title": t(300), "url": _URL, "publisher": t(200), "year": 2020} for _ in range(19)
+                {"title": t(200), "url": _URL, "publisher": t(200), "year": 2020} for _ in range(21)
             ],
         }
         found[f"certs-{kind}"] = {
-            "title": t(300),
+            "title": t(150),
             "certifications": [
-                {"name": t(300), "issuer": t(300), "note": t(300), "url": _URL} for _ in range(13)
+                {"name": t(200), "issuer": t(200), "note": t(200), "url": _URL} for _ in range(18)
             ],
         }
         found[f"related-{kind}"] = {
-            "title": t(300),
-            "summary": t(3000),
-            "related": [{"title": t(300), "blurb": t(4000), "url": _URL} for _ in range(3)],
+            "title": t(150),
+            "summary": t(1500),
+            "related": [{"title": t(150), "blurb": t(600), "url": _URL} for _ in range(14)],
         }
-        found[f"duties-{kind}"] = {"title": t(300), "duties": [t(490) for _ in range(40)]}
+        found[f"duties-{kind}"] = {"title": t(150), "duties": [t(490) for _ in range(40)]}
+        found[f"notes-{kind}"] = {
+            "title": t(150),
+            "continuing_education": t(4000),
+            "notes": [{"heading": t(150), "text": t(3800)} for _ in range(4)],
+        }
+        found[f"facts-{kind}"] = {
+            "title": t(150),
+            "cluster": t(150),
+            "facts": {
+                "source": t(200),
+                "median_pay": "$99,999,999 per year",
+                "job_growth": {"percent": -99.5, "rating": t(60), "years": "2024-2034"},
+                "education": t(150),
+                "time_to_start": t(60),
+            },
+        }
     # The case of the issue, at the limits that remain: a long title and summary.
     found["title-summary-runs"] = {
-        "title": _runs(random.Random(1), 300),
-        "summary": _runs(random.Random(2), 4000),
+        "title": _runs(random.Random(1), 150),
+        "summary": _runs(random.Random(2), 1500),
     }
     return found
 

@@ -138,10 +138,11 @@ def test_long_words_urls_and_spaceless_scripts_within_the_run_limit_load(tmp_pat
 
 def test_a_profile_over_the_total_text_limit_is_refused_where_it_passes(tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
-    duty = " ".join(["weld"] * 799)  # 3,999 characters
-    path.write_text("title: Welder\nduties:\n" + "".join(f"  - {duty}\n" for _ in range(6)))
+    text = " ".join(["weld"] * 799)  # 3,994 characters
+    notes = "".join(f"  - heading: N\n    text: {text}\n" for _ in range(6))
+    path.write_text("title: Welder\nnotes:\n" + notes)
     assert problems(path) == [
-        f"{path}:8: duties[5]: the profile's text passes 20,000 characters here, more "
+        f"{path}:14: notes[5].text: the profile's text passes 20,000 characters here, more "
         "than a six-page handout holds; shorten it or split it into two careers"
     ]
 
@@ -277,3 +278,33 @@ def test_spans_read_as_months(tmp_path: Path, text: str, months: tuple[float, fl
     assert span is not None
     assert span.text == text
     assert (span.min_months, span.max_months) == months
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"),
+    [
+        (f"title: {'Welder ' * 25}\n", "1: title: text is longer than 150 characters"),
+        (
+            f"title: W\nsummary: {'weld ' * 301}\n",
+            "2: summary: text is longer than 1500 characters",
+        ),
+        (
+            f"title: W\nduties:\n  - {'weld ' * 121}\n",
+            "3: duties[0]: text is longer than 600 characters",
+        ),
+        (
+            f"title: W\npathway:\n  - title: Study\n    duration: 4 years{' x' * 30}\n",
+            "4: pathway[0].duration.text: text is longer than 60 characters",
+        ),
+        (
+            f"title: W\nfacts:\n  job_growth: +7% {'very ' * 13}\n",
+            "3: facts.job_growth.rating: text is longer than 60 characters",
+        ),
+    ],
+)
+def test_each_kind_of_text_has_the_limit_of_the_box_it_prints_in(
+    tmp_path: Path, yaml_text: str, expected: str
+) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(yaml_text)
+    assert problems(path) == [f"{path}:{expected}"]

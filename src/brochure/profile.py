@@ -75,18 +75,52 @@ def _no_long_run(value: str) -> str:
     return value
 
 
+# Each kind of text has a limit of its own: a few times the longest the built-in library
+# and the O*NET data hold, and no more than the box it prints in can take. A duration
+# prints in a narrow column, a title in display type; an over-long one there is not
+# content but a way to make a layout run for a minute (bench/worst_case.py).
 Text = Annotated[
     str,
     BeforeValidator(_no_blank),
     StringConstraints(min_length=1, max_length=MAX_TEXT),
     AfterValidator(_no_long_run),
 ]
+"""Flowing text that may run over pages: continuing education, a note."""
+Paragraph = Annotated[
+    str,
+    BeforeValidator(_no_blank),
+    StringConstraints(min_length=1, max_length=1_500),
+    AfterValidator(_no_long_run),
+]
+"""One paragraph in a box of its own: the summary, a step's description."""
+Item = Annotated[
+    str,
+    BeforeValidator(_no_blank),
+    StringConstraints(min_length=1, max_length=600),
+    AfterValidator(_no_long_run),
+]
+"""A list item or card text: a duty, a related career's blurb."""
 Name = Annotated[
     str,
     BeforeValidator(_no_blank),
-    StringConstraints(min_length=1, max_length=300),
+    StringConstraints(min_length=1, max_length=200),
     AfterValidator(_no_long_run),
 ]
+"""A line or two: a work setting, a certification, a source's title or publisher."""
+Title = Annotated[
+    str,
+    BeforeValidator(_no_blank),
+    StringConstraints(min_length=1, max_length=150),
+    AfterValidator(_no_long_run),
+]
+"""A heading in display type: the career, a step, a related career, a cluster."""
+Short = Annotated[
+    str,
+    BeforeValidator(_no_blank),
+    StringConstraints(min_length=1, max_length=60),
+    AfterValidator(_no_long_run),
+]
+"""A label in a narrow column: a duration, a growth rating."""
 Url = Annotated[str, StringConstraints(pattern=_URL, max_length=MAX_URL)]
 
 
@@ -111,7 +145,7 @@ class Span(_Model):
     tools sort, filter or translate it ("2-4 years" is 24 to 48 months).
     """
 
-    text: Name
+    text: Short
     min_months: float | None = Field(default=None, ge=0)
     max_months: float | None = Field(default=None, ge=0)
 
@@ -232,7 +266,7 @@ class Growth(_Model):
     """Projected change in employment over ten years, and the rating word shown with it."""
 
     percent: float = Field(ge=-100, le=1_000)
-    rating: Name | None = None
+    rating: Short | None = None
     years: Annotated[str, StringConstraints(pattern=r"^\d{4}\s*[-\u2013]\s*\d{4}$")] | None = None
 
     @model_validator(mode="before")
@@ -260,15 +294,15 @@ class Facts(_Model):
     source: Name | None = None
     median_pay: Money | None = None
     job_growth: Growth | None = None
-    education: Name | None = None
+    education: Title | None = None
     time_to_start: Span | None = None
 
 
 class Step(_Model):
     """One step on the path into the career."""
 
-    title: Name
-    description: Text | None = None
+    title: Title
+    description: Paragraph | None = None
     duration: Span | None = None
 
 
@@ -294,8 +328,8 @@ class Source(_Model):
 class Related(_Model):
     """Another career or guide worth reading next."""
 
-    title: Name
-    blurb: Text | None = None
+    title: Title
+    blurb: Item | None = None
     slug: Annotated[str, StringConstraints(pattern=_SLUG)] | None = None
     url: Url | None = None
 
@@ -303,7 +337,7 @@ class Related(_Model):
 class Note(_Model):
     """A free-form section that has no field of its own (kept rather than dropped)."""
 
-    heading: Name
+    heading: Title
     text: Text
 
 
@@ -320,14 +354,14 @@ class Profile(_Model):
     template_extras: ClassVar[tuple[str, ...]] = ("key", "main_source")
 
     slug: Annotated[str, StringConstraints(pattern=_SLUG, max_length=80)] | None = None
-    title: Name
-    summary: Text | None = None
-    cluster: Name | None = None
+    title: Title
+    summary: Paragraph | None = None
+    cluster: Title | None = None
     lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] = "en"
     as_of: AsOf | None = None
     facts: Facts = Field(default_factory=Facts)
     work_settings: list[Name] = _items()
-    duties: list[Text] = _items()
+    duties: list[Item] = _items()
     pathway: list[Step] = _items()
     continuing_education: Text | None = None
     certifications: list[Certification] = _items()
@@ -374,12 +408,12 @@ class Translation(_Model):
     disagree; the words around them (education, rating) may be translated.
     """
 
-    title: Name | None = None
-    summary: Text | None = None
-    cluster: Name | None = None
+    title: Title | None = None
+    summary: Paragraph | None = None
+    cluster: Title | None = None
     facts: Facts | None = None
     work_settings: list[Name] | None = Field(default=None, max_length=MAX_ITEMS)
-    duties: list[Text] | None = Field(default=None, max_length=MAX_ITEMS)
+    duties: list[Item] | None = Field(default=None, max_length=MAX_ITEMS)
     pathway: list[Step] | None = Field(default=None, max_length=MAX_ITEMS)
     continuing_education: Text | None = None
     certifications: list[Certification] | None = Field(default=None, max_length=MAX_ITEMS)
