@@ -4,12 +4,13 @@ built-in profile rendered in the same run.
 Each worst case fills some fields up to their limits (docs/SECURITY.md, "YAML"): list
 items at their limits, long descriptions, runs of 100 letters without a space (the
 longest allowed), 500-character addresses, up to the 20,000-character total. Each is
-rendered on every built-in layout in this process (warm), fit steps included, and its
-time is given as a ratio to registered-nurse on the same layout. A render that fails
+rendered on every built-in layout and as a one-career booklet in a warm worker process,
+fit steps included, and its time is given as a ratio to registered-nurse on the same
+layout. A render that fails
 (the content does not fit the layout) is timed too: a refusal must be quick as well.
 `--cap SECONDS` stops one render (in a worker process) after that long.
 
-Run: .venv/bin/python bench/worst_case.py [--layouts handout,flyer,trifold] [--only NAME,…]
+Run: .venv/bin/python bench/worst_case.py [--layouts handout,flyer,trifold,booklet] [--only NAME,…]
 """
 
 from __future__ import annotations
@@ -119,6 +120,8 @@ def _render(path: str, layout: str) -> str:
     from brochure.errors import BrochureError
 
     try:
+        if layout == "booklet":  # a booklet of this one career: cover, contents, career
+            return f"{pipeline.build_booklet([path], None).pages} p"
         rendered = pipeline.render_profile(pipeline.load_profile(path), layout)
     except BrochureError as err:
         return "refused: " + str(err).split(": ", 2)[-1][:50]
@@ -137,7 +140,7 @@ def _timed(path: Path, layout: str, cap: float, pool: Any) -> tuple[float, str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--layouts", default="handout,flyer,trifold")
+    parser.add_argument("--layouts", default="handout,flyer,trifold,booklet")
     parser.add_argument("--only", default="", help="worst cases by name, comma-separated")
     parser.add_argument("--cap", type=float, default=120.0, help="seconds per render")
     args = parser.parse_args()
