@@ -406,3 +406,55 @@ def test_a_profile_beside_a_layout_cannot_read_the_layouts_neighbours(tmp_path: 
     run = brochure("render", profile, "--theme", theme, "-o", tmp_path / "w.pdf", *CAPS)
     assert run.code == 1
     assert f"{theme}:2" in run.stderr
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+def test_strace_sees_no_process_open_the_secret(tmp_path: Path) -> None:
+    """The same claim, seen from the kernel's side: `strace -f` records every open and
+    connect of every process, C libraries (fontconfig, Pango) included, which the audit
+    hook cannot see; `-y` prints the real path an opened descriptor leads to, so an open
+    through a link shows its target. A layout that points at the secret in the ways the
+    corpus knows, over a folder of profiles one of which links to it."""
+    secret = plant_secret(tmp_path)
+    layout = tmp_path / "img-secret"
+    shutil.copytree(CORPUS / "layouts" / "img-secret", layout)
+    template = layout / "template.html.j2"
+    refs = (
+        f'<link rel="stylesheet" href="file://{secret}/secret.css"><link rel="stylesheet" '
+        f'href="linked.css"><img src="{secret}/secret.png" alt="x">'
+        f'<a rel="attachment" href="{secret}/secret.txt">x</a>'
+    )
+    template.write_text(template.read_text().replace("</body>", refs + "</body>"))
+    (layout / "partials").mkdir()
+    (layout / "partials" / "_linked.html.j2").symlink_to(secret / "secret.txt")
+    (layout / "linked.css").symlink_to(secret / "secret.css")
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "welder.yaml").write_text("title: Welder\nsummary: Welders join metal.\n")
+    (profiles / "linked.yaml").symlink_to(secret / "secret.txt")
+    log = tmp_path / "strace.log"
+    argv = [
+        "strace",
+        "-f",
+        "-y",
+        "-qq",
+        "-e",
+        "trace=open,openat,openat2,connect,execve",
+        "-o",
+        log,
+    ]
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [*map(str, argv), sys.executable, "-m", "brochure", "render", str(profiles),
+         "-l", str(layout), "-o", str(out), "-j", "2", *CAPS],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr  # linked.yaml fails, welder renders
+    assert (out / "welder.pdf").exists(), done.stderr
+    lines = log.read_text(errors="replace").splitlines()
+    assert len({line.split()[0] for line in lines}) >= 3, "strace saw no worker process"
+    opened = [line for line in lines if str(profiles / "welder.yaml") in line]
+    assert len({line.split()[0] for line in opened}) >= 2  # the parent (cache key) and a worker
+    for target in (str(secret), "/etc/passwd", "/etc/hostname"):
+        assert not [line for line in lines if target in line and "execve" not in line]
+    assert not [line for line in lines if "connect(" in line and "AF_INET" in line]
