@@ -22,7 +22,7 @@ from brochure.layout import builtin_layouts, find_layout, load_layout
 from brochure.pipeline import BookletSpec, Group
 from brochure.profile import load_profile
 from brochure.render import RenderOptions, render_html, template_context
-from brochure.sandbox import Record, fill_slots, plain
+from brochure.sandbox import Record, fill_slots, plain, record_data
 from brochure.theme import load_theme
 
 ROOT = Path(__file__).parent.parent
@@ -81,8 +81,8 @@ def test_template_attempt(planted: tuple[Path, Path], index: int, case: dict[str
 def _walk(value: Any, where: str) -> Iterator[tuple[str, Any]]:
     yield where, value
     if isinstance(value, Record):
-        for name in value.field_names():
-            yield from _walk(value[name], f"{where}.{name}")
+        for name, item in record_data(value).items():
+            yield from _walk(item, f"{where}.{name}")
     elif isinstance(value, tuple):
         for index, item in enumerate(value):
             yield from _walk(item, f"{where}[{index}]")

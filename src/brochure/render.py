@@ -18,7 +18,7 @@ from .errors import LayoutError
 from .i18n import Messages, babel_locale, messages
 from .layout import Layout, make_environment, template_error
 from .profile import Growth, Money, Profile, Span
-from .sandbox import Record, plain
+from .sandbox import Record, plain, record_data
 from .theme import PLAIN, Theme
 
 M = TypeVar("M", bound=BaseModel)
@@ -128,7 +128,7 @@ def _lang_of(context: Any) -> str:
 
 def _model(kind: type[M], value: object) -> M:
     """A model again from the plain record a template holds (or from its shorthand)."""
-    return kind.model_validate(value.to_dict() if isinstance(value, Record) else value)
+    return kind.model_validate(record_data(value) if isinstance(value, Record) else value)
 
 
 @jinja2.pass_context

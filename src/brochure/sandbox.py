@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar, NoReturn
 
 from jinja2 import StrictUndefined, Undefined
@@ -28,7 +28,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace
 from pydantic import BaseModel
 
-__all__ = ["Record", "SafeCallable", "TemplateSandbox", "fill_slots", "plain"]
+__all__ = ["Record", "SafeCallable", "TemplateSandbox", "fill_slots", "plain", "record_data"]
 
 PLAIN_TYPES = (str, int, float, bool, type(None))
 
@@ -36,8 +36,8 @@ PLAIN_TYPES = (str, int, float, bool, type(None))
 class Record:
     """Read-only named fields of plain data: `profile.title`, `profile["title"]`.
 
-    No methods, no way back to the object it was made from; truthy like the model it
-    replaces, whatever its fields.
+    No methods of its own (`record_data` is a function), no way back to the object it
+    was made from; truthy like the model it replaces, whatever its fields.
     """
 
     __slots__ = ("_fields", "_kind")
@@ -76,13 +76,13 @@ class Record:
         inner = ", ".join(f"{k}={v!r}" for k, v in self._fields.items())
         return f"{self._kind}({inner})"
 
-    def field_names(self) -> Iterator[str]:
-        """The names a template may read (the sandbox asks; templates cannot call this)."""
-        return iter(self._fields)
 
-    def to_dict(self) -> dict[str, object]:
-        """The fields as a dict, for filters that rebuild a model from a record."""
-        return dict(self._fields)
+def record_data(record: Record) -> dict[str, object]:
+    """A record's fields as a dict: for filters that rebuild a model from a record.
+
+    A function, not a method, so that no name of a record's own can stand beside its
+    fields."""
+    return dict(record._fields)
 
 
 def _fields_of(value: object) -> list[str]:
