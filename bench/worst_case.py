@@ -98,7 +98,7 @@ def cases() -> dict[str, dict[str, Any]]:
         }
         found[f"facts-{kind}"] = {
             "title": t(150),
-            "cluster": t(150),
+            "cluster": t(60),
             "facts": {
                 "source": t(200),
                 "median_pay": "$99,999,999 per year",

@@ -113,14 +113,14 @@ Title = Annotated[
     StringConstraints(min_length=1, max_length=150),
     AfterValidator(_no_long_run),
 ]
-"""A heading in display type: the career, a step, a related career, a cluster."""
+"""A heading in display type: the career, a step, a related career."""
 Short = Annotated[
     str,
     BeforeValidator(_no_blank),
     StringConstraints(min_length=1, max_length=60),
     AfterValidator(_no_long_run),
 ]
-"""A label in a narrow column: a duration, a growth rating."""
+"""A label: a duration or growth rating in a narrow column, a cluster in an eyebrow line."""
 Url = Annotated[str, StringConstraints(pattern=_URL, max_length=MAX_URL)]
 
 
@@ -356,7 +356,7 @@ class Profile(_Model):
     slug: Annotated[str, StringConstraints(pattern=_SLUG, max_length=80)] | None = None
     title: Title
     summary: Paragraph | None = None
-    cluster: Title | None = None
+    cluster: Short | None = None
     lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] = "en"
     as_of: AsOf | None = None
     facts: Facts = Field(default_factory=Facts)
@@ -410,7 +410,7 @@ class Translation(_Model):
 
     title: Title | None = None
     summary: Paragraph | None = None
-    cluster: Title | None = None
+    cluster: Short | None = None
     facts: Facts | None = None
     work_settings: list[Name] | None = Field(default=None, max_length=MAX_ITEMS)
     duties: list[Item] | None = Field(default=None, max_length=MAX_ITEMS)
