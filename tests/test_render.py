@@ -90,3 +90,43 @@ def test_golden_html(slug: str, update_golden: bool) -> None:
         golden.write_text(html)
     assert golden.is_file(), "no golden file: run `make golden` and review the result"
     assert html == golden.read_text(), f"{golden.name} differs: run `make golden` and review"
+
+
+def _long_profile(tmp_path: Path) -> Path:
+    """A profile whose lists are long and wordy: within the limits, past the sizes the
+    built-in layouts set in boxes sized to their text (docs/SECURITY.md, Bounded work)."""
+    import yaml
+
+    words = "assess patients record vital signs and teach families at home " * 4
+    data = {
+        "title": "Welder",
+        "work_settings": [f"{words[:150]} {i}" for i in range(14)],
+        "sources": [
+            {"title": f"Source {i}", "url": f"https://x.org/{'a' * 90}/{i}"} for i in range(12)
+        ],
+        "certifications": [{"name": words[:190], "issuer": words[:190], "note": words[:190]}] * 3,
+    }
+    path = tmp_path / "long.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("layout", "short", "long"),
+    [
+        ("flyer", '<ul class="chips">', '<ul class="checks"><li>assess'),
+        ("trifold", '&nbsp;· <span class="url">', '&nbsp;· <span class="url long">'),
+        ("handout", "<ol>", '<ol class="wide">'),
+        ("handout", "<table>", '<table class="long">'),
+    ],
+)
+def test_long_content_leaves_the_boxes_sized_to_their_text(
+    tmp_path: Path, layout: str, short: str, long: str
+) -> None:
+    """Chips, inline-block addresses, numbers and auto-width tables are kept for the
+    content real careers have; long content gets the fixed form, fast to lay out."""
+    nurse = next(p for p in BUILTIN_PROFILES if p.stem == "registered-nurse")
+    assert short in render_html(load_profile(nurse), find_layout(layout))
+    html = render_html(load_profile(_long_profile(tmp_path)), find_layout(layout))
+    assert long in html
+    assert short not in html
