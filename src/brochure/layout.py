@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 from .errors import LayoutError
 from .paper import PAPER_NAMES, PAPERS, Paper
 from .resources import layouts_dir
-from .sandbox import RecordUndefined, TemplateSandbox
+from .sandbox import RecordUndefined, SlotError, TemplateSandbox
 from .sourcemap import Document, format_path, load_yaml
 from .validation import validate
 
@@ -397,6 +397,8 @@ def template_error(layout: Layout, err: Exception, name: str | None = None) -> L
             path, line = candidate, frame.lineno
     if isinstance(err, SecurityError):
         return LayoutError(f"template tried something unsafe: {err}", path=path, line=line)
+    if isinstance(err, SlotError):
+        return LayoutError(f"template error: {err}", path=path, line=line)
     if isinstance(err, jinja2.UndefinedError):
         return LayoutError(f"template error: {err.message}", path=path, line=line)
     if isinstance(err, MemoryError):

@@ -28,7 +28,15 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace
 from pydantic import BaseModel
 
-__all__ = ["Record", "SafeCallable", "TemplateSandbox", "fill_slots", "plain", "record_data"]
+__all__ = [
+    "Record",
+    "SafeCallable",
+    "SlotError",
+    "TemplateSandbox",
+    "fill_slots",
+    "plain",
+    "record_data",
+]
 
 PLAIN_TYPES = (str, int, float, bool, type(None))
 
@@ -153,6 +161,10 @@ class SafeCallable:
     template_methods: ClassVar[frozenset[str]] = frozenset()
 
 
+class SlotError(ValueError):
+    """A label's slots asked for more than a plain name and a plain value."""
+
+
 _SLOT = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
@@ -164,7 +176,7 @@ def fill_slots(text: str, values: Mapping[str, object]) -> str:
     insides. `{{` and `}}` stand for braces.
 
     Raises:
-        ValueError: a slot that is not a plain name, has no value, or whose value is
+        SlotError: a slot that is not a plain name, has no value, or whose value is
             not text or a number.
     """
 
@@ -174,12 +186,12 @@ def fill_slots(text: str, values: Mapping[str, object]) -> str:
             return token[0]
         name = found.group(1)
         if name is None or not name.isidentifier():
-            raise ValueError(f"label {text[:80]!r}: slots are plain names such as {{count}}")
+            raise SlotError(f"label {text[:80]!r}: slots are plain names such as {{count}}")
         if name not in values:
-            raise ValueError(f"label {text[:80]!r}: no value given for {{{name}}}")
+            raise SlotError(f"label {text[:80]!r}: no value given for {{{name}}}")
         value = values[name]
         if not isinstance(value, str | int | float):
-            raise ValueError(
+            raise SlotError(
                 f"label {text[:80]!r}: {{{name}}} takes text or a number, "
                 f"not a {type(value).__name__}"
             )
