@@ -325,10 +325,11 @@ def test_long_profiles_flow_onto_more_pages_without_losing_text(tmp_path: Path) 
 
 
 def test_unbreakable_words_and_long_titles_stay_on_the_page(tmp_path: Path) -> None:
+    """Runs as long as the profile limits allow (100 letters without a space)."""
     path = tmp_path / "long.yaml"
     path.write_text(
         "title: " + "Very Long Career Title " * 5 + "\n"
-        "duties: [" + "x" * 120 + ", Normal duty]\n"
+        "duties: [" + "x" * 100 + ", Normal duty]\n"
         "work_settings: [" + "y" * 90 + "]\n"
         "certifications: [{name: " + "z" * 80 + ", abbreviation: ABCDEFGHIJKLMNOPQRST}]\n"
     )
