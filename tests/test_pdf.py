@@ -193,6 +193,50 @@ def test_same_inputs_give_identical_bytes_across_processes(
     assert target.read_bytes() == batch.render_file(SEED_PROFILE).pdf.data
 
 
+def _twice_a_day_apart(make: Callable[[], bytes]) -> tuple[bytes, bytes]:
+    """`make()` with the wall clock at one moment, then a day later (time.time is what
+    fontTools and every date helper read)."""
+    from unittest import mock
+
+    moment = 1_780_000_000.0
+    with mock.patch("time.time", return_value=moment):
+        first = make()
+    with mock.patch("time.time", return_value=moment + 86_400):
+        return first, make()
+
+
+def _render(layout: str, variant: str) -> bytes:
+    options = RenderOptions(pdf_variant=variant)
+    if layout == "booklet":
+        report = pipeline.build_booklet(BUILTIN_PROFILES[:2], None, options=options)
+        return report.data
+    return pipeline.render_profile(load_profile(SEED_PROFILE), layout, options=options).pdf.data
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("subsetter", ["harfbuzz", "fonttools"])
+@pytest.mark.parametrize(
+    ("layout", "variant"),
+    [
+        *[(name, "pdf/ua-1") for name in ("handout", "flyer", "trifold", "booklet")],
+        ("handout", "pdf/a-3b"),
+        ("handout", "pdf/x-4"),
+    ],
+)
+def test_bytes_never_depend_on_the_clock(
+    monkeypatch: pytest.MonkeyPatch, subsetter: str, layout: str, variant: str
+) -> None:
+    """Also where fontTools subsets the fonts (no HarfBuzz-Subset on the machine): it
+    stamps the time it saves a font into the font, unless told to keep the input's."""
+    import weasyprint.pdf.fonts
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    if subsetter == "fonttools":
+        monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    first, later = _twice_a_day_apart(lambda: _render(layout, variant))
+    assert first == later
+
+
 MINIMAL = DATA / "profiles/valid/minimal.yaml"
 
 

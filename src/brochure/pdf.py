@@ -444,7 +444,34 @@ def _weasyprint() -> Any:
         ) from None
     # A small image file can decode to gigabytes; Pillow refuses past twice this.
     PIL.Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    _keep_font_dates()
     return weasyprint
+
+
+def _keep_font_dates() -> None:
+    """Font programs keep the dates of the font files they come from.
+
+    Where WeasyPrint subsets, instances or unpacks a font with fontTools (no
+    HarfBuzz-Subset on the machine, a variable font, a WOFF file), fontTools stamps the
+    wall clock into the font's `head` table when it saves it, so two renders a second
+    apart differed. With `recalcTimestamp=False` the date is the input font's own.
+    """
+    import weasyprint.pdf.fonts
+    import weasyprint.text.fonts
+    from fontTools.ttLib import TTFont
+
+    if getattr(weasyprint.pdf.fonts.TTFont, "keeps_input_dates", False):
+        return
+
+    class InputDatedFont(TTFont):  # type: ignore[misc]
+        keeps_input_dates = True
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs.setdefault("recalcTimestamp", False)
+            super().__init__(*args, **kwargs)
+
+    weasyprint.pdf.fonts.TTFont = InputDatedFont
+    weasyprint.text.fonts.TTFont = InputDatedFont
 
 
 def _overflowing_text(document: Any, limit: int = 3) -> list[str]:
