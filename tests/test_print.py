@@ -302,10 +302,17 @@ def test_imposed_sheets_refuse_what_they_cannot_carry(tmp_path: Path) -> None:
     runner = CliRunner()
     target = tmp_path / "sheets.pdf"
     base = ["booklet", str(PROFILE), "-o", str(target), "--impose", "saddle"]
-    for extra in (["--bleed", "3mm"], ["--marks", "crop"], ["--pdf-variant", "pdf/x-4"]):
+    for extra in (
+        ["--bleed", "3mm"],
+        ["--marks", "crop"],
+        ["--pdf-variant", "pdf/x-4"],
+        ["--pdf-variant", "pdf/ua-1"],  # sheets carry no tags: they cannot claim PDF/UA
+    ):
         result = runner.invoke(cli.cli, [*base, *extra])
         assert result.exit_code == 2, result.output
         assert "leave out --impose" in result.stderr, extra
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+        assert result.stderr.startswith("error: ")
     assert runner.invoke(cli.cli, ["booklet", str(PROFILE), "--marks", "fold"]).exit_code == 2
     assert not target.exists()
     with pytest.raises(BookletError, match="leave out --impose"):
@@ -315,6 +322,23 @@ def test_imposed_sheets_refuse_what_they_cannot_carry(tmp_path: Path) -> None:
             pipeline.build_booklet(
                 [PROFILE], None, impose="saddle", options=RenderOptions(pdf_variant=variant)
             )
+
+
+def test_imposed_sheets_claim_no_standard_and_keep_title_and_language(tmp_path: Path) -> None:
+    """Printer sheets are not PDF/UA (pypdf drops the tags): they say nothing of it, and
+    keep what they can of an accessible document, its language and shown title."""
+    import pikepdf
+
+    report = pipeline.build_booklet(
+        [PROFILE], None, impose="saddle", options=RenderOptions(lang="es")
+    )
+    with pikepdf.open(io.BytesIO(report.data)) as pdf:
+        root = pdf.Root
+        assert str(root.Lang) == "es"
+        assert bool(root.ViewerPreferences.DisplayDocTitle)
+        assert str(pdf.docinfo.Title)
+        for claim in ("/StructTreeRoot", "/MarkInfo", "/Metadata", "/OutputIntents"):
+            assert claim not in root, claim
 
 
 def test_lengths_and_marks_are_read_as_a_print_shop_writes_them() -> None:

@@ -9,12 +9,14 @@ from typing import cast
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
+    BooleanObject,
     DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     IndirectObject,
     NameObject,
     StreamObject,
+    TextStringObject,
 )
 
 from .errors import BookletError
@@ -109,7 +111,8 @@ def impose_saddle(pdf: bytes, *, marks: bool = False) -> Imposed:
     """Two booklet pages side by side on each sheet side, in saddle-stitch order.
 
     The page count is padded to a multiple of 4 with blank pages before the back cover.
-    Sheets are printer output: they keep the document's metadata but not its tags.
+    Sheets are printer output: they keep the document's title, metadata and language
+    but not its tags, so they declare no PDF standard (see README, Booklets).
     """
     reader = PdfReader(io.BytesIO(pdf))
     source = list(reader.pages)
@@ -138,6 +141,14 @@ def impose_saddle(pdf: bytes, *, marks: bool = False) -> Imposed:
     if reader.metadata:
         keep = ("/Title", "/Subject", "/Keywords", "/Creator")
         writer.add_metadata({k: str(v) for k, v in reader.metadata.items() if k in keep})
+    # What sheets can honestly keep of an accessible document: its language, and its
+    # title shown in the window. They claim no standard (no tags, no /MarkInfo).
+    root = reader.root_object
+    if "/Lang" in root:
+        writer._root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
+    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
+        {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+    )
     buffer = io.BytesIO()
     writer.write(buffer)
     return Imposed(buffer.getvalue(), len(order) // 4, len(order) - len(source))

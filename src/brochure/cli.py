@@ -113,9 +113,10 @@ def _look_options(func: F) -> F:
     func = click.option(
         "--pdf-variant",
         type=click.Choice(["pdf/ua-1", "pdf/a-3b", "pdf/x-4"], case_sensitive=False),
-        default="pdf/ua-1",
-        show_default=True,
-        help="The standard the PDF declares: accessible (ua-1), archival (a-3b), print shop (x-4).",
+        default=None,
+        show_default="pdf/ua-1",
+        help="The standard the PDF declares: accessible (ua-1), archival (a-3b), print shop "
+        "(x-4). Imposed booklet sheets declare none.",
     )(func)
     func = click.option(
         "--allow-remote",
@@ -198,12 +199,20 @@ def _print_options(fold: bool = False) -> Callable[[F], F]:
     return add
 
 
+class OptionConflict(click.UsageError):
+    """Options that cannot go together: one `error:` line and exit 2, like the library's
+    own errors, rather than Click's usage block."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
 def _look(
     theme: Path | None,
     lang: str | None,
     grayscale: bool,
     allow_remote: bool = False,
-    pdf_variant: str = "pdf/ua-1",
+    pdf_variant: str | None = None,
     attach_source: bool = False,
     bleed: float = 0.0,
     marks: str | None = None,
@@ -215,9 +224,9 @@ def _look(
 
     if lang is not None and not valid_lang(lang):
         raise click.BadParameter(f"expected a language tag such as es or es-MX, got {lang!r}")
-    variant = pdf_variant.lower()
+    variant = (pdf_variant or "pdf/ua-1").lower()
     if attach_source and variant.startswith("pdf/x"):
-        raise click.UsageError(
+        raise OptionConflict(
             "--attach-source cannot go with --pdf-variant pdf/x-4: print-shop PDF/X files "
             "carry no attachments (use pdf/ua-1 or pdf/a-3b)"
         )
@@ -318,7 +327,7 @@ def render(
     lang: str | None,
     grayscale: bool,
     allow_remote: bool,
-    pdf_variant: str,
+    pdf_variant: str | None,
     attach_source: bool,
     bleed: float,
     marks: str | None,
@@ -536,7 +545,7 @@ def booklet(
     lang: str | None,
     grayscale: bool,
     allow_remote: bool,
-    pdf_variant: str,
+    pdf_variant: str | None,
     attach_source: bool,
     bleed: float,
     marks: str | None,
@@ -554,16 +563,17 @@ def booklet(
 
     fold = marks is not None and marks.lower() == "fold"
     if fold and not impose:
-        raise click.UsageError("--marks fold goes with --impose saddle")
+        raise OptionConflict("--marks fold goes with --impose saddle")
     if impose and (bleed or (marks and not fold)):
-        raise click.UsageError(
+        raise OptionConflict(
             "--bleed and crop or cross marks are for a print shop's single pages; "
             "imposed sheets have no room for them: leave out --impose"
         )
-    if impose and pdf_variant.lower() != "pdf/ua-1":
-        raise click.UsageError(
-            f"imposed sheets cannot declare {pdf_variant.lower()}: "
-            "pypdf rewrites them without what the standard needs; leave out --impose"
+    if impose and pdf_variant is not None:
+        raise OptionConflict(
+            f"imposed sheets are printer sheets and cannot declare {pdf_variant.lower()}: "
+            "pypdf rewrites them without the tags and metadata it needs; leave out "
+            "--pdf-variant, or leave out --impose for a booklet that declares it"
         )
     pipeline = _pipeline()
     careers = len(pipeline.expand_paths(paths))
@@ -690,7 +700,7 @@ def preview(
     lang: str | None,
     grayscale: bool,
     allow_remote: bool,
-    pdf_variant: str,
+    pdf_variant: str | None,
     bleed: float,
     marks: str | None,
     timeout: float,
