@@ -27,11 +27,11 @@ golden: $(VENV)/.test ## Regenerate golden HTML snapshots; review `git diff test
 visual: $(VENV)/.test ## Regenerate the reference page images on purpose; review `git diff --stat tests/visual` and the images after
 	$(BIN)/python -m pytest tests/test_visual.py --update-visual -q
 
-system:
-	@sh scripts/check-system.sh
+system: ## Install (or name) the system packages make demo and make test need
+	@PYTHON=$(PYTHON) sh scripts/check-system.sh test
 
 $(VENV)/.created:
-	@sh scripts/check-system.sh
+	@PYTHON=$(PYTHON) sh scripts/check-system.sh demo
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	@touch $@
@@ -41,6 +41,7 @@ $(VENV)/.demo: $(VENV)/.created pyproject.toml
 	@touch $@
 
 $(VENV)/.test: $(VENV)/.created pyproject.toml
+	@PYTHON=$(PYTHON) sh scripts/check-system.sh test
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@ $(VENV)/.demo
 
