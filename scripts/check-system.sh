@@ -30,17 +30,19 @@ if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
   required="$required python3-venv"
 fi
 
+# A library by its base name: libpango-1.0.so.0 on Linux, libpango-1.0.0.dylib on macOS.
 have_lib() {
-  ldconfig -p 2>/dev/null | grep -q "$1" && return 0
+  ldconfig -p 2>/dev/null | grep -q "$1\.so" && return 0
   for dir in $LIB_DIRS; do
-    ls "$dir"/"$1"* >/dev/null 2>&1 && return 0
-    ls "$dir"/*/"$1"* >/dev/null 2>&1 && return 0
+    for pattern in "$dir/$1.so" "$dir/$1".*dylib "$dir"/*/"$1.so"; do
+      ls "$pattern"* >/dev/null 2>&1 && return 0
+    done
   done
   return 1
 }
-have_lib libpango-1.0.so.0 || required="$required libpango-1.0-0"
-have_lib libpangoft2-1.0.so.0 || required="$required libpangoft2-1.0-0"
-have_lib libharfbuzz-subset.so.0 || recommended="$recommended libharfbuzz-subset0"
+have_lib libpango-1.0 || required="$required libpango-1.0-0"
+have_lib libpangoft2-1.0 || required="$required libpangoft2-1.0-0"
+have_lib libharfbuzz-subset || recommended="$recommended libharfbuzz-subset0"
 if [ "$PURPOSE" = test ]; then
   command -v strace >/dev/null 2>&1 || recommended="$recommended strace"
 fi
