@@ -290,3 +290,204 @@ def test_a_duration_with_no_step_is_reported() -> None:
     imported = parse_page(page, "p.txt")
     assert any("duration '9 months' belongs to no step" in w for w in imported.warnings)
     assert len(imported.data["pathway"]) == 6
+
+
+TAG_ROW = "\U0001f3e5Healthcare\U0001f4bcAdministrative\U0001f4c8Growing Field"
+
+
+def second_rendering(page: str, tags: str = TAG_ROW) -> str:
+    """The seed page as the site's other text rendering writes the same template.
+
+    A tag row over the summary, each fact's label glued to its value (growth's value
+    on the line under its label), `  • ` items between blank lines, and each pathway
+    step under a line holding only its number.
+    """
+    lines = page.splitlines()
+    out = [lines[0], tags, lines[1]]
+    in_path, number, expect_step = False, 0, False
+    for line in lines[2:]:
+        if line.startswith("|"):
+            label, value = (cell.strip() for cell in line.strip().strip("|").split("|"))
+            out += [label, value] if label.startswith("Job Growth") else [label + value]
+        elif line.startswith(("- \u2022", "- ")) and not in_path:
+            out += ["", "  \u2022 " + line.split("\u2022", 1)[-1].removeprefix("- "), ""]
+        elif line.startswith("How to Become"):
+            in_path, expect_step = True, True
+            out.append(line)
+        elif line == "Continuing Education":
+            in_path = False
+            out += [line, ""]
+        elif in_path and expect_step:
+            number += 1
+            out += [str(number), line]
+            expect_step = False
+        else:
+            out.append(line)
+            expect_step = in_path and line.startswith("Duration:")
+    return "\n".join(out) + "\n"
+
+
+SECOND = second_rendering(SEED)
+
+
+def test_second_rendering_reads_as_the_first() -> None:
+    first = parse_page(SEED, "first.txt")
+    second = parse_page(SECOND, "second.txt")
+    assert second.warnings == [], second.warnings
+    assert second.data.pop("tags") == ["Healthcare", "Administrative", "Growing Field"]
+    assert second.data == first.data
+    assert second.mapped == len(page_lines(SECOND))
+    assert "\u2022" not in str(second.data)
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        ("Median Salary$51,000-$70,000 per year", {"amount": 51000, "max_amount": 70000}),
+        ("\U0001f4b0Median Salary$23.50 per hour", {"amount": 23.5, "period": "hour"}),
+        ("Median Salary\n$50,250 per year", {"amount": 50250, "period": "year"}),
+        ("Median Salary: $50,250 per year", {"amount": 50250}),
+    ],
+)
+def test_glued_pay_keeps_ranges_and_periods(facts: str, expected: dict[str, object]) -> None:
+    page = SECOND.replace("Median Salary$50,250 per year", facts)
+    imported = parse_page(page, "p.txt")
+    assert imported.warnings == []
+    pay = imported.data["facts"]["median_pay"]
+    assert {k: pay[k] for k in expected} == expected
+    assert "Salary" not in imported.data["summary"]
+
+
+def test_second_rendering_variations() -> None:
+    page = (
+        SECOND.replace(TAG_ROW + "\n", "")
+        .replace(SEED.splitlines()[0] + "\n", SEED.splitlines()[0] + "\n" + TAG_ROW + "\n", 1)
+        .replace("+7%Very Good", "+7%\nVery Good")  # the rating under the percentage
+        .replace("Duration: 3 months", "\u23f1\ufe0f Duration3 months")
+        .replace("EducationPostsecondary Certificate", "Education\nPostsecondary Certificate")
+    )
+    imported = parse_page(page, "p.txt")
+    assert imported.warnings == []
+    facts = imported.data["facts"]
+    assert facts["job_growth"] == {"percent": 7, "rating": "Very Good"}
+    assert facts["education"] == "Postsecondary Certificate"
+    assert [s.get("duration") for s in imported.data["pathway"]][3] == "3 months"
+
+
+def test_mixed_renderings_and_steps_without_duration_lines() -> None:
+    # Table facts with glued ones, bullets of both kinds, numbered steps whose last line
+    # is only a span of time.
+    page = (
+        SECOND.replace(
+            "EducationPostsecondary Certificate", "| Education | Postsecondary Certificate |"
+        )
+        .replace("  \u2022 Physician offices", "- \u2022Physician offices")
+        .replace("Duration: 24 months", "24 months")
+    )
+    imported = parse_page(page, "p.txt")
+    assert imported.warnings == []
+    assert imported.data["facts"]["education"] == "Postsecondary Certificate"
+    assert imported.data["work_settings"][1] == "Physician offices and clinics"
+    steps = imported.data["pathway"]
+    assert [s["title"] for s in steps] == [s["title"] for s in parse_page(SEED).data["pathway"]]
+    assert [s.get("duration") for s in steps] == [
+        "24 months",
+        "24 months",
+        "24 months",
+        "3 months",
+        "3 months",
+        "24 months",
+    ]
+
+
+def test_tags_without_icons() -> None:
+    for row in (
+        "HealthcareAdministrativeGrowing Field",
+        "Healthcare \u00b7 Administrative \u00b7 Growing Field",
+    ):
+        imported = parse_page(SECOND.replace(TAG_ROW, row), "p.txt")
+        assert imported.data["tags"] == ["Healthcare", "Administrative", "Growing Field"], row
+        assert imported.data["summary"].startswith("Translate patient"), row
+
+
+def test_a_line_out_of_place_is_a_located_warning(tmp_path: Path) -> None:
+    stray = SECOND.replace("Time to Start", "Updated for the 2024 school year\nTime to Start")
+    imported = parse_page(stray, "p.txt")
+    number = page_lines(stray).index("Updated for the 2024 school year")
+    line = stray.splitlines().index("Updated for the 2024 school year") + 1
+    assert number > 0
+    assert [w for w in imported.warnings if w.startswith(f"p.txt:{line}: unmapped line")]
+    assert imported.data["notes"] == [
+        {"heading": "Notes", "text": "Updated for the 2024 school year"}
+    ]
+    assert "Updated" not in imported.data["summary"]
+    code, err, out = import_text(tmp_path, stray, "page.txt", "--strict")
+    assert code == 1
+    assert "nothing written" in err
+    assert not out.exists() or not list(out.iterdir())
+    # A step number with nothing under it is named too.
+    empty = parse_page(
+        SECOND.replace("Continuing Education\n", "7\nContinuing Education\n"), "p.txt"
+    )
+    assert any("step '7' has no title" in w for w in empty.warnings)
+
+
+def test_sentences_that_start_like_a_fact_stay_prose() -> None:
+    page = (
+        "Education Administrator\n"
+        "Educational leaders plan programs. Salary negotiation is part of the job.\n"
+        "Education Master's Degree\n"
+        "Median Salary$103,460 per year\n"
+        "Work Settings\n  \u2022 Schools\n"
+    )
+    imported = parse_page(page, "p.txt")
+    assert imported.data["title"] == "Education Administrator"
+    assert imported.data["summary"].startswith("Educational leaders")
+    assert imported.data["facts"]["education"] == "Master's Degree"
+    assert imported.warnings == []
+
+
+def test_second_rendering_round_trip_into_the_pdf(tmp_path: Path) -> None:
+    code, err, out = import_text(tmp_path, SECOND, "second.txt")
+    assert code == 0, err
+    assert err.strip().endswith(f"{len(page_lines(SECOND))} lines mapped, 0 warnings")
+    pdf = pipeline.render_pdf(out / "medical-billing-and-coding-specialist.yaml")
+    text = norm(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    for tag in ("Healthcare", "Administrative", "Growing Field"):
+        assert tag.upper() in text.upper()  # set in small capitals
+
+
+def test_card_pages_with_icons_labels_on_their_own_lines_and_keycap_numbers() -> None:
+    page = (DATA / "pages" / "electrician-cards.txt").read_text()
+    imported = parse_page(page, "electrician.txt")
+    assert imported.warnings == []
+    assert imported.mapped == len(page_lines(page))
+    data = imported.data
+    assert data["title"] == "Electrician"  # the tag row above it is no title
+    assert data["tags"] == ["Skilled Trades", "Hands-On", "Good Pay"]
+    assert data["summary"].startswith("Install, maintain")
+    assert data["facts"]["job_growth"] == {"percent": 11, "rating": "Excellent"}
+    assert data["facts"]["education"] == "High School Diploma + Apprenticeship"
+    assert data["facts"]["time_to_start"]["max_months"] == 60
+    assert [(s["title"], s.get("duration")) for s in data["pathway"]] == [
+        ("Earn a high school diploma or GED", "48 months"),
+        ("Complete a 4-year apprenticeship", "4 years"),
+        ("Get licensed", None),
+    ]
+    assert imported.missing == ["work_settings", "certifications", "sources"]
+
+
+def test_dental_card_page_imports_whole() -> None:
+    page = (DATA / "pages" / "dental-hygienist-cards.txt").read_text()
+    imported = parse_page(page, "dental.txt")
+    assert imported.warnings == []
+    assert imported.mapped == len(page_lines(page))
+    assert imported.data["facts"]["median_pay"] == {
+        "amount": 87530,
+        "currency": "USD",
+        "period": "year",
+    }
+    assert len(imported.data["pathway"]) == 3
+    assert imported.data["pathway"][1]["duration"] == "24-36 months"
+    assert imported.data["certifications"][0]["abbreviation"] == "RDH"
+    assert imported.missing == []

@@ -2,9 +2,14 @@
 
 The pages this reads are the plain text of career web pages (see
 `tests/data/seeds/`): a title, a one-line summary, a facts table in `| label | value |`
-rows, then sections under headings. Real pages drift (sections missing or reordered,
-other bullets, hourly pay, a page cut short), so the parser is a small state machine
-over lines that names every line it could not place rather than dropping it.
+rows, then sections under headings. The same page template also comes out as a
+second text rendering: a tag row of words between emoji over the summary, each fact's
+label glued to its value (`EducationAssociate Degree`) or with the value on the next
+line, `  • ` items between blank lines, and each pathway step under a line holding
+only its number. Both renderings, and mixtures of them, are read line by line.
+Real pages drift (sections missing or reordered, other bullets, hourly pay, a page
+cut short), so the parser is a small state machine over lines that names every line
+it could not place rather than dropping it.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from typing import Any
 import yaml
 
 from .errors import ImportPageError, ProfileError
-from .profile import Certification, Growth, Money, Related, Source, Span, slugify
+from .profile import MAX_TAGS, Certification, Growth, Money, Related, Source, Span, slugify
 from .sourcemap import decode
 
 # Section name → the headings real pages use for it (lower case, without a colon).
@@ -50,17 +55,63 @@ PAGE_ORDER = (
 
 _BULLET = re.compile("^\\s*(?:[-*+\u2022\u00b7\u25e6\u25aa\u2013\u2014]\\s*)+(?=\\S)")
 _NUMBERED = re.compile(r"^\s*(?:step\s*)?\d{1,2}[.):]\s+", re.IGNORECASE)
-_DURATION = re.compile(r"^\s*(?:duration|time|length)\s*:\s*(?P<value>.+)$", re.IGNORECASE)
+# A step number on a line of its own, as the second rendering introduces each step.
+_STEP_NUMBER = re.compile(r"^(?:step\s*)?\d{1,2}[.):]?$", re.IGNORECASE)
+# `Duration: 3 months`, and in the second rendering `Duration3 months`.
+_DURATION = re.compile(
+    r"^\s*(?:duration|time|length)\s*(?::\s*|(?=\d))(?P<value>\S.*)$", re.IGNORECASE
+)
+# A step's closing line that is only a span of time (`24 months`, `2-4 years`).
+_BARE_DURATION = re.compile(
+    r"^(?:about |up to |less than |over )?\d+(?:\.\d+)?(?:\s*(?:-|\u2013|to)\s*\d+(?:\.\d+)?)?"
+    r"\s*(?:days?|weeks?|months?|years?)$",
+    re.IGNORECASE,
+)
+# Emoji and pictographs (with their joiners and variation selectors): the icons a
+# page sets before a fact or between tags, which no print font draws.
+_ICON = re.compile(
+    "[\u2300-\u23ff\u2460-\u24ff\u25a0-\u27bf\u2900-\u297f\u2b00-\u2bff"
+    "\U0001f000-\U0001faff\ufe0e\ufe0f\u200d\u20e3]+"
+)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"')\]]+")
 _CERT = re.compile(
     r"^(?P<name>.+?)"
     r"(?:\s*\((?P<abbr>[A-Za-z0-9][A-Za-z0-9&/.\-]{0,19})\))?"
     r"(?:\s+[-\u2013\u2014]\s+(?P<issuer>[^()]+?)(?:\s*\((?P<note>.+)\))?)?\s*$"
 )
+# The facts' labels, as either rendering writes them (the longest first).
+_FACT_LABEL = (
+    r"(?:median |average |annual |typical )*(?:salary|pay|wages?|earnings)(?: range)?"
+    r"|(?:projected )?job growth(?:\s*\(\s*10\s*-?\s*(?:yr|year)s?\s*\))?|job outlook"
+    r"|(?:typical |required |entry-level )?education(?: required| level| needed)?"
+    r"|time to (?:start|enter|train|get started)|training time"
+)
 _FACT_LINE = re.compile(
-    r"^(?P<label>median (?:salary|pay|wage)|salary|job growth(?: \(10 ?yr\))?|job outlook|"
-    r"education|typical education|time to start)\s*[:\t]\s*(?P<value>\S.*)$",
+    rf"^(?P<label>{_FACT_LABEL})(?P<sep>\s*[:\t|]\s*|\s+[\u2013\u2014]\s+|\s*)(?P<value>\S.*)$",
     re.IGNORECASE,
+)
+_FACT_ONLY = re.compile(rf"^(?P<label>{_FACT_LABEL})\s*:?$", re.IGNORECASE)
+_SENTENCE_END = (".", "!", "?", ";", ",")
+# Growth ratings a page may set on the line under a bare percentage.
+_RATING_PHRASES = (
+    "excellent",
+    "very good",
+    "good",
+    "fair",
+    "average",
+    "poor",
+    "strong",
+    "bright",
+    "limited",
+    "declining",
+    "decline",
+    "little or no change",
+    "much faster than average",
+    "faster than average",
+    "as fast as average",
+    "slower than average",
+    "above average",
+    "below average",
 )
 _GROWTH = re.compile(r"^\s*(?P<sign>[-+\u2212]?)\s*(?P<number>\d+(?:\.\d+)?)\s*%\s*(?P<rating>.*)$")
 
@@ -123,13 +174,19 @@ class _Reader:
         self.lines = lines
         self.source = source
         self.warnings: list[str] = []
-        self.mapped = 0
+        self.taken: set[int] = set()
+        self.named: set[int] = set()
+
+    @property
+    def mapped(self) -> int:
+        return len(self.taken)
 
     def warn(self, line: Line, message: str) -> None:
+        self.named.add(line.number)
         self.warnings.append(f"{self.source}:{line.number}: {message}")
 
     def take(self, line: Line) -> str:
-        self.mapped += 1
+        self.taken.add(line.number)
         return line.text
 
 
@@ -173,19 +230,24 @@ def _split_sections(
     return head, sections
 
 
+@dataclass
+class _Fact:
+    """A fact's label and value, and the lines they came from (one, or label over value)."""
+
+    lines: list[Line]
+    label: str
+    value: str
+
+
 def _read_facts(
-    reader: _Reader, rows: list[Line], data: dict[str, Any], notes: list[dict[str, str]]
+    reader: _Reader, found: list[_Fact], data: dict[str, Any], notes: list[dict[str, str]]
 ) -> None:
     facts: dict[str, Any] = {}
     other: list[str] = []
-    for row in rows:
-        cells = [c.strip() for c in row.text.strip().strip("|").split("|")]
-        if len(cells) < 2 or not cells[0]:
-            reader.warn(row, f"unmapped table row: {row.text.strip()!r}")
-            continue
-        label, value = cells[0], " ".join(c for c in cells[1:] if c)
-        key = label.lower()
-        reader.take(row)
+    for fact in found:
+        label, value, key = fact.label, fact.value, fact.label.lower()
+        for line in fact.lines:
+            reader.take(line)
         try:
             if any(word in key for word in ("salary", "pay", "wage", "earnings")):
                 facts["median_pay"] = _money(value)
@@ -193,18 +255,181 @@ def _read_facts(
                 facts["job_growth"] = _growth(value)
             elif "education" in key or "degree" in key:
                 facts["education"] = value
-            elif "time to start" in key or "training time" in key or "time to" in key:
+            elif "time to" in key or "training time" in key:
                 facts["time_to_start"] = _span(value)
             else:
                 raise ValueError("unknown fact")
         except ValueError as err:
             reason = "is not a fact this format has" if str(err) == "unknown fact" else str(err)
-            reader.warn(row, f"fact {label!r} {reason}; kept in notes")
+            reader.warn(fact.lines[0], f"fact {label!r} {reason}; kept in notes")
             other.append(f"{label}: {value}")
     if other:
         notes.append({"heading": "Other Facts", "text": "\n\n".join(other)})
     if facts:
         data["facts"] = facts
+
+
+def _fact_on_line(text: str, *, title: bool = False) -> tuple[str, str] | None:
+    """A fact written on one line, `Label: value` or glued `LabelValue`, as (label, value).
+
+    A glued or space-separated value must read as a value, not as the rest of a
+    sentence (`Educational therapists help …` is no fact). On the title line only an
+    explicit separator makes a fact: `Education Administrator` is a career.
+    """
+    bare = _lead_icons(text)
+    found = _FACT_LINE.match(bare)
+    if not found or _ICON.search(bare):  # icons between words make a tag row
+        return None
+    label, value = found["label"].strip(), found["value"].strip()
+    if found["sep"].strip():
+        return label, value
+    if title or value[0].islower() or len(value) > 80 or value.endswith(_SENTENCE_END):
+        return None
+    if len(value.split()) > 10 or not _value_like(label, value):
+        return None
+    return label, value
+
+
+def _lead_icons(text: str) -> str:
+    """The text without the icons before it (`💰Median Salary` → `Median Salary`)."""
+    return re.sub(rf"^(?:{_ICON.pattern}|\s)+", "", text)
+
+
+def _value_like(label: str, value: str) -> bool:
+    """Whether a glued value is what its label's fact holds (money, a percent, a time)."""
+    key = label.lower()
+    if "growth" in key or "outlook" in key:
+        return bool(_GROWTH.match(value))
+    if "time to" in key or "training" in key:
+        return bool(re.search(r"\d", value)) or len(value.split()) <= 4
+    if "education" in key:
+        return True
+    return bool(re.search(r"\d", value))  # pay
+
+
+def _table_row(line: Line) -> tuple[str, str] | None:
+    cells = [c.strip() for c in line.text.strip().strip("|").split("|")]
+    if len(cells) < 2 or not cells[0]:
+        return None
+    return cells[0], " ".join(c for c in cells[1:] if c)
+
+
+def _icon_tags(text: str) -> list[str] | None:
+    """The tags of a tag row (`🏥Healthcare💼Administrative`), or None if it is not one."""
+    if not _ICON.search(text):
+        return None
+    parts = [p.strip(" \u00b7\u2022|,/") for p in _ICON.split(text)]
+    parts = [p for p in parts if p]
+    if not parts or any(not _tag_like(p) for p in parts):
+        return None
+    return parts
+
+
+def _tag_like(text: str) -> bool:
+    return len(text) <= 40 and len(text.split()) <= 5 and not text.endswith(_SENTENCE_END)
+
+
+def _plain_tags(text: str) -> list[str] | None:
+    """Tags set without icons (`Healthcare · Growing`, `HealthcareGrowing Field`)."""
+    separated = re.split(r"\s*[\u00b7\u2022|/]\s*", text)
+    if not _looks_like_heading(text) and (len(separated) < 2 or not all(map(_tag_like, separated))):
+        return None
+    parts = re.split(r"\s*[\u00b7\u2022|,/]\s*|(?<=[a-z)])(?=[A-Z])", text)
+    parts = [p.strip() for p in parts if p and p.strip()]
+    return parts if parts and all(_tag_like(p) for p in parts) else None
+
+
+@dataclass
+class _Head:
+    """What comes before the first section: title, tags, summary, facts, and the rest."""
+
+    title: Line | None = None
+    tags: list[tuple[Line, list[str]]] = field(default_factory=list)
+    summary: list[Line] = field(default_factory=list)
+    facts: list[_Fact] = field(default_factory=list)
+    stray: list[Line] = field(default_factory=list)
+    bad_rows: list[Line] = field(default_factory=list)
+
+
+def _read_head(head: list[Line]) -> _Head:
+    """Sort the lines above the first section into title, tags, summary and facts.
+
+    Either rendering, in any order: table rows, `Label: value` lines, glued facts, a
+    label whose value is on the next line, tag rows with or without icons. The summary
+    is the first run of prose after the title; any later prose is stray.
+    """
+    out = _Head()
+    runs: list[list[Line]] = []
+    last = "none"
+    index = 0
+    while index < len(head):
+        line = head[index]
+        index += 1
+        text = line.text
+        if text.startswith("|"):
+            row = _table_row(line)
+            if row is None:
+                out.bad_rows.append(line)
+            else:
+                out.facts.append(_Fact([line], *row))
+            last = "fact"
+            continue
+        fact = _fact_on_line(text, title=out.title is None)
+        facts = [line]
+        if fact is None and out.title is not None:  # a label, its value on the next line
+            bare = _FACT_ONLY.match(_lead_icons(text))
+            nxt = head[index] if index < len(head) else None
+            if bare and nxt is not None and not _is_fact_start(nxt.text):
+                fact, facts = (bare["label"], nxt.text), [line, nxt]
+                index += 1
+        if fact is not None:
+            out.facts.append(_Fact(facts, *fact))
+            index = _rating_below(out.facts[-1], head, index)
+            last = "fact"
+            continue
+        tags = _icon_tags(text)
+        if tags and (len(tags) > 1 or out.title is not None):
+            out.tags.append((line, tags))
+            last = "tags"
+            continue
+        if out.title is None:
+            out.title = Line(line.number, _ICON.sub(" ", text).strip() or text)
+            last = "title"
+            continue
+        if last != "prose":
+            runs.append([])
+        runs[-1].append(line)
+        last = "prose"
+    if runs:
+        summary = runs[0]
+        # Short title-case lines over the first sentence are a tag row set without icons.
+        while len(summary) > 1 and not summary[0].text.endswith(_SENTENCE_END):
+            tags = _plain_tags(summary[0].text)
+            if tags is None:
+                break
+            out.tags.append((summary.pop(0), tags))
+        out.summary = summary
+        out.stray = [line for run in runs[1:] for line in run]
+    return out
+
+
+def _is_fact_start(text: str) -> bool:
+    bare = _lead_icons(text)
+    return bool(_FACT_ONLY.match(bare) or _fact_on_line(text) or text.startswith("|"))
+
+
+def _rating_below(fact: _Fact, head: list[Line], index: int) -> int:
+    """A growth rating set on the line under a bare percentage joins its fact."""
+    key = fact.label.lower()
+    bare = re.fullmatch(r"[-+\u2212]?\s*\d+(?:\.\d+)?\s*%", fact.value)
+    growth = "growth" in key or "outlook" in key
+    if growth and bare and index < len(head):
+        rating = head[index].text.strip()
+        if rating.lower() in _RATING_PHRASES:
+            fact.value = f"{fact.value} {rating}"
+            fact.lines.append(head[index])
+            return index + 1
+    return index
 
 
 def _money(value: str) -> dict[str, Any]:
@@ -254,7 +479,67 @@ def _read_bullets(reader: _Reader, body: list[Line]) -> list[str]:
     return items
 
 
+def _duration(text: str) -> str | None:
+    """The time a `Duration: …` line gives (an icon before it allowed), or None."""
+    found = _DURATION.match(_lead_icons(text))
+    return found["value"].strip() if found else None
+
+
 def _read_steps(reader: _Reader, body: list[Line]) -> list[dict[str, Any]]:
+    """Steps, each a title, a description and a duration.
+
+    In the second rendering a line holding only the step's number opens each step;
+    lines above the first number are read as the first rendering's steps.
+    """
+    numbers = [i for i, line in enumerate(body) if _STEP_NUMBER.match(_ICON.sub("", line.text))]
+    if not numbers:
+        return _read_unnumbered_steps(reader, body)
+    steps = _read_unnumbered_steps(reader, body[: numbers[0]])
+    for start, end in zip(numbers, [*numbers[1:], len(body)], strict=True):
+        marker, group = body[start], body[start + 1 : end]
+        reader.take(marker)
+        group = _join_duration_labels(reader, group)
+        durations = [line for line in group if _duration(line.text) is not None]
+        if not durations and len(group) > 1 and _BARE_DURATION.match(_lead_icons(group[-1].text)):
+            durations = [Line(group[-1].number, f"Duration: {_lead_icons(group[-1].text)}")]
+            group = [*group[:-1], durations[0]]
+        text = [line for line in group if line not in durations]
+        if not text:
+            reader.warn(marker, f"step {marker.text!r} has no title")
+            continue
+        title, _ = _unbullet(text[0].text)
+        step: dict[str, Any] = {"title": reader.take(Line(text[0].number, title))}
+        if len(text) > 1:
+            step["description"] = " ".join(reader.take(line) for line in text[1:])
+        for index, line in enumerate(durations):
+            value = _duration(line.text) or line.text.strip()
+            reader.take(line)
+            if index == 0:
+                step["duration"] = value
+            else:
+                reader.warn(line, f"duration {value!r} belongs to no step; dropped")
+        steps.append(step)
+    return steps
+
+
+def _join_duration_labels(reader: _Reader, group: list[Line]) -> list[Line]:
+    """`Duration` on a line of its own, its value under it, as one `Duration: …` line."""
+    out: list[Line] = []
+    index = 0
+    while index < len(group):
+        line = group[index]
+        label = re.fullmatch(r"(?:duration|time|length)\s*:?", _lead_icons(line.text), re.I)
+        if label and index + 1 < len(group):
+            reader.take(line)
+            out.append(Line(group[index + 1].number, f"Duration: {group[index + 1].text}"))
+            index += 2
+            continue
+        out.append(line)
+        index += 1
+    return out
+
+
+def _read_unnumbered_steps(reader: _Reader, body: list[Line]) -> list[dict[str, Any]]:
     steps: list[dict[str, Any]] = []
     group: list[Line] = []
 
@@ -277,12 +562,12 @@ def _read_steps(reader: _Reader, body: list[Line]) -> list[dict[str, Any]]:
 
     pending: list[Line] = []
     for line in body:
-        found = _DURATION.match(line.text)
-        if found:
+        found = _duration(line.text)
+        if found is not None:
             group.extend(pending)
             pending.clear()
             reader.take(line)
-            close(found["value"].strip(), line)
+            close(found, line)
         else:
             pending.append(line)
     # Steps without a Duration line: a numbered or bulleted line starts a step,
@@ -384,37 +669,42 @@ def parse_page(text: str, source: str = "<stdin>") -> Imported:
     if not lines:
         raise ImportPageError("the page is empty", path=source)
     reader = _Reader(lines, source)
-    head, sections = _split_sections(lines)
-    # Facts come as `| label | value |` rows, or as `Label: value` lines on plainer pages.
-    for line in head:
-        fact = _FACT_LINE.match(line.text)
-        if fact and not line.text.startswith("|"):
-            line.text = f"| {fact['label']} | {fact['value']} |"
-    table = [line for line in head if line.text.startswith("|")]
-    prose = [line for line in head if not line.text.startswith("|")]
-    if not table and not any(kind != "notes" for kind, _, _ in sections):
+    head_lines, sections = _split_sections(lines)
+    head = _read_head(head_lines)
+    if not head.facts and not head.bad_rows and not any(kind != "notes" for kind, _, _ in sections):
         raise ImportPageError(
             "does not look like a career page (no facts table and no known section)", path=source
         )
-    if not prose:
+    if head.title is None:
         raise ImportPageError("the page has no title line", path=source, line=lines[0].number)
 
-    title_line = prose[0]
-    title = reader.take(title_line)
+    title = reader.take(head.title)
     data: dict[str, Any] = {"slug": slugify(title), "title": title}
-    after_title = [
-        line for line in prose[1:] if line.number < (table[0].number if table else 10**9)
-    ]
-    if after_title:
-        data["summary"] = " ".join(reader.take(line) for line in after_title)
-    for line in prose[1:]:
-        if line not in after_title:
-            reader.warn(line, f"unmapped line after the facts table: {line.text!r}; kept in notes")
-    notes: list[dict[str, str]] = []
-    stray = [line for line in prose[1:] if line not in after_title]
-    if stray:
-        notes.append({"heading": "Notes", "text": "\n\n".join(reader.take(line) for line in stray)})
-    _read_facts(reader, table, data, notes)
+    tags: list[str] = []
+    for line, found_tags in head.tags:
+        reader.take(line)
+        tags += [tag for tag in found_tags if tag not in tags]
+    if len(tags) > MAX_TAGS:
+        first = head.tags[0][0]
+        reader.warn(first, f"{len(tags)} tags; the first {MAX_TAGS} kept, the rest in notes")
+        notes_head = [{"heading": "Tags", "text": ", ".join(tags[MAX_TAGS:])}]
+        tags = tags[:MAX_TAGS]
+    else:
+        notes_head = []
+    if tags:
+        data["tags"] = tags
+    if head.summary:
+        data["summary"] = " ".join(reader.take(line) for line in head.summary)
+    for line in head.bad_rows:
+        reader.warn(line, f"unmapped table row: {line.text.strip()!r}")
+    notes: list[dict[str, str]] = notes_head
+    for line in head.stray:
+        reader.warn(line, f"unmapped line {line.text!r} among the facts; kept in notes")
+    if head.stray:
+        notes.append(
+            {"heading": "Notes", "text": "\n\n".join(reader.take(line) for line in head.stray)}
+        )
+    _read_facts(reader, head.facts, data, notes)
 
     readers: dict[str, Callable[[list[Line]], Any]] = {
         "work_settings": lambda body: _read_bullets(reader, body),
@@ -468,9 +758,9 @@ def parse_page(text: str, source: str = "<stdin>") -> Imported:
     missing = [kind for kind in PAGE_ORDER if kind not in found]
     if "facts" not in data:
         missing.insert(0, "facts")
-    unmapped = len(lines) - reader.mapped
-    if unmapped > 0:
-        reader.warnings.append(f"{source}: {unmapped} line(s) were not mapped")
+    for line in lines:  # a safety net: every line the readers passed over is named
+        if line.number not in reader.taken and line.number not in reader.named:
+            reader.warn(line, f"line {line.text!r} was not mapped")
     return Imported(data=data, warnings=reader.warnings, missing=missing, mapped=reader.mapped)
 
 

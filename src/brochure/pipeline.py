@@ -167,9 +167,8 @@ def _attachable(path: Path) -> bytes:
 
 
 def _info(profile: Profile, key: str | None, options: RenderOptions) -> PdfInfo:
-    keywords = [profile.title, "career"]
-    if profile.cluster:
-        keywords.insert(1, profile.cluster)
+    keywords = [profile.title, *([profile.cluster] if profile.cluster else []), *profile.tags]
+    keywords = [*dict.fromkeys(keywords), "career"]
     return PdfInfo(
         title=profile.title,
         subject=profile.summary or "",
@@ -672,9 +671,20 @@ def import_pages(
             outcome.problems = err.problems
         except ValueError as err:  # pydantic: a value the page gave that the format refuses
             outcome.problems = [
-                Problem(f"cannot be imported: {err}".splitlines()[0], Path(str(page)))
+                Problem(f"cannot be imported: {_first_error(err)}", Path(outcome.page))
             ]
     return outcomes
+
+
+def _first_error(err: ValueError) -> str:
+    """`pathway[6].title: text is longer than 150 characters`, from a pydantic error."""
+    from pydantic import ValidationError
+
+    from .validation import describe
+
+    if not isinstance(err, ValidationError):
+        return str(err).splitlines()[0]
+    return describe(Profile, err)
 
 
 def preview_paths(

@@ -27,6 +27,7 @@ from .validation import validate
 # file cannot make a layout engine run for minutes.
 MAX_TEXT = 4_000
 MAX_ITEMS = 40
+MAX_TAGS = 8  # a row of labels under the summary, as career pages set them
 # What bounds layout time (docs/SECURITY.md, "Bounded work"; bench/worst_case.py). A run of
 # letters without a space costs WeasyPrint time that grows with the square of its length
 # wherever a box is sized to its content (a table cell, a card, the running footer);
@@ -357,6 +358,7 @@ class Profile(_Model):
     title: Title
     summary: Paragraph | None = None
     cluster: Short | None = None
+    tags: list[Short] = Field(default_factory=list, max_length=MAX_TAGS)
     lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] = "en"
     as_of: AsOf | None = None
     facts: Facts = Field(default_factory=Facts)
@@ -411,6 +413,7 @@ class Translation(_Model):
     title: Title | None = None
     summary: Paragraph | None = None
     cluster: Short | None = None
+    tags: list[Short] | None = Field(default=None, max_length=MAX_TAGS)
     facts: Facts | None = None
     work_settings: list[Name] | None = Field(default=None, max_length=MAX_ITEMS)
     duties: list[Item] | None = Field(default=None, max_length=MAX_ITEMS)

@@ -33,6 +33,15 @@ def validate(
         raise error(problems[0].message, path=doc.path, problems=problems) from None
 
 
+def describe(model: type[BaseModel], err: ValidationError) -> str:
+    """The first problem as `field[2].name: message`, for data that has no file yet."""
+    detail = err.errors(include_url=False)[0]
+    where = ""
+    for part in detail["loc"]:
+        where += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return f"{where.lstrip('.')}: {_message(model, detail)}"
+
+
 def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
