@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import RenderError
+from .icc import OutputIntent
 from .paper import MARKS, MAX_BLEED, MM
 from .typography import SPARSE_LAST_PAGE, Line, Piece, check
 
@@ -112,6 +113,7 @@ class PdfInfo:
     custom: tuple[tuple[str, str], ...] = ()  # extra Info entries, e.g. the cache key
     variant: str = PDF_VARIANTS[0]  # the PDF standard the file declares (PDF_VARIANTS)
     attachments: tuple[Attached, ...] = ()
+    output_intent: OutputIntent | None = None  # PDF/X: a print shop's profile, else sRGB
 
 
 @dataclass
@@ -689,20 +691,55 @@ def _set_bleed_boxes(pdf: Any, bleed: float) -> None:
         page["BleedBox"] = pydyf.Array([left - bleed, bottom - bleed, right + bleed, top + bleed])
 
 
-def _name_output_intent(pdf: Any) -> None:
-    """Name the sRGB output intent WeasyPrint embedded as the registered condition.
+def _object_number(reference: Any) -> int:
+    """The object number of an indirect reference as pydyf writes it (`b"12 0 R"`)."""
+    text = reference.decode() if isinstance(reference, bytes) else str(reference)
+    return int(text.split()[0])
 
-    PDF/X wants the condition's identifier and registry beside the ICC profile;
-    WeasyPrint names it after the profile's file.
+
+def _color_spaces(pdf: Any) -> Any:
+    """The ColorSpace dictionary of the document's resources.
+
+    WeasyPrint writes one resource dictionary for every page, and its forms and
+    patterns refer to the same ColorSpace dictionary: what is named here is named
+    for all the content.
+    """
+    page = pdf.objects[pdf.pages["Kids"][0]]
+    resources = pdf.objects[_object_number(page["Resources"])]
+    return pdf.objects[_object_number(resources["ColorSpace"])]
+
+
+def _name_output_intent(pdf: Any, shop: OutputIntent | None) -> None:
+    """Give the output intent WeasyPrint wrote its name, or the print shop's profile.
+
+    Without `shop`, the sRGB profile WeasyPrint embedded is named as the ICC registry
+    names that condition (WeasyPrint names it after the profile's file). With one, its
+    file goes in unchanged as the DestOutputProfile, named by its own description: no
+    registry is claimed, since a description that reads like a registered condition
+    ("FOGRA39") may be a shop's variant of it, and the embedded profile is what a RIP
+    uses. WeasyPrint writes every color as DeviceRGB, meaning sRGB; under a CMYK or
+    gray condition DeviceRGB means nothing, so DefaultRGB says it is sRGB (the usual
+    repair for device colors that do not match a PDF/X output intent).
     """
     import pydyf
 
     intents = pdf.catalog.get("OutputIntents") or []
+    if shop is None:
+        for intent in intents:
+            intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
+            intent["OutputCondition"] = pydyf.String(OUTPUT_CONDITION)
+            intent["Info"] = pydyf.String(OUTPUT_CONDITION)
+            intent["RegistryName"] = pydyf.String(ICC_REGISTRY)
+        return
+    profile = pydyf.Stream([shop.data], pydyf.Dictionary({"N": shop.components}), compress=True)
+    pdf.add_object(profile)
     for intent in intents:
-        intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
-        intent["OutputCondition"] = pydyf.String(OUTPUT_CONDITION)
-        intent["Info"] = pydyf.String(OUTPUT_CONDITION)
-        intent["RegistryName"] = pydyf.String(ICC_REGISTRY)
+        intent["DestOutputProfile"] = profile.reference
+        for key in ("OutputConditionIdentifier", "OutputCondition", "Info"):
+            intent[key] = pydyf.String(shop.description)
+        intent.pop("RegistryName", None)
+    spaces = _color_spaces(pdf)
+    spaces["DefaultRGB"] = spaces["srgb"]
 
 
 def _finisher(front_pages: int | None, info: PdfInfo, trim: Trim = NO_TRIM) -> Any:
@@ -713,8 +750,9 @@ def _finisher(front_pages: int | None, info: PdfInfo, trim: Trim = NO_TRIM) -> A
     which would drop the compressed object streams and nearly triple the size of a
     tagged booklet (docs/DESIGN.md). For PDF/X, WeasyPrint writes a random XMP
     document id; it is replaced by one derived from the document, so the same
-    inputs still give the same bytes; and the output intent gets its registered name.
-    With a bleed or marks, each page's BleedBox is put where the bleed ends.
+    inputs still give the same bytes; and the output intent gets its name, or becomes
+    the print shop's profile. With a bleed or marks, each page's BleedBox is put where
+    the bleed ends.
     """
     import pydyf
 
@@ -725,7 +763,7 @@ def _finisher(front_pages: int | None, info: PdfInfo, trim: Trim = NO_TRIM) -> A
             _tidy_attachments(pdf)
         if info.variant.startswith("pdf/x"):
             _stable_document_id(pdf, info)
-            _name_output_intent(pdf)
+            _name_output_intent(pdf, info.output_intent)
         if trim.wanted:
             _set_bleed_boxes(pdf, trim.bleed)
         if front_pages is None:
