@@ -13,7 +13,7 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
-from PIL import Image
+from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from brochure import cli, load_profile, pipeline
@@ -610,3 +610,137 @@ def test_the_cli_renders_with_a_shop_profile_reproducibly_and_records_it(tmp_pat
     assert len({before, key(), plain}) == 3
     again = render(tmp_path / "one")
     assert _intent_of(again)["identifier"] == SHOP + " v2"
+
+
+# --- Printer's marks in the registration color ---
+
+BOTH = ("crop", "cross")
+
+
+def _strokes(data: bytes) -> list[list[tuple[str, bool]]]:
+    """For each page, every stroke: the stroking color space's name, and whether it is
+    drawn inside an `/Artifact <</Type /Page>>` marked-content sequence."""
+    found = []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            strokes: list[tuple[str, bool]] = []
+            space, stack, marked = "/DeviceGray", [], []
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op == "q":
+                    stack.append(space)
+                elif op == "Q":
+                    space = stack.pop()
+                elif op == "CS":
+                    space = str(operands[0])
+                elif op in ("RG", "G", "K"):
+                    space = {"RG": "/DeviceRGB", "G": "/DeviceGray", "K": "/DeviceCMYK"}[op]
+                elif op in ("BDC", "BMC"):
+                    props = operands[1] if len(operands) > 1 else None
+                    page_artifact = (
+                        str(operands[0]) == "/Artifact"
+                        and isinstance(props, pikepdf.Dictionary)
+                        and props.get("/Type") == "/Page"
+                    )
+                    marked.append(page_artifact)
+                elif op == "EMC":
+                    marked.pop()
+                elif op in ("S", "s", "B", "b", "B*", "b*"):
+                    strokes.append((space, any(marked)))
+            found.append(strokes)
+    return found
+
+
+@pytest.mark.parametrize(
+    ("variant", "space", "alternate", "black"),
+    [
+        ("pdf/ua-1", None, "/DeviceGray", [0]),
+        ("pdf/x-4", None, "/ICCBased", [0, 0, 0]),  # WeasyPrint's sRGB, the output intent
+        ("pdf/x-4", b"CMYK", "/DeviceCMYK", [1, 1, 1, 1]),
+        ("pdf/x-4", b"RGB ", "/ICCBased", [0, 0, 0]),
+    ],
+)
+def test_marks_are_drawn_in_the_registration_color(
+    variant: str, space: bytes | None, alternate: str, black: list[int], tmp_path: Path
+) -> None:
+    intent = None
+    if space is not None:
+        intent = load_output_intent(_icc(tmp_path, printer_profile(SHOP, space=space)))
+    options = RenderOptions(pdf_variant=variant, bleed=BLEED, marks=BOTH, output_intent=intent)
+    data = pipeline.render_profile(load_profile(FULL), TINY_LAYOUT, options=options).pdf.data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        registration = pdf.pages[0].Resources.ColorSpace.Registration
+        assert [str(part) for part in registration[:2]] == ["/Separation", "/All"]
+        shown = registration[2] if isinstance(registration[2], pikepdf.Name) else registration[2][0]
+        assert str(shown) == alternate
+        tint = registration[3]
+        assert (int(tint.FunctionType), list(tint.C1)) == (2, black)
+        assert list(tint.C0) == [1 - value for value in black]
+    for strokes in _strokes(data):
+        # Crop marks, then the targets' lines and their circles: three strokes, each in
+        # the registration color, as cut-mark artifacts; nothing else strokes.
+        assert strokes == [("/Registration", True)] * 3
+    assert qpdf_ok(data, tmp_path)
+
+
+def _image(data: bytes, index: int = 0, dpi: int = 200) -> Image.Image:
+    return pdfium.PdfDocument(data)[index].render(scale=dpi / 72).to_pil().convert("L")
+
+
+def test_the_marks_are_where_weasyprint_drew_them() -> None:
+    """Same place, same length, same weight as WeasyPrint's own `marks: crop cross`."""
+    import weasyprint
+
+    from brochure.pdf import PdfInfo, html_to_pdf
+    from brochure.render import render_html
+
+    layout = find_layout(TINY_LAYOUT)
+    html = render_html(load_profile(FULL), layout, "letter")
+    for bleed in (BLEED, 12 * MM):
+        trim = Trim(bleed, BOTH)
+        ours = html_to_pdf(
+            html, base=TINY_LAYOUT, roots=[TINY_LAYOUT], info=PdfInfo(title="t"), trim=trim
+        ).data
+        theirs_css = trim.css().replace("marks: none", "marks: crop cross")
+        theirs = weasyprint.HTML(
+            string=html.replace("</head>", theirs_css + "</head>"),
+            base_url=f"{TINY_LAYOUT.as_uri()}/",
+        ).write_pdf()
+        mine, weasy = _image(ours), _image(theirs)
+        assert mine.size == weasy.size
+        # Anti-aliasing differs a little (the circles are drawn with other curves).
+        _, high = ImageChops.difference(mine, weasy).getextrema()
+        assert high <= 80, (bleed, high)
+        # And there are marks to compare: the page outside the bleed is not blank.
+        margin = mine.crop((0, 0, mine.size[0], round(trim.reach * 200 / 72 / 2)))
+        assert margin.getextrema()[0] < 64
+
+
+def test_nothing_else_is_drawn_outside_the_bleed(tmp_path: Path) -> None:
+    """Without the marks' artifact, the room for the marks is blank: WeasyPrint draws
+    no RGB marks of its own under the registration-color ones."""
+    options = RenderOptions(pdf_variant="pdf/x-4", bleed=BLEED, marks=BOTH)
+    data = pipeline.render_profile(load_profile(FULL), TINY_LAYOUT, options=options).pdf.data
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        page = pdf.pages[0]
+        kept, depth = [], 0
+        for operands, operator in pikepdf.parse_content_stream(page):
+            if str(operator) == "BDC" and operands[1].get("/Type") == "/Page":
+                depth = 1
+                continue
+            if depth and str(operator) == "EMC":
+                depth = 0
+                continue
+            if not depth:
+                kept.append((operands, operator))
+        page.Contents = pdf.make_stream(pikepdf.unparse_content_stream(kept))
+        out = io.BytesIO()
+        pdf.save(out)
+    blank, marked = _image(out.getvalue()), _image(data)
+    reach = round((Trim(BLEED, BOTH).reach - BLEED - MM) * 200 / 72)
+    for image, empty in ((blank, True), (marked, False)):
+        strips = [
+            image.crop((0, 0, image.size[0], reach)),
+            image.crop((0, 0, reach, image.size[1])),
+        ]
+        assert all((strip.getextrema()[0] == 255) == empty for strip in strips)
