@@ -1,7 +1,7 @@
 """Small ICC profiles made in the test, so that no printer's profile is shipped or fetched.
 
 `printer_profile()` builds a real, if crude, ICC output profile: littleCMS (through
-Pillow, or poppler) opens it and converts colours with it. Its colours come from naive
+Pillow, or poppler) opens it and converts colors with it. Its colors come from naive
 CMYK/RGB/gray arithmetic, which is all a test needs.
 """
 
@@ -74,7 +74,7 @@ def _lab16(lab: Color) -> list[int]:
 
 
 def _lut16(inputs: int, outputs: int, grid: int, point: Callable[[Color], list[int]]) -> bytes:
-    """A lut16Type ('mft2') tag: identity matrix and curves, a colour lookup table."""
+    """A lut16Type ('mft2') tag: identity matrix and curves, a color lookup table."""
     ramp = struct.pack(">HH", 0, 0xFFFF)
     clut = b"".join(
         struct.pack(f">{outputs}H", *point([i / (grid - 1) for i in index]))
@@ -113,7 +113,7 @@ def _xyz(values: Color) -> bytes:
 
 
 def conversion_tags(space: bytes = b"CMYK") -> list[tuple[bytes, bytes]]:
-    """The tags that let littleCMS convert to and from the device's colours."""
+    """The tags that let littleCMS convert to and from the device's colors."""
     channels = CHANNELS[space]
     if space == b"GRAY":
         return [(b"kTRC", b"curv\0\0\0\0" + struct.pack(">I", 0))]

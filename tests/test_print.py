@@ -445,7 +445,7 @@ def _bad_profiles() -> list[tuple[str, bytes, str]]:
         (
             "lab",
             printer_profile(SHOP, space=b"Lab ", tags=[(b"desc", desc)]),
-            "has the colour space 'Lab '; a PDF/X-4 output intent is Gray, RGB or CMYK",
+            "has the color space 'Lab '; a PDF/X-4 output intent is Gray, RGB or CMYK",
         ),
         ("tag count", bytes(overlong), "truncated tag table: 1000 tags do not fit in"),
         ("tag offset", bytes(outside), "truncated tag table: the tag 'desc' ("),
@@ -453,7 +453,7 @@ def _bad_profiles() -> list[tuple[str, bytes, str]]:
         (
             "no tables",
             printer_profile(tags=[(b"desc", desc)]),
-            "has no colour conversion tables (AToB0 and BToA0 tags)",
+            "has no color conversion tables (AToB0 and BToA0 tags)",
         ),
         (
             "desc type",

@@ -1,7 +1,7 @@
 """A print shop's ICC output profile (`--output-intent`): read, checked, and described.
 
 Standard library only. PDF/X needs four things from the file: that it is an output
-(printer) profile, its data colour space, its description and its bytes. Reading the
+(printer) profile, its data color space, its description and its bytes. Reading the
 128-byte header and the description tag here (ICC.1:2010, sections 7.2 and 10) gives
 each fault a plain reason; littleCMS, through Pillow, would only say the file did not
 open, and would accept a monitor profile as readily as a printer's.
@@ -24,7 +24,7 @@ MAX_DESCRIPTION = 200  # characters kept of a profile's description
 _HEADER = 128
 _TAG = 12  # signature, offset, size
 
-# The data colour spaces a PDF/X-4 output intent may have (ISO 15930-7: gray, RGB,
+# The data color spaces a PDF/X-4 output intent may have (ISO 15930-7: gray, RGB,
 # CMYK printing conditions), their names and the ICCBased stream's /N.
 COLOR_SPACES = {b"GRAY": ("Gray", 1), b"RGB ": ("RGB", 3), b"CMYK": ("CMYK", 4)}
 _CLASSES = {
@@ -32,8 +32,8 @@ _CLASSES = {
     b"mntr": "a monitor (display) profile",
     b"link": "a device link profile",
     b"abst": "an abstract profile",
-    b"spac": "a colour space conversion profile",
-    b"nmcl": "a named colour profile",
+    b"spac": "a color space conversion profile",
+    b"nmcl": "a named color profile",
 }
 
 
@@ -53,7 +53,7 @@ class OutputIntent:
 
     @property
     def components(self) -> int:
-        """The colour components, as the ICCBased stream's /N."""
+        """The color components, as the ICCBased stream's /N."""
         return next(n for name, n in COLOR_SPACES.values() if name == self.color_space)
 
     @property
@@ -111,7 +111,7 @@ def read_output_intent(data: bytes, path: Path) -> OutputIntent:
     space = data[16:20]
     if space not in COLOR_SPACES:
         raise fail(
-            f"has the colour space {_sig(space)}; a PDF/X-4 output intent is Gray, RGB or CMYK"
+            f"has the color space {_sig(space)}; a PDF/X-4 output intent is Gray, RGB or CMYK"
         )
     if data[20:24] not in (b"XYZ ", b"Lab "):
         raise fail(f"has the connection space {_sig(data[20:24])}, neither XYZ nor Lab")
@@ -136,7 +136,7 @@ def _tags(data: bytes, fail: Callable[[str], ColorProfileError]) -> dict[bytes, 
     return tags
 
 
-# What turns colours into the printer's (ICC.1:2010, 8.5): colour lookup tables, or
+# What turns colors into the printer's (ICC.1:2010, 8.5): color lookup tables, or
 # for a gray printer a tone curve.
 _CONVERSIONS = {"Gray": ((b"kTRC",), (b"A2B0", b"B2A0"))}
 _TABLES = ((b"A2B0", b"B2A0"),)
@@ -147,7 +147,7 @@ def _description(data: bytes, name: str, fail: Callable[[str], ColorProfileError
     tags = _tags(data, fail)
     if not any(set(need) <= tags.keys() for need in _CONVERSIONS.get(name, _TABLES)):
         raise fail(
-            "has no colour conversion tables (AToB0 and BToA0 tags): it is not a complete "
+            "has no color conversion tables (AToB0 and BToA0 tags): it is not a complete "
             "printer profile"
         )
     tag = tags.get(b"desc")
