@@ -6,6 +6,7 @@ import io
 import json
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -744,3 +745,44 @@ def test_nothing_else_is_drawn_outside_the_bleed(tmp_path: Path) -> None:
             image.crop((0, 0, reach, image.size[1])),
         ]
         assert all((strip.getextrema()[0] == 255) == empty for strip in strips)
+
+
+def test_a_watching_run_renders_again_when_the_shop_profile_changes(tmp_path: Path) -> None:
+    import threading
+
+    from brochure import batch
+
+    source = tmp_path / "in" / "career.yaml"
+    source.parent.mkdir()
+    shutil.copy(FULL, source)
+    icc = _icc(tmp_path, printer_profile(SHOP))
+    options = RenderOptions(pdf_variant="pdf/x-4", output_intent=load_output_intent(icc))
+    reports: list[batch.Report] = []
+    done = threading.Event()
+    watcher = threading.Thread(
+        target=batch.watch_paths,
+        args=([source.parent], tmp_path / "out"),
+        kwargs={
+            "layout": TINY_LAYOUT,
+            "interval": 0.05,
+            "on_report": reports.append,
+            "stop": done.is_set,
+            "options": options,
+        },
+    )
+    watcher.start()
+    try:
+        deadline = time.monotonic() + 60
+        while not reports:
+            assert time.monotonic() < deadline, "the watcher did not render"
+            time.sleep(0.05)
+        icc.write_bytes(printer_profile(SHOP + ", updated"))
+        while len(reports) < 2:
+            assert time.monotonic() < deadline, "a new profile was not noticed"
+            time.sleep(0.05)
+    finally:
+        done.set()
+        watcher.join(timeout=30)
+    assert [report.count("rendered") for report in reports] == [1, 1]
+    (written,) = (tmp_path / "out").glob("*.pdf")
+    assert _intent_of(written.read_bytes())["identifier"] == SHOP + ", updated"
