@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from . import __version__
 from .errors import BrochureError, OutputError, Problem, ProfileError, RenderError
+from .icc import load_output_intent
 from .jobs import (
     Caps,
     Workers,
@@ -277,6 +278,8 @@ def output_key(
             "attach": options.attach_source,
             "bleed": round(options.bleed, 4),
             "marks": list(options.marks),
+            # The profile's bytes, not its path: a shop's updated profile renders again.
+            "output_intent": options.output_intent.digest if options.output_intent else None,
         },
         sort_keys=True,
     )
@@ -551,6 +554,7 @@ def render_paths(
             "bleed": format_length(options.bleed) if options.bleed else None,
             "marks": list(options.marks),
             "theme": str(options.theme.path) if options.theme.path else None,
+            "output_intent": str(intent.path) if (intent := options.output_intent) else None,
         }
         if shard is not None:
             run_info["shard"] = f"{shard[0]}/{shard[1]}"
@@ -630,13 +634,21 @@ def watch_paths(
     caps: Caps | None = options.pop("caps", None)
     warm = partial(warm_up, chosen.folder, chosen.builtin)
     with Workers(jobs, warm_up=warm, caps=caps) as pool:
+        # A print shop's ICC profile is watched like an input: a new one renders again.
+        watched = list(paths)
+        if looks.output_intent is not None:
+            watched.append(looks.output_intent.path)
         while True:
-            seen = _snapshot(paths, chosen, looks.theme)
+            seen = _snapshot(watched, chosen, looks.theme)
             try:
-                # The layout and the theme may have been edited since the last round.
+                # The layout, the theme and the profile may have been edited since the
+                # last round.
                 chosen = load_layout(chosen.folder, builtin=chosen.builtin)
                 if looks.theme.path is not None:
                     looks = replace(looks, theme=load_theme(looks.theme.path))
+                if looks.output_intent is not None:
+                    intent = load_output_intent(looks.output_intent.path)
+                    looks = replace(looks, output_intent=intent)
                 report = render_paths(
                     paths, out, layout=chosen, pool=pool, force=force, options=looks, **options
                 )
@@ -652,7 +664,7 @@ def watch_paths(
                 if stop is not None and stop():
                     return
                 time.sleep(interval)
-                now = _snapshot(paths, chosen, looks.theme)
+                now = _snapshot(watched, chosen, looks.theme)
                 if now != seen:
-                    _settle(paths, chosen, now, looks.theme)
+                    _settle(watched, chosen, now, looks.theme)
                     break

@@ -109,7 +109,15 @@ def _layout_options(paper_help: str) -> Callable[[F], F]:
 
 
 def _look_options(func: F) -> F:
-    """--theme, --lang, --grayscale and --allow-remote: the same on every command that prints."""
+    """--theme, --lang, --grayscale, --allow-remote, --pdf-variant and --output-intent: the
+    same on every command that prints."""
+    func = click.option(
+        "--output-intent",
+        type=click.Path(path_type=Path, dir_okay=False, readable=False),
+        metavar="FILE.icc",
+        help="The print shop's ICC printer profile, embedded as the PDF/X-4 output intent "
+        "(implies --pdf-variant pdf/x-4) [default: sRGB, a display profile].",
+    )(func)
     func = click.option(
         "--pdf-variant",
         type=click.Choice(["pdf/ua-1", "pdf/a-3b", "pdf/x-4"], case_sensitive=False),
@@ -216,18 +224,28 @@ def _look(
     attach_source: bool = False,
     bleed: float = 0.0,
     marks: str | None = None,
+    output_intent: Path | None = None,
 ) -> Any:
-    """The RenderOptions for these command-line values (the theme file is read here)."""
+    """The RenderOptions for these command-line values (the theme and ICC files are read
+    here, so that a bad one stops the command before anything is rendered)."""
     from .i18n import valid_lang
+    from .icc import load_output_intent
     from .render import RenderOptions
     from .theme import PLAIN, load_theme
 
     if lang is not None and not valid_lang(lang):
         raise click.BadParameter(f"expected a language tag such as es or es-MX, got {lang!r}")
-    variant = (pdf_variant or "pdf/ua-1").lower()
-    if attach_source and variant.startswith("pdf/x"):
+    # A print shop's profile is a PDF/X output intent: it chooses PDF/X-4 by itself.
+    variant = (pdf_variant or ("pdf/x-4" if output_intent else "pdf/ua-1")).lower()
+    if output_intent is not None and variant != "pdf/x-4":
         raise OptionConflict(
-            "--attach-source cannot go with --pdf-variant pdf/x-4: print-shop PDF/X files "
+            f"--output-intent cannot go with --pdf-variant {variant}: a print shop's ICC "
+            "profile is the output intent of a PDF/X-4 file (leave out --pdf-variant)"
+        )
+    if attach_source and variant.startswith("pdf/x"):
+        chosen = "--pdf-variant pdf/x-4" if pdf_variant else "--output-intent (PDF/X-4)"
+        raise OptionConflict(
+            f"--attach-source cannot go with {chosen}: print-shop PDF/X files "
             "carry no attachments (use pdf/ua-1 or pdf/a-3b)"
         )
     return RenderOptions(
@@ -239,6 +257,7 @@ def _look(
         attach_source=attach_source,
         bleed=bleed,
         marks=parse_marks(marks) if marks else (),
+        output_intent=load_output_intent(output_intent) if output_intent is not None else None,
     )
 
 
@@ -328,6 +347,7 @@ def render(
     grayscale: bool,
     allow_remote: bool,
     pdf_variant: str | None,
+    output_intent: Path | None,
     attach_source: bool,
     bleed: float,
     marks: str | None,
@@ -345,7 +365,17 @@ def render(
     if output == "-":
         if write_html:
             raise click.UsageError("--html needs an output folder or file, not -o -")
-        look = _look(theme, lang, grayscale, allow_remote, pdf_variant, attach_source, bleed, marks)
+        look = _look(
+            theme,
+            lang,
+            grayscale,
+            allow_remote,
+            pdf_variant,
+            attach_source,
+            bleed,
+            marks,
+            output_intent,
+        )
         _render_to_stdout(paths, layout, paper, strict, look, _caps(timeout, max_memory))
         return
     from .jobs import cpu_count, parse_shard
@@ -365,7 +395,15 @@ def render(
         "shard": share,
         "manifest": manifest,
         "options": _look(
-            theme, lang, grayscale, allow_remote, pdf_variant, attach_source, bleed, marks
+            theme,
+            lang,
+            grayscale,
+            allow_remote,
+            pdf_variant,
+            attach_source,
+            bleed,
+            marks,
+            output_intent,
         ),
         "caps": _caps(timeout, max_memory),
     }
@@ -546,6 +584,7 @@ def booklet(
     grayscale: bool,
     allow_remote: bool,
     pdf_variant: str | None,
+    output_intent: Path | None,
     attach_source: bool,
     bleed: float,
     marks: str | None,
@@ -575,6 +614,12 @@ def booklet(
             "pypdf rewrites them without the tags and metadata it needs; leave out "
             "--pdf-variant, or leave out --impose for a booklet that declares it"
         )
+    if impose and output_intent is not None:
+        raise OptionConflict(
+            "imposed sheets are printer sheets and carry no output intent: pypdf rewrites "
+            "them without it; leave out --output-intent, or leave out --impose for a "
+            "PDF/X-4 booklet of single pages"
+        )
     pipeline = _pipeline()
     careers = len(pipeline.expand_paths(paths))
     seconds = timeout * (1 + -(-careers // 10))
@@ -601,6 +646,7 @@ def booklet(
             attach_source,
             bleed,
             None if fold else marks,
+            output_intent,
         ),
     )
     report = call_capped(work, _caps(timeout, max_memory), seconds)
@@ -701,6 +747,7 @@ def preview(
     grayscale: bool,
     allow_remote: bool,
     pdf_variant: str | None,
+    output_intent: Path | None,
     bleed: float,
     marks: str | None,
     timeout: float,
@@ -719,7 +766,16 @@ def preview(
         layout=layout,
         paper=paper,
         dpi=dpi,
-        options=_look(theme, lang, grayscale, allow_remote, pdf_variant, bleed=bleed, marks=marks),
+        options=_look(
+            theme,
+            lang,
+            grayscale,
+            allow_remote,
+            pdf_variant,
+            bleed=bleed,
+            marks=marks,
+            output_intent=output_intent,
+        ),
     )
     pdfs = [p for p in paths if p.suffix.lower() == ".pdf" and p.is_file()]
     others = [p for p in paths if p not in pdfs]

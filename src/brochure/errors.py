@@ -99,3 +99,7 @@ class BookletError(BrochureError):
 
 class ThemeError(BrochureError):
     """A theme or a `brochure.yaml` settings file cannot be used."""
+
+
+class ColorProfileError(BrochureError):
+    """A print shop's ICC profile (`--output-intent`) cannot be a PDF/X output intent."""

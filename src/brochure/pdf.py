@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from .errors import RenderError
+from .icc import OutputIntent
 from .paper import MARKS, MAX_BLEED, MM
 from .typography import SPARSE_LAST_PAGE, Line, Piece, check
 
@@ -75,15 +76,16 @@ class Trim:
         return max(MARK_SPACE, 2 * (self.bleed + MM))
 
     def css(self) -> str:
-        """The rules that put the bleed and marks on every page, named or not.
+        """The rules that give every page, named or not, the room for the bleed and marks.
 
         `!important` lets them win over a layout's own `@page` rules whatever their
         selectors; `--bleed` tells the layout how far its edge bands must reach.
+        WeasyPrint is asked for no marks: it would draw them in RGB black, and the
+        finisher draws them in the registration color instead (`_draw_marks`).
         """
-        marks = " ".join(self.marks) or "none"
         return (
             f"<style>:root {{ --bleed: {self.bleed:.6f}pt; }}\n"
-            f"@page {{ bleed: {self.reach:.6f}pt !important; marks: {marks} !important; }}"
+            f"@page {{ bleed: {self.reach:.6f}pt !important; marks: none !important; }}"
             "</style>"
         )
 
@@ -112,6 +114,7 @@ class PdfInfo:
     custom: tuple[tuple[str, str], ...] = ()  # extra Info entries, e.g. the cache key
     variant: str = PDF_VARIANTS[0]  # the PDF standard the file declares (PDF_VARIANTS)
     attachments: tuple[Attached, ...] = ()
+    output_intent: OutputIntent | None = None  # PDF/X: a print shop's profile, else sRGB
 
 
 @dataclass
@@ -689,20 +692,177 @@ def _set_bleed_boxes(pdf: Any, bleed: float) -> None:
         page["BleedBox"] = pydyf.Array([left - bleed, bottom - bleed, right + bleed, top + bleed])
 
 
-def _name_output_intent(pdf: Any) -> None:
-    """Name the sRGB output intent WeasyPrint embedded as the registered condition.
+def _object_number(reference: Any) -> int:
+    """The object number of an indirect reference as pydyf writes it (`b"12 0 R"`)."""
+    text = reference.decode() if isinstance(reference, bytes) else str(reference)
+    return int(text.split()[0])
 
-    PDF/X wants the condition's identifier and registry beside the ICC profile;
-    WeasyPrint names it after the profile's file.
+
+def _color_spaces(pdf: Any) -> Any:
+    """The ColorSpace dictionary of the document's resources.
+
+    WeasyPrint writes one resource dictionary for every page, and its forms and
+    patterns refer to the same ColorSpace dictionary: what is named here is named
+    for all the content.
+    """
+    page = pdf.objects[pdf.pages["Kids"][0]]
+    resources = pdf.objects[_object_number(page["Resources"])]
+    return pdf.objects[_object_number(resources["ColorSpace"])]
+
+
+def _name_output_intent(pdf: Any, shop: OutputIntent | None) -> None:
+    """Give the output intent WeasyPrint wrote its name, or the print shop's profile.
+
+    Without `shop`, the sRGB profile WeasyPrint embedded is named as the ICC registry
+    names that condition (WeasyPrint names it after the profile's file). With one, its
+    file goes in unchanged as the DestOutputProfile, named by its own description: no
+    registry is claimed, since a description that reads like a registered condition
+    ("FOGRA39") may be a shop's variant of it, and the embedded profile is what a RIP
+    uses. WeasyPrint writes every color as DeviceRGB, meaning sRGB; under a CMYK or
+    gray condition DeviceRGB means nothing, so DefaultRGB says it is sRGB (the usual
+    repair for device colors that do not match a PDF/X output intent).
     """
     import pydyf
 
     intents = pdf.catalog.get("OutputIntents") or []
+    if shop is None:
+        for intent in intents:
+            intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
+            intent["OutputCondition"] = pydyf.String(OUTPUT_CONDITION)
+            intent["Info"] = pydyf.String(OUTPUT_CONDITION)
+            intent["RegistryName"] = pydyf.String(ICC_REGISTRY)
+        return
+    profile = pydyf.Stream([shop.data], pydyf.Dictionary({"N": shop.components}), compress=True)
+    pdf.add_object(profile)
     for intent in intents:
-        intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
-        intent["OutputCondition"] = pydyf.String(OUTPUT_CONDITION)
-        intent["Info"] = pydyf.String(OUTPUT_CONDITION)
-        intent["RegistryName"] = pydyf.String(ICC_REGISTRY)
+        intent["DestOutputProfile"] = profile.reference
+        for key in ("OutputConditionIdentifier", "OutputCondition", "Info"):
+            intent[key] = pydyf.String(shop.description)
+        intent.pop("RegistryName", None)
+    spaces = _color_spaces(pdf)
+    spaces["DefaultRGB"] = spaces["srgb"]
+
+
+# Printer's marks as WeasyPrint 70 draws them for CSS `marks` (an SVG in the outer half
+# of the page's reach past the trim), in points: crop marks 1 CSS px wide, the lines of
+# a registration target half that, its circle a quarter.
+CROP_LINE = 0.75
+TARGET_LINE = CROP_LINE / 2
+TARGET_CIRCLE = CROP_LINE / 4
+_KAPPA = 0.5523  # a quarter circle as one Bezier curve: handles this much of the radius
+REGISTRATION = "Registration"  # the color space's name in the page resources
+
+
+def _at(*values: float) -> str:
+    return " ".join(f"{value:.3f}" for value in values)
+
+
+def mark_operators(media: Sequence[float], trim: Sequence[float], marks: Sequence[str]) -> str:
+    """PDF drawing operators for printer's marks around `trim`, inside `media`.
+
+    Where and how long, as WeasyPrint draws them: a crop mark runs along each trim line
+    from the paper's edge over half the room outside the trim; a registration target
+    sits mid-edge, its line from the edge over half the room, its cross bar and circle
+    centred a quarter of the way in. Boxes are (left, bottom, right, top) in points.
+    """
+    m_left, m_bottom, m_right, m_top = media
+    t_left, t_bottom, t_right, t_top = trim
+    room = {"left": t_left - m_left, "bottom": t_bottom - m_bottom}
+    room |= {"right": m_right - t_right, "top": m_top - t_top}
+    ops: list[str] = []
+    if "crop" in marks:
+        ops.append(f"{CROP_LINE:g} w")
+        for y in (t_top, t_bottom):
+            ops.append(f"{_at(m_left, y)} m {_at(m_left + room['left'] / 2, y)} l")
+            ops.append(f"{_at(m_right, y)} m {_at(m_right - room['right'] / 2, y)} l")
+        for x in (t_left, t_right):
+            ops.append(f"{_at(x, m_top)} m {_at(x, m_top - room['top'] / 2)} l")
+            ops.append(f"{_at(x, m_bottom)} m {_at(x, m_bottom + room['bottom'] / 2)} l")
+        ops.append("S")
+    if "cross" in marks:
+        middle_x, middle_y = (m_left + m_right) / 2, (m_bottom + m_top) / 2
+        targets = (  # where on the paper's edge, which way is in, how much room
+            ((middle_x, m_top), (0, -1), room["top"]),
+            ((middle_x, m_bottom), (0, 1), room["bottom"]),
+            ((m_left, middle_y), (1, 0), room["left"]),
+            ((m_right, middle_y), (-1, 0), room["right"]),
+        )
+        lines, circles = [f"{TARGET_LINE:g} w"], [f"{TARGET_CIRCLE:g} w"]
+        for (x, y), (dx, dy), reach in targets:
+            quarter = reach / 4
+            cx, cy = x + dx * quarter, y + dy * quarter
+            lines.append(f"{_at(x, y)} m {_at(x + 2 * dx * quarter, y + 2 * dy * quarter)} l")
+            lines.append(
+                f"{_at(cx - dy * quarter, cy - dx * quarter)} m "
+                f"{_at(cx + dy * quarter, cy + dx * quarter)} l"
+            )
+            r = reach / 8
+            k = _KAPPA * r
+            circles.append(
+                f"{_at(cx + r, cy)} m "
+                f"{_at(cx + r, cy + k, cx + k, cy + r, cx, cy + r)} c "
+                f"{_at(cx - k, cy + r, cx - r, cy + k, cx - r, cy)} c "
+                f"{_at(cx - r, cy - k, cx - k, cy - r, cx, cy - r)} c "
+                f"{_at(cx + k, cy - r, cx + r, cy - k, cx + r, cy)} c h"
+            )
+        ops += [*lines, "S", *circles, "S"]
+    return "\n".join(ops)
+
+
+def _registration(spaces: Any, shop: OutputIntent | None) -> Any:
+    """The registration color: the Separation named All, which prints on every plate.
+
+    Where nothing separates (a screen, an office printer) its alternate is black in the
+    output intent's own terms: CMYK 1 1 1 1 under a CMYK condition, else black in the
+    document's sRGB profile, or DeviceGray in a file with no output intent (PDF/UA);
+    none of these is a device color that the file's standard would refuse.
+    """
+    import pydyf
+
+    if shop is not None and shop.color_space == "CMYK":
+        alternate, white, black = "/DeviceCMYK", [0, 0, 0, 0], [1, 1, 1, 1]
+    elif "srgb" in spaces:
+        alternate, white, black = spaces["srgb"], [1, 1, 1], [0, 0, 0]
+    else:
+        alternate, white, black = "/DeviceGray", [1], [0]
+    tint = pydyf.Dictionary(
+        {
+            "FunctionType": 2,
+            "Domain": pydyf.Array([0, 1]),
+            "C0": pydyf.Array(white),
+            "C1": pydyf.Array(black),
+            "N": 1,
+        }
+    )
+    return pydyf.Array(["/Separation", "/All", alternate, tint])
+
+
+def _draw_marks(pdf: Any, marks: Sequence[str], shop: OutputIntent | None) -> None:
+    """Crop marks and registration targets on every page, in the registration color.
+
+    WeasyPrint draws them in RGB black, which a press prints as a mix of inks on each
+    plate (or, converted, on the black plate only); a print shop lines plates up by
+    marks that print on all of them. They go last in each page's content, as
+    WeasyPrint's went over the page's background, and the page's own content is put
+    between q and Q so that its coordinate system does not carry over. In a tagged
+    PDF they are artifacts of the kind the PDF standard names for cut marks (Page).
+    """
+    spaces = _color_spaces(pdf)
+    spaces[REGISTRATION] = _registration(spaces, shop)
+    for number in pdf.pages["Kids"][0::3]:
+        page = pdf.objects[number]
+        media = [float(v) for v in page["MediaBox"]]
+        trim = [float(v) for v in page["TrimBox"]]
+        drawn = mark_operators(media, trim, marks)
+        content = pdf.objects[_object_number(page["Contents"])]
+        content.stream.insert(0, b"q")
+        content.stream += [
+            b"Q",
+            b"/Artifact << /Type /Page >> BDC q",
+            f"/{REGISTRATION} CS 1 SCN 0 J 0 j [] 0 d".encode(),
+            drawn.encode(),
+            b"Q EMC",
+        ]
 
 
 def _finisher(front_pages: int | None, info: PdfInfo, trim: Trim = NO_TRIM) -> Any:
@@ -713,8 +873,9 @@ def _finisher(front_pages: int | None, info: PdfInfo, trim: Trim = NO_TRIM) -> A
     which would drop the compressed object streams and nearly triple the size of a
     tagged booklet (docs/DESIGN.md). For PDF/X, WeasyPrint writes a random XMP
     document id; it is replaced by one derived from the document, so the same
-    inputs still give the same bytes; and the output intent gets its registered name.
-    With a bleed or marks, each page's BleedBox is put where the bleed ends.
+    inputs still give the same bytes; and the output intent gets its name, or becomes
+    the print shop's profile. With a bleed or marks, each page's BleedBox is put where
+    the bleed ends, and the marks are drawn in the registration color.
     """
     import pydyf
 
@@ -725,9 +886,11 @@ def _finisher(front_pages: int | None, info: PdfInfo, trim: Trim = NO_TRIM) -> A
             _tidy_attachments(pdf)
         if info.variant.startswith("pdf/x"):
             _stable_document_id(pdf, info)
-            _name_output_intent(pdf)
+            _name_output_intent(pdf, info.output_intent)
         if trim.wanted:
             _set_bleed_boxes(pdf, trim.bleed)
+        if trim.marks:
+            _draw_marks(pdf, trim.marks, info.output_intent)
         if front_pages is None:
             return
         numbers = pydyf.Array()

@@ -178,6 +178,7 @@ def _info(profile: Profile, key: str | None, options: RenderOptions) -> PdfInfo:
         custom=((KEY_FIELD, key),) if key else (),
         variant=options.pdf_variant,
         attachments=source_files([profile], options) if options.attach_source else (),
+        output_intent=options.output_intent,
     )
 
 
@@ -523,6 +524,7 @@ def build_booklet(
         creator=f"brochure {__version__}",
         variant=options.pdf_variant,
         attachments=source_files(ordered, options) if options.attach_source else (),
+        output_intent=options.output_intent,
     )
     first = ordered[0].key
     result = html_to_pdf(

@@ -14,8 +14,9 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from .errors import LayoutError
+from .errors import LayoutError, RenderError
 from .i18n import Messages, babel_locale, messages
+from .icc import OutputIntent
 from .layout import Layout, make_environment, template_error
 from .profile import Growth, Money, Profile, Span
 from .sandbox import Record, plain, record_data
@@ -198,6 +199,7 @@ class RenderOptions:
     found later can be made again.
     `bleed` (PDF points) and `marks` (`paper.MARKS`) are for a print shop: bands that
     touch the paper's edge run on past it by the bleed, and marks show where to cut.
+    `output_intent` is the print shop's own ICC profile, for PDF/X-4 in place of sRGB.
     """
 
     theme: Theme = PLAIN
@@ -208,6 +210,14 @@ class RenderOptions:
     attach_source: bool = False
     bleed: float = 0.0
     marks: tuple[str, ...] = ()
+    output_intent: OutputIntent | None = None
+
+    def __post_init__(self) -> None:
+        if self.output_intent is not None and self.pdf_variant != "pdf/x-4":
+            raise RenderError(
+                f"an output intent (a print shop's ICC profile) is for pdf/x-4, "
+                f"not {self.pdf_variant}"
+            )
 
 
 DEFAULT_OPTIONS = RenderOptions()

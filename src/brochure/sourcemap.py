@@ -215,8 +215,10 @@ def link_outside(path: Path) -> str | None:
     return real
 
 
-def read_input(path: Path, error: type[BrochureError] = ProfileError) -> bytes:
-    """An input file's bytes, at most MAX_BYTES + 1 of them (enough to tell it is too big).
+def read_input(
+    path: Path, error: type[BrochureError] = ProfileError, limit: int = MAX_BYTES
+) -> bytes:
+    """An input file's bytes, at most `limit` + 1 of them (enough to tell it is too big).
 
     A device, a FIFO or a socket is refused without opening it: reading `/dev/zero`
     never ends, and opening a FIFO blocks until someone writes to it. So is a link
@@ -232,7 +234,7 @@ def read_input(path: Path, error: type[BrochureError] = ProfileError) -> bytes:
         if path.exists() and not path.is_file() and not path.is_dir():
             raise error("not a regular file", path=path)
         with path.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)
+            return handle.read(limit + 1)
     except FileNotFoundError:
         raise error("no such file", path=path) from None
     except IsADirectoryError:
