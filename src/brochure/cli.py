@@ -362,20 +362,20 @@ def render(
     """
     if watch and (output == "-" or as_json):
         raise click.UsageError("--watch writes files; it cannot be used with -o - or --json")
+    look = _look(
+        theme,
+        lang,
+        grayscale,
+        allow_remote,
+        pdf_variant,
+        attach_source,
+        bleed,
+        marks,
+        output_intent,
+    )
     if output == "-":
         if write_html:
             raise click.UsageError("--html needs an output folder or file, not -o -")
-        look = _look(
-            theme,
-            lang,
-            grayscale,
-            allow_remote,
-            pdf_variant,
-            attach_source,
-            bleed,
-            marks,
-            output_intent,
-        )
         _render_to_stdout(paths, layout, paper, strict, look, _caps(timeout, max_memory))
         return
     from .jobs import cpu_count, parse_shard
@@ -394,17 +394,7 @@ def render(
         "fail_fast": fail_fast,
         "shard": share,
         "manifest": manifest,
-        "options": _look(
-            theme,
-            lang,
-            grayscale,
-            allow_remote,
-            pdf_variant,
-            attach_source,
-            bleed,
-            marks,
-            output_intent,
-        ),
+        "options": look,
         "caps": _caps(timeout, max_memory),
     }
     if watch:
