@@ -491,3 +491,18 @@ def test_dental_card_page_imports_whole() -> None:
     assert imported.data["pathway"][1]["duration"] == "24-36 months"
     assert imported.data["certifications"][0]["abbreviation"] == "RDH"
     assert imported.missing == []
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        TAG_ROW + SEED.splitlines()[1],  # the summary glued to the last tag
+        TAG_ROW + " " + SEED.splitlines()[1],
+    ],
+)
+def test_a_summary_run_on_after_the_tags(row: str) -> None:
+    page = SECOND.replace(TAG_ROW + "\n" + SEED.splitlines()[1], row)
+    imported = parse_page(page, "p.txt")
+    assert imported.warnings == []
+    assert imported.data["tags"] == ["Healthcare", "Administrative", "Growing Field"]
+    assert imported.data["summary"] == SEED.splitlines()[1]

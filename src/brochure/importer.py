@@ -314,15 +314,44 @@ def _table_row(line: Line) -> tuple[str, str] | None:
     return cells[0], " ".join(c for c in cells[1:] if c)
 
 
-def _icon_tags(text: str) -> list[str] | None:
-    """The tags of a tag row (`🏥Healthcare💼Administrative`), or None if it is not one."""
+def _icon_tags(text: str) -> tuple[list[str], str] | None:
+    """The tags of a tag row (`🏥Healthcare💼Administrative`), and any sentence run on
+    after the last tag (`📈Growing FieldTranslate patient …`), or None if it is no tag row."""
     if not _ICON.search(text):
         return None
     parts = [p.strip(" \u00b7\u2022|,/") for p in _ICON.split(text)]
     parts = [p for p in parts if p]
+    rest = ""
+    if len(parts) > 1 and not _tag_like(parts[-1]):
+        tag = _tag_before_sentence(parts[-1])
+        rest = parts[-1][len(tag) :].strip()
+        parts = [*parts[:-1], tag] if tag else parts[:-1]
     if not parts or any(not _tag_like(p) for p in parts):
         return None
-    return parts
+    return parts, rest
+
+
+_SMALL_WORDS = frozenset(
+    ["a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with", "&"]
+)
+
+
+def _tag_before_sentence(text: str) -> str:
+    """The last tag of a row that runs on into the summary, `` if none leads `text`.
+
+    The sentence starts at the capitalised word before its first lower-case word
+    (`Growing Field Translate patient …`), or where a word is glued to the tag
+    (`Growing FieldTranslate patient …`).
+    """
+    glued = re.match(r"^(.{1,40}?[a-z)])(?=[A-Z][a-z]+ [a-z])", text)
+    if glued:
+        return glued[1] if _tag_like(glued[1]) else ""
+    words = text.split(" ")
+    for index, word in enumerate(words):
+        if word[:1].islower() and word not in _SMALL_WORDS:
+            tag = " ".join(words[: index - 1]) if index > 1 else ""
+            return tag if tag and _tag_like(tag) and words[index - 1][:1].isupper() else ""
+    return ""
 
 
 def _tag_like(text: str) -> bool:
@@ -387,13 +416,15 @@ def _read_head(head: list[Line]) -> _Head:
             index = _rating_below(out.facts[-1], head, index)
             last = "fact"
             continue
-        tags = _icon_tags(text)
-        if tags and (len(tags) > 1 or out.title is not None):
-            out.tags.append((line, tags))
+        tag_row = _icon_tags(text)
+        if tag_row and (len(tag_row[0]) > 1 or out.title is not None):
+            out.tags.append((line, tag_row[0]))
             last = "tags"
-            continue
+            if not tag_row[1]:
+                continue
+            line = Line(line.number, tag_row[1])  # the summary, run on after the tags
         if out.title is None:
-            out.title = Line(line.number, _ICON.sub(" ", text).strip() or text)
+            out.title = Line(line.number, _ICON.sub(" ", line.text).strip() or line.text)
             last = "title"
             continue
         if last != "prose":
