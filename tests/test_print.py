@@ -19,7 +19,7 @@ from pypdf import PdfReader
 
 from brochure import cli, load_profile, pipeline
 from brochure.batch import output_key
-from brochure.errors import BookletError, RenderError
+from brochure.errors import BookletError, OptionsError, RenderError
 from brochure.icc import MAX_ICC_BYTES, load_output_intent
 from brochure.layout import find_layout
 from brochure.paper import MM, format_length, parse_bleed, parse_length, parse_marks
@@ -518,8 +518,10 @@ def test_an_output_intent_goes_only_with_pdf_x_4(
     assert "leave out --output-intent" in err
     assert len(err.splitlines()) == 1
     assert not target.exists()
-    with pytest.raises(RenderError, match="for pdf/x-4, not pdf/ua-1"):
-        RenderOptions(output_intent=load_output_intent(icc))
+    # Scripts get the same rule: the profile makes the file PDF/X-4, and no other.
+    assert RenderOptions(output_intent=load_output_intent(icc)).variant == "pdf/x-4"
+    with pytest.raises(OptionsError, match="cannot go with --pdf-variant pdf/ua-1"):
+        RenderOptions(output_intent=load_output_intent(icc), pdf_variant="pdf/ua-1")
 
 
 def _intent_of(data: bytes) -> dict[str, object]:

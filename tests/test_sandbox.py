@@ -107,7 +107,7 @@ def test_the_context_is_plain_data(layout: str) -> None:
     )
     assert set(context) == {
         *("paper", "layout", "theme", "theme_style", "grayscale", "lang", "_", "plural"),
-        *("profile", "limits", "booklet"),
+        *("options", "profile", "limits", "booklet"),
     }
     assert isinstance(context["_"], Messages)
     assert context["plural"] == context["_"].plural

@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from . import __version__
+from ._version import __version__
 from .errors import BrochureError, OutputError, Problem, ProfileError, RenderError
 from .icc import load_output_intent
 from .jobs import (
@@ -28,8 +28,8 @@ from .jobs import (
     write_manifest,
 )
 from .layout import Layout, load_layout
+from .options import DEFAULT_OPTIONS, RenderOptions
 from .output import output_name, remove_stale_parts, write_atomic
-from .paper import format_length
 from .pipeline import (
     Rendered,
     _layout,
@@ -39,7 +39,6 @@ from .pipeline import (
     render_profile,
 )
 from .profile import load_profile, translation_path
-from .render import DEFAULT_OPTIONS, RenderOptions
 from .sourcemap import read_input
 from .theme import Theme, load_theme
 
@@ -271,15 +270,7 @@ def output_key(
             "paper": paper,
             "html": html,
             "strict": strict,
-            "lang": options.lang,
-            "grayscale": options.grayscale,
-            "remote": options.allow_remote,
-            "variant": options.pdf_variant,
-            "attach": options.attach_source,
-            "bleed": round(options.bleed, 4),
-            "marks": list(options.marks),
-            # The profile's bytes, not its path: a shop's updated profile renders again.
-            "output_intent": options.output_intent.digest if options.output_intent else None,
+            "options": options.cache_key(),
         },
         sort_keys=True,
     )
@@ -547,14 +538,7 @@ def render_paths(
             "paper": sheet.name,
             "html": html,
             "strict": strict,
-            "lang": options.lang,
-            "grayscale": options.grayscale,
-            "pdf_variant": options.pdf_variant,
-            "attach_source": options.attach_source,
-            "bleed": format_length(options.bleed) if options.bleed else None,
-            "marks": list(options.marks),
-            "theme": str(options.theme.path) if options.theme.path else None,
-            "output_intent": str(intent.path) if (intent := options.output_intent) else None,
+            **options.to_manifest(),
         }
         if shard is not None:
             run_info["shard"] = f"{shard[0]}/{shard[1]}"

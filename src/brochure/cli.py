@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import signal
 import sys
@@ -11,12 +12,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from . import __version__
-from .errors import BrochureError, printable
+from ._version import __version__
+from .errors import BrochureError, OptionsError, printable
 from .paper import PAPER_NAMES, parse_bleed, parse_marks
 
 if TYPE_CHECKING:
     from types import ModuleType
+
+    from .options import RenderOptions
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -207,14 +210,6 @@ def _print_options(fold: bool = False) -> Callable[[F], F]:
     return add
 
 
-class OptionConflict(click.UsageError):
-    """Options that cannot go together: one `error:` line and exit 2, like the library's
-    own errors, rather than Click's usage block."""
-
-    def show(self, file: Any = None) -> None:
-        click.echo(f"error: {self.format_message()}", err=True)
-
-
 def _look(
     theme: Path | None,
     lang: str | None,
@@ -230,30 +225,17 @@ def _look(
     here, so that a bad one stops the command before anything is rendered)."""
     from .i18n import valid_lang
     from .icc import load_output_intent
-    from .render import RenderOptions
+    from .options import RenderOptions
     from .theme import PLAIN, load_theme
 
     if lang is not None and not valid_lang(lang):
         raise click.BadParameter(f"expected a language tag such as es or es-MX, got {lang!r}")
-    # A print shop's profile is a PDF/X output intent: it chooses PDF/X-4 by itself.
-    variant = (pdf_variant or ("pdf/x-4" if output_intent else "pdf/ua-1")).lower()
-    if output_intent is not None and variant != "pdf/x-4":
-        raise OptionConflict(
-            f"--output-intent cannot go with --pdf-variant {variant}: a print shop's ICC "
-            "profile is the output intent of a PDF/X-4 file (leave out --pdf-variant)"
-        )
-    if attach_source and variant.startswith("pdf/x"):
-        chosen = "--pdf-variant pdf/x-4" if pdf_variant else "--output-intent (PDF/X-4)"
-        raise OptionConflict(
-            f"--attach-source cannot go with {chosen}: print-shop PDF/X files "
-            "carry no attachments (use pdf/ua-1 or pdf/a-3b)"
-        )
     return RenderOptions(
         theme=load_theme(theme) if theme is not None else PLAIN,
         lang=lang,
         grayscale=grayscale,
         allow_remote=allow_remote,
-        pdf_variant=variant,
+        pdf_variant=pdf_variant.lower() if pdf_variant else None,
         attach_source=attach_source,
         bleed=bleed,
         marks=parse_marks(marks) if marks else (),
@@ -261,10 +243,70 @@ def _look(
     )
 
 
+_OPTION_NAMES = (
+    "theme",
+    "lang",
+    "grayscale",
+    "allow_remote",
+    "pdf_variant",
+    "output_intent",
+    "attach_source",
+    "bleed",
+    "marks",
+)
+
+
+def _render_options(*, attach: bool = True, fold: bool = False) -> Callable[[F], F]:
+    """Declare the options that make a `RenderOptions` and hand the command `options`.
+
+    Each option is declared once, here and in the decorators it calls; the command
+    receives the built object (and, with `fold`, `fold`: the booklet's fold marks,
+    which are the imposition's, not the page's).
+    """
+
+    def add(func: F) -> F:
+        @functools.wraps(func)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            values = {name: kwargs.pop(name) for name in _OPTION_NAMES if name in kwargs}
+            marks = values.pop("marks", None)
+            if fold:
+                kwargs["fold"] = marks is not None and marks.lower() == "fold"
+                marks = None if kwargs["fold"] else marks
+            kwargs["options"] = _look(marks=marks, **values)
+            return func(*args, **kwargs)
+
+        wrapped = _print_options(fold)(command)
+        if attach:
+            wrapped = _attach_option(wrapped)
+        return _look_options(wrapped)  # type: ignore[return-value]
+
+    return add
+
+
 _CONFIGURABLE = {"render", "booklet", "preview"}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OptionConflict(click.UsageError):
+    """Options that cannot go together: one `error:` line and exit 2, rather than
+    Click's usage block."""
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+class _Commands(click.Group):
+    """The library's `OptionsError` (options that cannot go together) is a usage error."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except OptionsError as err:
+            if _debug:
+                raise
+            raise OptionConflict(str(err)) from None
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "-V", "--version", prog_name="brochure")
 @_debug_option
 @click.pass_context
@@ -321,9 +363,7 @@ def cli(ctx: click.Context) -> None:
 )
 @click.option("-v", "--verbose", is_flag=True, help="One line per file instead of a progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@_look_options
-@_attach_option
-@_print_options()
+@_render_options()
 @_caps_options
 @_debug_option
 def render(
@@ -342,15 +382,7 @@ def render(
     watch: bool,
     verbose: bool,
     quiet: bool,
-    theme: Path | None,
-    lang: str | None,
-    grayscale: bool,
-    allow_remote: bool,
-    pdf_variant: str | None,
-    output_intent: Path | None,
-    attach_source: bool,
-    bleed: float,
-    marks: str | None,
+    options: RenderOptions,
     timeout: float,
     max_memory: int,
 ) -> None:
@@ -362,21 +394,10 @@ def render(
     """
     if watch and (output == "-" or as_json):
         raise click.UsageError("--watch writes files; it cannot be used with -o - or --json")
-    look = _look(
-        theme,
-        lang,
-        grayscale,
-        allow_remote,
-        pdf_variant,
-        attach_source,
-        bleed,
-        marks,
-        output_intent,
-    )
     if output == "-":
         if write_html:
             raise click.UsageError("--html needs an output folder or file, not -o -")
-        _render_to_stdout(paths, layout, paper, strict, look, _caps(timeout, max_memory))
+        _render_to_stdout(paths, layout, paper, strict, options, _caps(timeout, max_memory))
         return
     from .jobs import cpu_count, parse_shard
 
@@ -384,7 +405,7 @@ def render(
         share = parse_shard(shard) if shard else None
     except ValueError as err:
         raise click.BadParameter(str(err), param_hint="'--shard'") from None
-    options: dict[str, Any] = {
+    settings: dict[str, Any] = {
         "layout": layout,
         "paper": paper,
         "html": write_html,
@@ -394,17 +415,17 @@ def render(
         "fail_fast": fail_fast,
         "shard": share,
         "manifest": manifest,
-        "options": look,
+        "options": options,
         "caps": _caps(timeout, max_memory),
     }
     if watch:
-        _watch(paths, output, options, verbose=verbose, quiet=quiet)
+        _watch(paths, output, settings, verbose=verbose, quiet=quiet)
         return
     # --json keeps stdout for the manifest; warnings still go to stderr unless -q.
     progress = _Progress(quiet=quiet or as_json, verbose=verbose, warn=not quiet)
     try:
         report = _batch().render_paths(
-            paths, output, on_outcome=progress.update, on_plan=progress.start, **options
+            paths, output, on_outcome=progress.update, on_plan=progress.start, **settings
         )
     finally:
         progress.close()
@@ -551,9 +572,7 @@ def _render_to_stdout(
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad profile.")
 @click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@_look_options
-@_attach_option
-@_print_options(fold=True)
+@_render_options(fold=True)
 @_caps_options
 @_debug_option
 def booklet(
@@ -569,15 +588,8 @@ def booklet(
     fail_fast: bool,
     strict: bool,
     quiet: bool,
-    theme: Path | None,
-    lang: str | None,
-    grayscale: bool,
-    allow_remote: bool,
-    pdf_variant: str | None,
-    output_intent: Path | None,
-    attach_source: bool,
-    bleed: float,
-    marks: str | None,
+    options: RenderOptions,
+    fold: bool,
     timeout: float,
     max_memory: int,
 ) -> None:
@@ -590,27 +602,8 @@ def booklet(
 
     from .jobs import call_capped
 
-    fold = marks is not None and marks.lower() == "fold"
-    if fold and not impose:
-        raise OptionConflict("--marks fold goes with --impose saddle")
-    if impose and (bleed or (marks and not fold)):
-        raise OptionConflict(
-            "--bleed and crop or cross marks are for a print shop's single pages; "
-            "imposed sheets have no room for them: leave out --impose"
-        )
-    if impose and pdf_variant is not None:
-        raise OptionConflict(
-            f"imposed sheets are printer sheets and cannot declare {pdf_variant.lower()}: "
-            "pypdf rewrites them without the tags and metadata it needs; leave out "
-            "--pdf-variant, or leave out --impose for a booklet that declares it"
-        )
-    if impose and output_intent is not None:
-        raise OptionConflict(
-            "imposed sheets are printer sheets and carry no output intent: pypdf rewrites "
-            "them without it; leave out --output-intent, or leave out --impose for a "
-            "PDF/X-4 booklet of single pages"
-        )
     pipeline = _pipeline()
+    pipeline.check_booklet_options(options, impose, fold)
     careers = len(pipeline.expand_paths(paths))
     seconds = timeout * (1 + -(-careers // 10))
     work = partial(
@@ -627,17 +620,7 @@ def booklet(
         marks=fold,
         fail_fast=fail_fast,
         strict=strict,
-        options=_look(
-            theme,
-            lang,
-            grayscale,
-            allow_remote,
-            pdf_variant,
-            attach_source,
-            bleed,
-            None if fold else marks,
-            output_intent,
-        ),
+        options=options,
     )
     report = call_capped(work, _caps(timeout, max_memory), seconds)
     for warning in report.warnings:
@@ -722,8 +705,7 @@ def import_command(pages: Sequence[str], output: str, force: bool, strict: bool)
 @click.option("-o", "--output", default="out/preview", show_default=True, help="Folder for PNGs.")
 @_layout_options("Paper size [default: the layout's first].")
 @click.option("--dpi", type=click.IntRange(10, 600), default=72, show_default=True)
-@_look_options
-@_print_options()
+@_render_options(attach=False)
 @_caps_options
 @_debug_option
 def preview(
@@ -732,14 +714,7 @@ def preview(
     layout: str,
     paper: str | None,
     dpi: int,
-    theme: Path | None,
-    lang: str | None,
-    grayscale: bool,
-    allow_remote: bool,
-    pdf_variant: str | None,
-    output_intent: Path | None,
-    bleed: float,
-    marks: str | None,
+    options: RenderOptions,
     timeout: float,
     max_memory: int,
 ) -> None:
@@ -756,16 +731,7 @@ def preview(
         layout=layout,
         paper=paper,
         dpi=dpi,
-        options=_look(
-            theme,
-            lang,
-            grayscale,
-            allow_remote,
-            pdf_variant,
-            bleed=bleed,
-            marks=marks,
-            output_intent=output_intent,
-        ),
+        options=options,
     )
     pdfs = [p for p in paths if p.suffix.lower() == ".pdf" and p.is_file()]
     others = [p for p in paths if p not in pdfs]

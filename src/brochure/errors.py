@@ -97,6 +97,14 @@ class BookletError(BrochureError):
     """Several brochures cannot be combined into one booklet."""
 
 
+class OptionsError(BrochureError):
+    """Options that cannot go together: a usage error (exit 2 at the command line)."""
+
+
+class BookletOptionsError(OptionsError, BookletError):
+    """Options a booklet cannot be made with (imposed sheets and a bleed, say)."""
+
+
 class ThemeError(BrochureError):
     """A theme or a `brochure.yaml` settings file cannot be used."""
 

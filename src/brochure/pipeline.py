@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from . import __version__
+from ._version import __version__
 from .errors import (
     BookletError,
+    BookletOptionsError,
     BrochureError,
     OutputError,
     Problem,
@@ -21,6 +22,7 @@ from .jobs import (
     KEY_FIELD,
 )
 from .layout import FitStep, Layout, find_layout
+from .options import DEFAULT_OPTIONS, RenderOptions
 from .output import write_atomic
 from .pdf import (
     MAX_FILE_BYTES,
@@ -35,14 +37,7 @@ from .pdf import (
 )
 from .preflight import accessibility_problems
 from .profile import Profile, load_profile, translation_of
-from .render import (
-    DEFAULT_OPTIONS,
-    BookletSpec,
-    Group,
-    RenderOptions,
-    render_booklet_html,
-    render_html,
-)
+from .render import BookletSpec, Group, render_booklet_html, render_html
 from .resources import layouts_dir, profiles_dir
 from .typography import SPARSE_LAST_PAGE, sparse_endings
 
@@ -176,7 +171,7 @@ def _info(profile: Profile, key: str | None, options: RenderOptions) -> PdfInfo:
         lang=options.lang or profile.lang,
         creator=f"brochure {__version__}",
         custom=((KEY_FIELD, key),) if key else (),
-        variant=options.pdf_variant,
+        variant=options.variant,
         attachments=source_files([profile], options) if options.attach_source else (),
         output_intent=options.output_intent,
     )
@@ -489,12 +484,7 @@ def build_booklet(
     With `impose="saddle"` the output is printer sheets instead; `marks` are then
     fold marks. `out=None` writes nothing (the bytes are in the report).
     """
-    if impose not in (None, "saddle"):
-        raise BookletError(f"unknown imposition '{impose}' (available: saddle)")
-    if marks and impose is None:
-        raise BookletError("fold marks go with --impose saddle")
-    if impose is not None:
-        _check_imposable(options)
+    check_booklet_options(options, impose, marks)
     chosen = _layout(layout)
     sheet = chosen.paper(paper)
     loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
@@ -522,7 +512,7 @@ def build_booklet(
         keywords=tuple(dict.fromkeys([*(p.cluster for p in ordered if p.cluster), "careers"])),
         lang=options.lang or spec.lang,
         creator=f"brochure {__version__}",
-        variant=options.pdf_variant,
+        variant=options.variant,
         attachments=source_files(ordered, options) if options.attach_source else (),
         output_intent=options.output_intent,
     )
@@ -586,26 +576,42 @@ def _sparse_careers(result: PdfResult, careers: Sequence[Profile], layout: Layou
     return sparse_endings(result.page_fills, sections)
 
 
-def _check_imposable(options: RenderOptions) -> None:
+def check_booklet_options(options: RenderOptions, impose: str | None, fold: bool) -> None:
     """Refuse what imposed sheets cannot carry, rather than drop it silently.
 
     Sheets are for an office printer: two pages side by side on exactly the paper,
     with no room for a bleed or crop marks, and rewritten by pypdf, which keeps
     neither tags nor the output intent and metadata a PDF standard needs. A print
     shop takes single pages with bleed and marks, and imposes them itself.
+
+    Raises:
+        BookletOptionsError: the command line's usage error (exit 2).
     """
+    if impose not in (None, "saddle"):
+        raise BookletOptionsError(f"unknown imposition '{impose}' (available: saddle)")
+    if fold and impose is None:
+        raise BookletOptionsError("--marks fold goes with --impose saddle")
+    if impose is None:
+        return
     if options.bleed or options.marks:
-        raise BookletError(
+        raise BookletOptionsError(
             "--bleed and crop or cross marks are for a print shop's single pages; "
             "imposed sheets have no room for them: leave out --impose"
         )
-    if options.pdf_variant != DEFAULT_OPTIONS.pdf_variant:
-        raise BookletError(
-            f"imposed sheets cannot declare {options.pdf_variant}: "
-            "pypdf rewrites them without what the standard needs; leave out --impose"
+    if options.output_intent is not None:
+        raise BookletOptionsError(
+            "imposed sheets are printer sheets and carry no output intent: pypdf rewrites "
+            "them without it; leave out --output-intent, or leave out --impose for a "
+            "PDF/X-4 booklet of single pages"
+        )
+    if options.pdf_variant is not None:
+        raise BookletOptionsError(
+            f"imposed sheets are printer sheets and cannot declare {options.pdf_variant}: "
+            "pypdf rewrites them without the tags and metadata it needs; leave out "
+            "--pdf-variant, or leave out --impose for a booklet that declares it"
         )
     if options.attach_source:
-        raise BookletError(
+        raise BookletOptionsError(
             "imposed sheets do not carry --attach-source files (pypdf rewrites the "
             "document); attach them to the booklet without --impose"
         )

@@ -14,13 +14,14 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from markupsafe import Markup
 from pydantic import BaseModel
 
-from .errors import LayoutError, RenderError
+from .errors import LayoutError
 from .i18n import Messages, babel_locale, messages
-from .icc import OutputIntent
 from .layout import Layout, make_environment, template_error
+from .options import DEFAULT_OPTIONS as DEFAULT_OPTIONS  # re-exported: scripts import them here
+from .options import RenderOptions as RenderOptions
 from .profile import Growth, Money, Profile, Span
 from .sandbox import Record, plain, record_data
-from .theme import PLAIN, Theme
+from .theme import Theme
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -187,41 +188,6 @@ FILTERS: dict[str, Callable[..., Any]] = {
 }
 
 
-@dataclass(frozen=True)
-class RenderOptions:
-    """How to print, beyond layout and paper: whose theme, which language, and ink.
-
-    `lang` is the language of the labels (and of the content, when the profile has a
-    translation into it); None means the profile's own language. `allow_remote`
-    lets layouts and profiles load http(s) resources (off: nothing leaves the machine).
-    `pdf_variant` is the standard the PDF declares (tagged PDF/UA-1 unless told otherwise).
-    `attach_source` carries the profile and theme files inside the PDF, so that a copy
-    found later can be made again.
-    `bleed` (PDF points) and `marks` (`paper.MARKS`) are for a print shop: bands that
-    touch the paper's edge run on past it by the bleed, and marks show where to cut.
-    `output_intent` is the print shop's own ICC profile, for PDF/X-4 in place of sRGB.
-    """
-
-    theme: Theme = PLAIN
-    lang: str | None = None
-    grayscale: bool = False
-    allow_remote: bool = False
-    pdf_variant: str = "pdf/ua-1"  # or pdf/a-3b (archives), pdf/x-4 (print shops)
-    attach_source: bool = False
-    bleed: float = 0.0
-    marks: tuple[str, ...] = ()
-    output_intent: OutputIntent | None = None
-
-    def __post_init__(self) -> None:
-        if self.output_intent is not None and self.pdf_variant != "pdf/x-4":
-            raise RenderError(
-                f"an output intent (a print shop's ICC profile) is for pdf/x-4, "
-                f"not {self.pdf_variant}"
-            )
-
-
-DEFAULT_OPTIONS = RenderOptions()
-
 GRAY_PRIMARY = "#000000"
 GRAY_ACCENT = "#555555"
 
@@ -334,6 +300,7 @@ def template_context(
         "theme": plain(options.theme),
         "theme_style": theme_style(options.theme, options.grayscale),
         "grayscale": options.grayscale,
+        "options": plain(options.for_templates()),
         "lang": lang,
         "_": labels,
         "plural": labels.plural,
