@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import signal
@@ -19,7 +20,7 @@ from .paper import PAPER_NAMES, parse_bleed, parse_marks
 if TYPE_CHECKING:
     from types import ModuleType
 
-    from .options import RenderOptions
+    from .options import RenderOptions  # imported when a command runs: --help stays fast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -211,18 +212,16 @@ def _print_options(fold: bool = False) -> Callable[[F], F]:
 
 
 def _look(
-    theme: Path | None,
-    lang: str | None,
-    grayscale: bool,
-    allow_remote: bool = False,
+    theme: Path | None = None,
+    lang: str | None = None,
     pdf_variant: str | None = None,
-    attach_source: bool = False,
-    bleed: float = 0.0,
     marks: str | None = None,
     output_intent: Path | None = None,
-) -> Any:
-    """The RenderOptions for these command-line values (the theme and ICC files are read
-    here, so that a bad one stops the command before anything is rendered)."""
+    **plain: Any,
+) -> RenderOptions:
+    """The RenderOptions for these command-line values: files read (so that a bad theme
+    or ICC profile stops the command before anything is rendered) and text parsed; the
+    options that are plain values (`plain`) go in as they are."""
     from .i18n import valid_lang
     from .icc import load_output_intent
     from .options import RenderOptions
@@ -233,27 +232,11 @@ def _look(
     return RenderOptions(
         theme=load_theme(theme) if theme is not None else PLAIN,
         lang=lang,
-        grayscale=grayscale,
-        allow_remote=allow_remote,
         pdf_variant=pdf_variant.lower() if pdf_variant else None,
-        attach_source=attach_source,
-        bleed=bleed,
         marks=parse_marks(marks) if marks else (),
         output_intent=load_output_intent(output_intent) if output_intent is not None else None,
+        **plain,
     )
-
-
-_OPTION_NAMES = (
-    "theme",
-    "lang",
-    "grayscale",
-    "allow_remote",
-    "pdf_variant",
-    "output_intent",
-    "attach_source",
-    "bleed",
-    "marks",
-)
 
 
 def _render_options(*, attach: bool = True, fold: bool = False) -> Callable[[F], F]:
@@ -267,7 +250,10 @@ def _render_options(*, attach: bool = True, fold: bool = False) -> Callable[[F],
     def add(func: F) -> F:
         @functools.wraps(func)
         def command(*args: Any, **kwargs: Any) -> Any:
-            values = {name: kwargs.pop(name) for name in _OPTION_NAMES if name in kwargs}
+            from .options import RenderOptions
+
+            fields = {f.name for f in dataclasses.fields(RenderOptions)}
+            values = {name: kwargs.pop(name) for name in fields if name in kwargs}
             marks = values.pop("marks", None)
             if fold:
                 kwargs["fold"] = marks is not None and marks.lower() == "fold"
