@@ -88,3 +88,33 @@ def test_the_manifest_shows_what_was_chosen() -> None:
 def test_rules_are_the_library_s(options: dict[str, object], message: str) -> None:
     with pytest.raises(OptionsError, match=message):
         RenderOptions(**options)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("layout", ["handout", "flyer", "trifold"])
+def test_no_qr_leaves_the_codes_out_and_the_addresses_in(layout: str) -> None:
+    from brochure import load_profile
+    from brochure.render import render_html
+    from brochure.theme import load_theme
+
+    from .conftest import TESTS
+
+    theme = load_theme(TESTS.parent / "examples" / "school-theme.yaml")
+    profile = load_profile(PROFILE)
+    chosen = find_layout(layout)
+    with_codes = render_html(profile, chosen, None, RenderOptions(theme=theme))
+    without = render_html(profile, chosen, None, RenderOptions(theme=theme, qr=False))
+    assert with_codes.count("QR code for") >= 2  # the main source's and the school's
+    assert "QR code for" not in without
+    assert "data:image/png;base64" not in without
+    assert "Scan to" not in without
+    assert "lincolnhs" in without  # the address, with its break points
+
+
+def test_no_qr_on_every_command_that_prints() -> None:
+    from click.testing import CliRunner
+
+    from brochure import cli
+
+    for command in ("render", "booklet", "preview"):
+        result = CliRunner().invoke(cli.cli, [command, "--help"])
+        assert "--qr / --no-qr" in result.output, command

@@ -131,6 +131,12 @@ def _look_options(func: F) -> F:
         "(x-4). Imposed booklet sheets declare none.",
     )(func)
     func = click.option(
+        "--qr/--no-qr",
+        default=True,
+        help="QR codes for the career's main source and the school's website (the "
+        "addresses are printed either way).",
+    )(func)
+    func = click.option(
         "--allow-remote",
         is_flag=True,
         help="Let layouts and profiles load http(s) images and stylesheets (10 s, 10 MB each).",

@@ -61,7 +61,7 @@ class RenderOptions:
     again. `bleed` (PDF points) and `marks` (`paper.MARKS`) are for a print shop: bands
     that touch the paper's edge run on past it by the bleed, and marks show where to
     cut. `output_intent` is the print shop's own ICC profile, for PDF/X-4 in place of
-    sRGB.
+    sRGB. `qr` off leaves the QR codes out (the addresses stay printed).
 
     A new field of plain data (text, a number, a flag, a tuple of those) needs nothing
     more here: the cache key, the manifest and the templates (`options.NAME`) have it.
@@ -91,6 +91,7 @@ class RenderOptions:
     output_intent: OutputIntent | None = field(
         default=None, metadata=_how(key=_intent_digest, shown=_intent_path, template=False)
     )
+    qr: bool = True
 
     def __post_init__(self) -> None:
         if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
