@@ -32,24 +32,24 @@ def overhead(paths: list[Path]) -> tuple[float, float, int]:
     from weasyprint import HTML
 
     import brochure
-    from brochure import pdf as pdfmod
+    from brochure.pdf import engine, weasy
 
     layout = brochure.find_layout("handout")
     profiles = [brochure.load_profile(p) for p in paths]
-    fonts = pdfmod._fonts()
+    fonts = weasy.shared_fonts()
     documents: list[list[tuple[str, str]]] = []
-    real = pdfmod._lay_out
+    real = engine._lay_out
 
     def recording(html: str, base: Path, fetcher: object, extra: Path | None) -> object:
-        text = pdfmod._with_stylesheet(html, extra) if extra is not None else html
+        text = engine._with_stylesheet(html, extra) if extra is not None else html
         documents[-1].append((text, f"{base.resolve().as_uri()}/"))
         return real(html, base, fetcher, extra)
 
-    pdfmod._lay_out = recording  # type: ignore[assignment]
+    engine._lay_out = recording  # type: ignore[assignment]
     for profile in profiles:  # warms both paths too
         documents.append([])
         brochure.render_profile(profile, layout, "letter")
-    pdfmod._lay_out = real  # type: ignore[assignment]
+    engine._lay_out = real  # type: ignore[assignment]
     retried = sum(len(tries) > 1 for tries in documents)
 
     def ours() -> None:
@@ -71,7 +71,7 @@ def columns(paths: list[Path]) -> tuple[float, float]:
     from weasyprint import HTML
 
     import brochure
-    from brochure import pdf as pdfmod
+    from brochure.pdf import weasy
 
     layout = brochure.find_layout("handout")
     folder = Path(tempfile.mkdtemp())
@@ -81,7 +81,7 @@ def columns(paths: list[Path]) -> tuple[float, float]:
     ours = [brochure.render_html(p, layout, "letter") for p in profiles]
     naive = [h.replace('href="style.css"', 'href="naive.css"') for h in ours]
     base = (folder / "handout").as_uri() + "/"
-    fonts = pdfmod._fonts()
+    fonts = weasy.shared_fonts()
 
     def lay_out(htmls: list[str]) -> None:
         for html in htmls:
@@ -103,10 +103,12 @@ def _raw_worker_start() -> None:
 def _raw_render(job: tuple[str, str]) -> int:
     from weasyprint import HTML
 
-    from brochure import pdf as pdfmod
+    from brochure.pdf import weasy
 
     html, base = job
-    return len(HTML(string=html, base_url=base).render(font_config=pdfmod._fonts()).write_pdf())
+    return len(
+        HTML(string=html, base_url=base).render(font_config=weasy.shared_fonts()).write_pdf()
+    )
 
 
 def machine_scaling(paths: list[Path]) -> tuple[float, float]:

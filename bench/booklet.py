@@ -84,18 +84,18 @@ def merge_rebuild(paths: list[Path]) -> dict[str, object]:
 
 def copy(paths: list[Path]) -> dict[str, object]:
     import brochure
-    from brochure import pdf as pdfmod
     from brochure.layout import find_layout
+    from brochure.pdf import weasy
     from brochure.render import render_html
 
     layout = find_layout("handout")
-    weasyprint = pdfmod._weasyprint()
+    weasyprint = weasy.load_weasyprint()
     documents = []
     for path in paths:
         html = render_html(brochure.load_profile(path), layout, "letter")
         documents.append(
             weasyprint.HTML(string=html, base_url=layout.folder.as_uri() + "/").render(
-                font_config=pdfmod._fonts()
+                font_config=weasy.shared_fonts()
             )
         )
     pages = [page for document in documents for page in document.pages]

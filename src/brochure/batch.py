@@ -349,9 +349,9 @@ def _up_to_date(target: Path, key: str, entry: dict[str, object] | None) -> Outc
 
 def _load_renderer() -> None:
     """The warm-up of a worker started before its first job: import WeasyPrint."""
-    from .pdf import _weasyprint
+    from .pdf import load_weasyprint
 
-    _weasyprint()
+    load_weasyprint()
 
 
 def render_paths(

@@ -1,9 +1,9 @@
 """What a typesetter checks on laid-out pages: headings kept with their text, no lone line
 of a paragraph at a break, no nearly empty last page.
 
-The rules work on plain records of the pages (`Line`, `Piece`); `pdf.py` reads them off
-WeasyPrint's box tree, so this module stays free of the renderer and applies the same to
-built-in and user layouts.
+The rules work on plain records of the pages (`Line`, `Piece`); `pdf/boxes.py` reads them
+off WeasyPrint's box tree, so this module stays free of the renderer and applies the same
+to built-in and user layouts.
 """
 
 from __future__ import annotations
