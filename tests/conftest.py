@@ -1,16 +1,20 @@
-"""Shared fixtures: paths, a CLI runner, and PDFs rendered once per test run."""
+"""Shared fixtures: paths, a CLI runner, PDFs rendered once per test run, and the
+command line's capped workers run in this process unless a test is about workers."""
 
 from __future__ import annotations
 
 import logging
+import pickle
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from brochure import pipeline
+from brochure import jobs, pipeline
 from brochure.resources import profiles_dir
 
 TESTS = Path(__file__).parent
@@ -28,6 +32,47 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite the reference page images in tests/visual from current output",
     )
+
+
+# The command line renders every input in a spawned worker under time and memory caps
+# (jobs.Workers); starting one costs about a second, mostly importing WeasyPrint. Tests
+# that are not about workers run the same jobs in this process instead: each job and
+# its reply still go through pickle, as they would through a worker's pipe, but no cap
+# applies. Tests about workers, caps, time-outs and hostile inputs are marked
+# `real_workers` (test_jobs, test_hostile, test_tracer) and keep real processes.
+_ONE_JOB_AT_A_TIME = threading.Lock()
+
+
+def _run_here(slot: Any, work: Callable[[Any], Any], item: Any, seconds: float) -> Any:
+    """`jobs._Slot._run` without a process: what `jobs._serve` does, in this process."""
+    slot.used = True
+    work, item = pickle.loads(pickle.dumps((work, item)))
+    with _ONE_JOB_AT_A_TIME:  # the renderer is not shared between threads
+        try:
+            reply: tuple[str, Any] = ("ok", work(item))
+        except BaseException as err:  # sent back whole, raised in the caller
+            reply = ("error", err)
+    try:
+        status, value = pickle.loads(pickle.dumps(reply))
+    except Exception as err:  # as a worker reports a result it cannot send back
+        status, value = "error", RuntimeError(f"cannot send the result back: {err}")
+    if status == "error":
+        raise value
+    return value
+
+
+def _ready_here(slot: Any) -> None:
+    slot.ready = True
+
+
+@pytest.fixture(autouse=True)
+def in_process_workers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker jobs run in this process, unless the test is marked `real_workers`."""
+    if request.node.get_closest_marker("real_workers") is not None:
+        return
+    monkeypatch.setattr(jobs._Slot, "start_process", lambda slot: None)
+    monkeypatch.setattr(jobs._Slot, "wait_ready", _ready_here)
+    monkeypatch.setattr(jobs._Slot, "_run", _run_here)
 
 
 @pytest.fixture

@@ -31,6 +31,9 @@ import yaml
 from .test_pdf import norm
 from .tracer import Trace, describe, run_traced
 
+# Every run goes through the real command line and its real, capped worker processes.
+pytestmark = pytest.mark.real_workers
+
 CORPUS = Path(__file__).parent / "hostile"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
 SECRET = "SECRET-4c1f9e-never-print-this"

@@ -30,6 +30,9 @@ from brochure.jobs import (
 
 from .conftest import DATA, TINY_LAYOUT
 
+# Workers, caps and kills are what this file is about: its workers are real processes.
+pytestmark = pytest.mark.real_workers
+
 
 def profiles(folder: Path, count: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)

@@ -20,6 +20,9 @@ from brochure.resources import layouts_dir, profiles_dir
 
 from .tracer import Trace, describe, run_python_traced, run_traced
 
+# The tracer must see the real worker processes the command line spawns.
+pytestmark = pytest.mark.real_workers
+
 PROFILE = "registered-nurse"
 
 
