@@ -7,7 +7,7 @@ import logging
 import pickle
 import shutil
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from brochure import jobs, pipeline
+from brochure.layout import find_layout
+from brochure.render import DEFAULT_OPTIONS, RenderOptions
 from brochure.resources import profiles_dir
 
 TESTS = Path(__file__).parent
@@ -109,25 +111,36 @@ class WeasyLog(logging.Handler):
         self.records.append(record)
 
 
-_CACHE: dict[tuple[str, str, str], tuple[pipeline.Rendered, list[str]]] = {}
+_CACHE: dict[tuple[str, str, str, RenderOptions], tuple[pipeline.Rendered, list[str]]] = {}
 Render = Callable[..., tuple[pipeline.Rendered, list[str]]]
 
 
 @pytest.fixture(scope="session")
-def render_builtin() -> Iterator[Render]:
-    """Render a built-in profile once per run (the handout unless told); returns it with
-    WeasyPrint's log lines."""
+def render_builtin() -> Render:
+    """Render a built-in profile once per run (the handout on letter unless told; paper
+    None is the layout's default); returns it with WeasyPrint's log lines.
+
+    Renders are keyed on (profile, paper, layout, options): `RenderOptions` and `Theme`
+    are frozen and compare by value, so a theme loaded again finds the same render. What
+    it returns is shared between tests: read it, never change it.
+    """
 
     def get(
-        path: Path, paper: str = "letter", layout: str = "handout"
+        path: Path,
+        paper: str | None = "letter",
+        layout: str = "handout",
+        options: RenderOptions = DEFAULT_OPTIONS,
     ) -> tuple[pipeline.Rendered, list[str]]:
-        key = (str(path), paper, layout)
+        sheet = find_layout(layout).paper(paper).name
+        key = (str(Path(path).resolve()), sheet, layout, options)
         if key not in _CACHE:
             handler = WeasyLog()
             logger = logging.getLogger("weasyprint")
             logger.addHandler(handler)
             try:
-                rendered = pipeline.render_profile(pipeline.load_profile(path), layout, paper)
+                rendered = pipeline.render_profile(
+                    pipeline.load_profile(path), layout, paper, options=options
+                )
             finally:
                 logger.removeHandler(handler)
             log = [r.getMessage() for r in handler.records if "HarfBuzz" not in r.getMessage()]

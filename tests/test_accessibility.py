@@ -19,7 +19,7 @@ from brochure.preflight import accessibility_problems
 from brochure.render import RenderOptions, render_html
 from brochure.theme import PLAIN, load_theme
 
-from .conftest import BUILTIN_PROFILES, TINY_LAYOUT
+from .conftest import BUILTIN_PROFILES, TINY_LAYOUT, Render
 
 ROOT = Path(__file__).resolve().parent.parent
 THEME = ROOT / "examples" / "school-theme.yaml"
@@ -60,9 +60,11 @@ def structure(data: bytes) -> list[tuple[str, str | None]]:
 
 
 @pytest.mark.parametrize("layout_name", LAYOUTS)
-def test_every_figure_logo_and_qr_code_has_alt_text(layout_name: str) -> None:
+def test_every_figure_logo_and_qr_code_has_alt_text(
+    layout_name: str, render_builtin: Render
+) -> None:
     options = RenderOptions(theme=load_theme(THEME))
-    rendered = pipeline.render_profile(load_profile(NURSE), layout_name, options=options)
+    rendered, _ = render_builtin(NURSE, None, layout_name, options)  # shared with test_layouts
     tags = structure(rendered.pdf.data)
     roles = [role for role, _ in tags]
     figures = [alt for role, alt in tags if role == "/Figure"]

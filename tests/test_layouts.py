@@ -222,13 +222,14 @@ def test_every_builtin_label_has_a_spanish_translation() -> None:
 
 
 @pytest.mark.parametrize("layout_name", LAYOUTS)
-def test_theme_name_contact_logo_and_scannable_qr_codes(layout_name: str) -> None:
+def test_theme_name_contact_logo_and_scannable_qr_codes(
+    layout_name: str, render_builtin: Render
+) -> None:
     zxingcpp = pytest.importorskip("zxingcpp")
     theme = load_theme(THEME)
-    profile = load_profile(ROOT / "profiles" / "registered-nurse.yaml")
-    rendered = pipeline.render_profile(
-        profile, layout_name, "letter", options=RenderOptions(theme=theme)
-    )
+    nurse = ROOT / "profiles" / "registered-nurse.yaml"
+    # The themed nurse is shared with the grayscale test and test_accessibility.
+    rendered, _ = render_builtin(nurse, "letter", layout_name, RenderOptions(theme=theme))
     text = text_of(rendered.pdf.data)
     assert "Lincoln High School Counseling Office" in text
     assert "(217) 555-0142" in text
@@ -272,9 +273,10 @@ def test_theme_fonts_replace_the_layout_fonts(layout_name: str, tmp_path: Path) 
 
 
 @pytest.mark.parametrize("layout_name", LAYOUTS)
-def test_grayscale_pages_have_no_color(layout_name: str) -> None:
+def test_grayscale_pages_have_no_color(layout_name: str, render_builtin: Render) -> None:
     theme = load_theme(THEME)
-    profile = load_profile(ROOT / "profiles" / "registered-nurse.yaml")
+    nurse = ROOT / "profiles" / "registered-nurse.yaml"
+    profile = load_profile(nurse)
     rendered = pipeline.render_profile(
         profile, layout_name, "letter", options=RenderOptions(theme=theme, grayscale=True)
     )
@@ -286,9 +288,7 @@ def test_grayscale_pages_have_no_color(layout_name: str) -> None:
             ImageChops.difference(r, b).getextrema()[1],
         )
         assert spread <= 6, f"page {number} has colored pixels (channel spread {spread})"
-    color = pipeline.render_profile(
-        profile, layout_name, "letter", options=RenderOptions(theme=theme)
-    )
+    color, _ = render_builtin(nurse, "letter", layout_name, RenderOptions(theme=theme))
     r, g, b = images(color.pdf.data)[0].split()
     assert ImageChops.difference(r, b).getextrema()[1] > 40, "the color version is in color"
 

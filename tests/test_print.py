@@ -27,7 +27,7 @@ from brochure.pdf import Trim
 from brochure.render import RenderOptions
 from brochure.resources import profiles_dir
 
-from .conftest import DATA, TINY_LAYOUT
+from .conftest import DATA, TINY_LAYOUT, Render
 from .iccfiles import conversion_tags, localized, printer_profile, text_description
 
 PROFILE = profiles_dir() / "registered-nurse.yaml"
@@ -132,23 +132,24 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return found
 
 
-def _plain_pages(name: str) -> int:
+def _plain_pages(name: str, render_builtin: Render) -> int:
     """How many pages the same output has without bleed and marks."""
     if name == "booklet":
         report = pipeline.build_booklet(
             [PROFILE, OTHER], None, paper="half-letter", group_by="cluster"
         )
         return report.pages
-    return len(PdfReader(io.BytesIO(pipeline.render_pdf(PROFILE, name))).pages)
+    rendered, _ = render_builtin(PROFILE, "letter", name)
+    return len(PdfReader(io.BytesIO(rendered.pdf.data)).pages)
 
 
 @pytest.mark.parametrize("name", [*LAYOUTS, "booklet"])
 def test_bleed_and_crop_marks_on_every_page(
-    name: str, printed: dict[str, Path], tmp_path: Path
+    name: str, printed: dict[str, Path], tmp_path: Path, render_builtin: Render
 ) -> None:
     data = printed[name].read_bytes()
     pages = pages_of(data)
-    assert len(pages) == _plain_pages(name)
+    assert len(pages) == _plain_pages(name, render_builtin)
     assert qpdf_ok(data, tmp_path)
     for page in pages:
         # The BleedBox is the trim plus 3 mm; the MediaBox holds room for the marks too.
@@ -231,9 +232,9 @@ def test_the_manifest_and_cache_key_record_bleed_and_marks(printed: dict[str, Pa
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_without_bleed_the_page_is_the_trim(layout: str) -> None:
-    data = pipeline.render_pdf(PROFILE, layout)
-    for page in pages_of(data):
+def test_without_bleed_the_page_is_the_trim(layout: str, render_builtin: Render) -> None:
+    rendered, _ = render_builtin(PROFILE, "letter", layout)
+    for page in pages_of(rendered.pdf.data):
         assert page.media == page.trim == page.bleed
 
 
