@@ -285,8 +285,8 @@ def layout_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LayoutRun
     def one(name: str) -> tuple[str, LayoutRun]:
         out = root / "out" / name / f"{name}.pdf"
         out.parent.mkdir(parents=True)
-        args = CASES["layouts"][name].get("args", [])
-        run, trace = run_traced("render", profile, "-l", layouts / name, "-o", out, *args, *CAPS)
+        args = CASES["layouts"][name].get("args", [])  # after CAPS: a case's own caps win
+        run, trace = run_traced("render", profile, "-l", layouts / name, "-o", out, *CAPS, *args)
         return name, LayoutRun(run, out, trace, layouts / name, people, secret)
 
     with ThreadPoolExecutor(2) as pool:
