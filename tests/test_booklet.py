@@ -72,8 +72,9 @@ def imposed() -> tuple[BookletReport, bytes, list[str]]:
     return report, report.data, padded
 
 
-def printed_number(reader: PdfReader, index: int) -> int | None:
-    found = re.search(r"Page (\d+)\s*$", norm(reader.pages[index].extract_text() or ""))
+def printed_number(text: str) -> int | None:
+    """The page number a page's text (as pypdf extracts it) ends with."""
+    found = re.search(r"Page (\d+)\s*$", norm(text or ""))
     return int(found[1]) if found else None
 
 
@@ -99,21 +100,22 @@ def test_every_career_is_bookmarked_in_order(letter: tuple[BookletReport, PdfRea
 
 def test_labels_footers_and_contents_agree(letter: tuple[BookletReport, PdfReader]) -> None:
     report, reader = letter
+    texts = [page.extract_text() for page in reader.pages]  # once: pypdf is slow at it
     labels = reader.page_labels
     assert labels[: report.front_pages] == ["i", "ii", "iii", "iv"][: report.front_pages]
-    contents = norm(" ".join(reader.pages[i].extract_text() for i in range(report.front_pages)))
+    contents = norm(" ".join(texts[i] for i in range(report.front_pages)))
     for career in report.careers:
         index = report.front_pages + career.first_page - 1
         assert labels[index] == str(career.first_page)
         assert career.first_page % 2 == 1, "careers open on right-hand pages"
         assert index % 2 == 0
-        assert printed_number(reader, index) == career.first_page
-        assert career.title in norm(reader.pages[index].extract_text())
+        assert printed_number(texts[index]) == career.first_page
+        assert career.title in norm(texts[index])
         assert re.search(re.escape(career.title) + r"[ .]*" + str(career.first_page), contents)
     # Every numbered page prints the number its label says; inserted blanks print nothing.
     for index in range(report.front_pages, len(reader.pages) - 1):
-        number = printed_number(reader, index)
-        if norm(reader.pages[index].extract_text() or ""):
+        number = printed_number(texts[index])
+        if norm(texts[index] or ""):
             assert number == int(labels[index])
         else:
             assert number is None
