@@ -7,7 +7,7 @@ import logging
 import pickle
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from brochure import jobs, pipeline
 from brochure.layout import find_layout
+from brochure.profile import load_profile
 from brochure.render import DEFAULT_OPTIONS, RenderOptions
 from brochure.resources import profiles_dir
 
@@ -23,6 +24,19 @@ TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 BUILTIN_PROFILES = sorted(profiles_dir().glob("*.yaml"))
 TINY_LAYOUT = DATA / "layouts" / "tiny"
+
+
+def slow_but(fast: object, values: Sequence[object], ids: Sequence[str] | None = None) -> list[Any]:
+    """`values` as parameters (a tuple is one parameter set), all marked slow but `fast`:
+    the one case `make check` keeps, as a smoke test, of a list `make test` runs whole."""
+    return [
+        pytest.param(
+            *(value if isinstance(value, tuple) else (value,)),
+            marks=() if value == fast else (pytest.mark.slow,),
+            id=ids[index] if ids is not None else None,
+        )
+        for index, value in enumerate(values)
+    ]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -139,7 +153,7 @@ def render_builtin() -> Render:
             logger.addHandler(handler)
             try:
                 rendered = pipeline.render_profile(
-                    pipeline.load_profile(path), layout, paper, options=options
+                    load_profile(path), layout, paper, options=options
                 )
             finally:
                 logger.removeHandler(handler)

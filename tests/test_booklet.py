@@ -78,6 +78,7 @@ def printed_number(text: str) -> int | None:
     return int(found[1]) if found else None
 
 
+@pytest.mark.slow
 def test_builtin_booklets_are_set_properly(
     letter: tuple[BookletReport, PdfReader],
     grouped: tuple[BookletReport, PdfReader],
@@ -88,6 +89,7 @@ def test_builtin_booklets_are_set_properly(
         assert [w for w in report.warnings if w.startswith("typography:")] == []
 
 
+@pytest.mark.slow
 def test_every_career_is_bookmarked_in_order(letter: tuple[BookletReport, PdfReader]) -> None:
     report, reader = letter
     outline = reader.outline
@@ -98,6 +100,7 @@ def test_every_career_is_bookmarked_in_order(letter: tuple[BookletReport, PdfRea
         assert reader.page_labels[index] == str(career.first_page)
 
 
+@pytest.mark.slow
 def test_labels_footers_and_contents_agree(letter: tuple[BookletReport, PdfReader]) -> None:
     report, reader = letter
     texts = [page.extract_text() for page in reader.pages]  # once: pypdf is slow at it
@@ -121,6 +124,7 @@ def test_labels_footers_and_contents_agree(letter: tuple[BookletReport, PdfReade
             assert number is None
 
 
+@pytest.mark.slow
 def test_cover_contents_and_back_cover(letter: tuple[BookletReport, PdfReader]) -> None:
     _report, reader = letter
     cover = norm(reader.pages[0].extract_text())
@@ -134,6 +138,7 @@ def test_cover_contents_and_back_cover(letter: tuple[BookletReport, PdfReader]) 
     assert reader.metadata.title == "Health Science Careers"
 
 
+@pytest.mark.slow
 def test_booklet_is_tagged_with_the_careers_headings(
     letter: tuple[BookletReport, PdfReader],
 ) -> None:
@@ -159,6 +164,7 @@ def test_booklet_is_tagged_with_the_careers_headings(
     assert len(headings) >= len(TITLES) + 1  # every career's title, and the cover's
 
 
+@pytest.mark.slow
 def test_contents_entries_link_to_the_careers(letter: tuple[BookletReport, PdfReader]) -> None:
     report, reader = letter
     targets = {}
@@ -172,6 +178,7 @@ def test_contents_entries_link_to_the_careers(letter: tuple[BookletReport, PdfRe
         assert targets[career.slug] == report.front_pages + career.first_page - 1
 
 
+@pytest.mark.slow
 def test_grouping_nests_bookmarks_and_shows_headings(
     grouped: tuple[BookletReport, PdfReader],
 ) -> None:
@@ -197,6 +204,7 @@ def test_saddle_order() -> None:
         saddle_order(6)
 
 
+@pytest.mark.slow
 def test_imposed_sheets_are_in_saddle_stitch_order(
     imposed: tuple[BookletReport, bytes, list[str]],
 ) -> None:
@@ -225,6 +233,7 @@ def test_padding_keeps_the_back_cover_last() -> None:
     assert padded_order(8) == list(range(8))
 
 
+@pytest.mark.slow
 def test_booklet_is_no_bigger_than_one_layout_pass(
     letter: tuple[BookletReport, PdfReader], render_builtin: Render
 ) -> None:
@@ -242,6 +251,7 @@ def test_booklet_is_no_bigger_than_one_layout_pass(
     assert len(fonts) <= 8, fonts
 
 
+@pytest.mark.slow
 def test_same_booklet_twice_is_identical() -> None:
     """Two careers show it as well as twelve: nothing in a booklet depends on the run."""
     paths = [BUILTIN / "registered-nurse.yaml", BUILTIN / "dental-hygienist.yaml"]
