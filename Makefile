@@ -4,19 +4,19 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 
-.PHONY: demo test lint golden visual system clean
+.PHONY: demo test check lint golden visual system clean
 
 demo: $(VENV)/.demo ## Install, render every built-in profile and a booklet of them into out/
 	$(BIN)/brochure render profiles/ -o $(OUT)
 	$(BIN)/brochure booklet profiles/ -o $(OUT)/booklet.pdf --title "Health Science Careers"
 
-test: $(VENV)/.test ## Install with test extras, lint, run the whole suite
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
-	$(BIN)/mypy
+test: lint ## Install with test extras, lint, run the whole suite
 	$(BIN)/python -m pytest
 
-lint: $(VENV)/.test
+check: lint ## The fast tier, for the edit-test loop: lint, then every test not marked slow
+	$(BIN)/python -m pytest -m "not slow"
+
+lint: $(VENV)/.test ## Install with test extras; ruff check, ruff format --check, mypy
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy

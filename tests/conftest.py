@@ -1,22 +1,42 @@
-"""Shared fixtures: paths, a CLI runner, and PDFs rendered once per test run."""
+"""Shared fixtures: paths, a CLI runner, PDFs rendered once per test run, and the
+command line's capped workers run in this process unless a test is about workers."""
 
 from __future__ import annotations
 
 import logging
+import pickle
 import shutil
-from collections.abc import Callable, Iterator
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
-from brochure import pipeline
+from brochure import jobs, pipeline
+from brochure.layout import find_layout
+from brochure.profile import load_profile
+from brochure.render import DEFAULT_OPTIONS, RenderOptions
 from brochure.resources import profiles_dir
 
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 BUILTIN_PROFILES = sorted(profiles_dir().glob("*.yaml"))
 TINY_LAYOUT = DATA / "layouts" / "tiny"
+
+
+def slow_but(fast: object, values: Sequence[object], ids: Sequence[str] | None = None) -> list[Any]:
+    """`values` as parameters (a tuple is one parameter set), all marked slow but `fast`:
+    the one case `make check` keeps, as a smoke test, of a list `make test` runs whole."""
+    return [
+        pytest.param(
+            *(value if isinstance(value, tuple) else (value,)),
+            marks=() if value == fast else (pytest.mark.slow,),
+            id=ids[index] if ids is not None else None,
+        )
+        for index, value in enumerate(values)
+    ]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -28,6 +48,47 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="rewrite the reference page images in tests/visual from current output",
     )
+
+
+# The command line renders every input in a spawned worker under time and memory caps
+# (jobs.Workers); starting one costs about a second, mostly importing WeasyPrint. Tests
+# that are not about workers run the same jobs in this process instead: each job and
+# its reply still go through pickle, as they would through a worker's pipe, but no cap
+# applies. Tests about workers, caps, time-outs and hostile inputs are marked
+# `real_workers` (test_jobs, test_hostile, test_tracer) and keep real processes.
+_ONE_JOB_AT_A_TIME = threading.Lock()
+
+
+def _run_here(slot: Any, work: Callable[[Any], Any], item: Any, seconds: float) -> Any:
+    """`jobs._Slot._run` without a process: what `jobs._serve` does, in this process."""
+    slot.used = True
+    work, item = pickle.loads(pickle.dumps((work, item)))
+    with _ONE_JOB_AT_A_TIME:  # the renderer is not shared between threads
+        try:
+            reply: tuple[str, Any] = ("ok", work(item))
+        except BaseException as err:  # sent back whole, raised in the caller
+            reply = ("error", err)
+    try:
+        status, value = pickle.loads(pickle.dumps(reply))
+    except Exception as err:  # as a worker reports a result it cannot send back
+        status, value = "error", RuntimeError(f"cannot send the result back: {err}")
+    if status == "error":
+        raise value
+    return value
+
+
+def _ready_here(slot: Any) -> None:
+    slot.ready = True
+
+
+@pytest.fixture(autouse=True)
+def in_process_workers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Worker jobs run in this process, unless the test is marked `real_workers`."""
+    if request.node.get_closest_marker("real_workers") is not None:
+        return
+    monkeypatch.setattr(jobs._Slot, "start_process", lambda slot: None)
+    monkeypatch.setattr(jobs._Slot, "wait_ready", _ready_here)
+    monkeypatch.setattr(jobs._Slot, "_run", _run_here)
 
 
 @pytest.fixture
@@ -64,25 +125,36 @@ class WeasyLog(logging.Handler):
         self.records.append(record)
 
 
-_CACHE: dict[tuple[str, str, str], tuple[pipeline.Rendered, list[str]]] = {}
+_CACHE: dict[tuple[str, str, str, RenderOptions], tuple[pipeline.Rendered, list[str]]] = {}
 Render = Callable[..., tuple[pipeline.Rendered, list[str]]]
 
 
 @pytest.fixture(scope="session")
-def render_builtin() -> Iterator[Render]:
-    """Render a built-in profile once per run (the handout unless told); returns it with
-    WeasyPrint's log lines."""
+def render_builtin() -> Render:
+    """Render a built-in profile once per run (the handout on letter unless told; paper
+    None is the layout's default); returns it with WeasyPrint's log lines.
+
+    Renders are keyed on (profile, paper, layout, options): `RenderOptions` and `Theme`
+    are frozen and compare by value, so a theme loaded again finds the same render. What
+    it returns is shared between tests: read it, never change it.
+    """
 
     def get(
-        path: Path, paper: str = "letter", layout: str = "handout"
+        path: Path,
+        paper: str | None = "letter",
+        layout: str = "handout",
+        options: RenderOptions = DEFAULT_OPTIONS,
     ) -> tuple[pipeline.Rendered, list[str]]:
-        key = (str(path), paper, layout)
+        sheet = find_layout(layout).paper(paper).name
+        key = (str(Path(path).resolve()), sheet, layout, options)
         if key not in _CACHE:
             handler = WeasyLog()
             logger = logging.getLogger("weasyprint")
             logger.addHandler(handler)
             try:
-                rendered = pipeline.render_profile(pipeline.load_profile(path), layout, paper)
+                rendered = pipeline.render_profile(
+                    load_profile(path), layout, paper, options=options
+                )
             finally:
                 logger.removeHandler(handler)
             log = [r.getMessage() for r in handler.records if "HarfBuzz" not in r.getMessage()]

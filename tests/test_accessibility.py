@@ -19,7 +19,7 @@ from brochure.preflight import accessibility_problems
 from brochure.render import RenderOptions, render_html
 from brochure.theme import PLAIN, load_theme
 
-from .conftest import BUILTIN_PROFILES, TINY_LAYOUT
+from .conftest import BUILTIN_PROFILES, TINY_LAYOUT, Render, slow_but
 
 ROOT = Path(__file__).resolve().parent.parent
 THEME = ROOT / "examples" / "school-theme.yaml"
@@ -59,10 +59,12 @@ def structure(data: bytes) -> list[tuple[str, str | None]]:
     return found
 
 
-@pytest.mark.parametrize("layout_name", LAYOUTS)
-def test_every_figure_logo_and_qr_code_has_alt_text(layout_name: str) -> None:
+@pytest.mark.parametrize("layout_name", slow_but("handout", LAYOUTS))
+def test_every_figure_logo_and_qr_code_has_alt_text(
+    layout_name: str, render_builtin: Render
+) -> None:
     options = RenderOptions(theme=load_theme(THEME))
-    rendered = pipeline.render_profile(load_profile(NURSE), layout_name, options=options)
+    rendered, _ = render_builtin(NURSE, None, layout_name, options)  # shared with test_layouts
     tags = structure(rendered.pdf.data)
     roles = [role for role, _ in tags]
     figures = [alt for role, alt in tags if role == "/Figure"]
@@ -76,6 +78,7 @@ def test_every_figure_logo_and_qr_code_has_alt_text(layout_name: str) -> None:
     assert not [w for w in rendered.pdf.warnings if w.startswith("accessibility")]
 
 
+@pytest.mark.slow
 def test_booklet_is_tagged_with_alt_text(tmp_path: Path) -> None:
     report = pipeline.build_booklet(
         [NURSE, ROOT / "profiles" / "pharmacy-technician.yaml"],
@@ -181,6 +184,7 @@ def attachments(data: bytes) -> dict[str, tuple[bytes, str, str]]:
         }
 
 
+@pytest.mark.slow
 def test_attach_source_carries_profile_translation_and_theme(tmp_path: Path) -> None:
     theme_dir = tmp_path / "theme"
     shutil.copytree(THEME.parent, theme_dir)
@@ -260,6 +264,7 @@ def test_without_attach_source_nothing_is_carried(tmp_path: Path) -> None:
     assert attachments(data) == {}
 
 
+@pytest.mark.slow
 def test_booklet_attaches_every_profile_once_with_unique_names(tmp_path: Path) -> None:
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()

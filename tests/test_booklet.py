@@ -20,7 +20,7 @@ from brochure.jobs import Caps
 from brochure.pipeline import BookletReport
 from brochure.render import RenderOptions
 
-from .conftest import BUILTIN_PROFILES, DATA
+from .conftest import BUILTIN_PROFILES, DATA, Render
 
 BUILTIN = BUILTIN_PROFILES[0].parent
 TITLES = sorted(p.read_text().split("\ntitle: ", 1)[1].split("\n", 1)[0] for p in BUILTIN_PROFILES)
@@ -72,11 +72,13 @@ def imposed() -> tuple[BookletReport, bytes, list[str]]:
     return report, report.data, padded
 
 
-def printed_number(reader: PdfReader, index: int) -> int | None:
-    found = re.search(r"Page (\d+)\s*$", norm(reader.pages[index].extract_text() or ""))
+def printed_number(text: str) -> int | None:
+    """The page number a page's text (as pypdf extracts it) ends with."""
+    found = re.search(r"Page (\d+)\s*$", norm(text or ""))
     return int(found[1]) if found else None
 
 
+@pytest.mark.slow
 def test_builtin_booklets_are_set_properly(
     letter: tuple[BookletReport, PdfReader],
     grouped: tuple[BookletReport, PdfReader],
@@ -87,6 +89,7 @@ def test_builtin_booklets_are_set_properly(
         assert [w for w in report.warnings if w.startswith("typography:")] == []
 
 
+@pytest.mark.slow
 def test_every_career_is_bookmarked_in_order(letter: tuple[BookletReport, PdfReader]) -> None:
     report, reader = letter
     outline = reader.outline
@@ -97,28 +100,31 @@ def test_every_career_is_bookmarked_in_order(letter: tuple[BookletReport, PdfRea
         assert reader.page_labels[index] == str(career.first_page)
 
 
+@pytest.mark.slow
 def test_labels_footers_and_contents_agree(letter: tuple[BookletReport, PdfReader]) -> None:
     report, reader = letter
+    texts = [page.extract_text() for page in reader.pages]  # once: pypdf is slow at it
     labels = reader.page_labels
     assert labels[: report.front_pages] == ["i", "ii", "iii", "iv"][: report.front_pages]
-    contents = norm(" ".join(reader.pages[i].extract_text() for i in range(report.front_pages)))
+    contents = norm(" ".join(texts[i] for i in range(report.front_pages)))
     for career in report.careers:
         index = report.front_pages + career.first_page - 1
         assert labels[index] == str(career.first_page)
         assert career.first_page % 2 == 1, "careers open on right-hand pages"
         assert index % 2 == 0
-        assert printed_number(reader, index) == career.first_page
-        assert career.title in norm(reader.pages[index].extract_text())
+        assert printed_number(texts[index]) == career.first_page
+        assert career.title in norm(texts[index])
         assert re.search(re.escape(career.title) + r"[ .]*" + str(career.first_page), contents)
     # Every numbered page prints the number its label says; inserted blanks print nothing.
     for index in range(report.front_pages, len(reader.pages) - 1):
-        number = printed_number(reader, index)
-        if norm(reader.pages[index].extract_text() or ""):
+        number = printed_number(texts[index])
+        if norm(texts[index] or ""):
             assert number == int(labels[index])
         else:
             assert number is None
 
 
+@pytest.mark.slow
 def test_cover_contents_and_back_cover(letter: tuple[BookletReport, PdfReader]) -> None:
     _report, reader = letter
     cover = norm(reader.pages[0].extract_text())
@@ -132,6 +138,7 @@ def test_cover_contents_and_back_cover(letter: tuple[BookletReport, PdfReader]) 
     assert reader.metadata.title == "Health Science Careers"
 
 
+@pytest.mark.slow
 def test_booklet_is_tagged_with_the_careers_headings(
     letter: tuple[BookletReport, PdfReader],
 ) -> None:
@@ -157,6 +164,7 @@ def test_booklet_is_tagged_with_the_careers_headings(
     assert len(headings) >= len(TITLES) + 1  # every career's title, and the cover's
 
 
+@pytest.mark.slow
 def test_contents_entries_link_to_the_careers(letter: tuple[BookletReport, PdfReader]) -> None:
     report, reader = letter
     targets = {}
@@ -170,6 +178,7 @@ def test_contents_entries_link_to_the_careers(letter: tuple[BookletReport, PdfRe
         assert targets[career.slug] == report.front_pages + career.first_page - 1
 
 
+@pytest.mark.slow
 def test_grouping_nests_bookmarks_and_shows_headings(
     grouped: tuple[BookletReport, PdfReader],
 ) -> None:
@@ -195,6 +204,7 @@ def test_saddle_order() -> None:
         saddle_order(6)
 
 
+@pytest.mark.slow
 def test_imposed_sheets_are_in_saddle_stitch_order(
     imposed: tuple[BookletReport, bytes, list[str]],
 ) -> None:
@@ -223,10 +233,15 @@ def test_padding_keeps_the_back_cover_last() -> None:
     assert padded_order(8) == list(range(8))
 
 
-def test_booklet_is_no_bigger_than_one_layout_pass(letter: tuple[BookletReport, PdfReader]) -> None:
+@pytest.mark.slow
+def test_booklet_is_no_bigger_than_one_layout_pass(
+    letter: tuple[BookletReport, PdfReader], render_builtin: Render
+) -> None:
     """Fonts are embedded once: the booklet is far smaller than its careers rendered apart."""
     report, reader = letter
-    apart = sum(len(pipeline.render_pdf(path)) for path in BUILTIN_PROFILES)
+    # Each career apart as `render_pdf` makes it (handout, letter): the renders test_pdf
+    # checks, made once per run.
+    apart = sum(len(render_builtin(path)[0].pdf.data) for path in BUILTIN_PROFILES)
     assert len(report.data) < 0.5 * apart
     fonts = {
         str(font.get_object()["/BaseFont"])
@@ -236,10 +251,14 @@ def test_booklet_is_no_bigger_than_one_layout_pass(letter: tuple[BookletReport, 
     assert len(fonts) <= 8, fonts
 
 
-def test_same_booklet_twice_is_identical(letter: tuple[BookletReport, PdfReader]) -> None:
-    report, _ = letter
-    again = build_booklet([BUILTIN], None, title="Health Science Careers", date="April 2027")
-    assert again.data == report.data
+@pytest.mark.slow
+def test_same_booklet_twice_is_identical() -> None:
+    """Two careers show it as well as twelve: nothing in a booklet depends on the run."""
+    paths = [BUILTIN / "registered-nurse.yaml", BUILTIN / "dental-hygienist.yaml"]
+    first = build_booklet(paths, None, title="Health Science Careers", date="April 2027")
+    again = build_booklet(paths, None, title="Health Science Careers", date="April 2027")
+    assert len(first.careers) == 2
+    assert again.data == first.data
 
 
 def test_a_bad_profile_means_no_booklet(tmp_path: Path) -> None:

@@ -31,6 +31,9 @@ import yaml
 from .test_pdf import norm
 from .tracer import Trace, describe, run_traced
 
+# Every run goes through the real command line and its real, capped worker processes.
+pytestmark = pytest.mark.real_workers
+
 CORPUS = Path(__file__).parent / "hostile"
 CASES = yaml.safe_load((CORPUS / "cases.yaml").read_text(encoding="utf-8"))
 SECRET = "SECRET-4c1f9e-never-print-this"
@@ -173,6 +176,7 @@ def test_the_corpus_is_large_and_every_file_has_a_case() -> None:
     assert len(listed) + len(CASES["made"]) >= 30
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [*CASES["profiles"], *CASES["made"]])
 def test_profile_case(profile_run: ProfileRun, name: str) -> None:
     run, manifest = profile_run.run, profile_run.manifest
@@ -193,6 +197,7 @@ def test_profile_case(profile_run: ProfileRun, name: str) -> None:
         assert_clean_pdf(Path(entry["output"]))
 
 
+@pytest.mark.slow
 def test_profile_run_reports_cleanly(profile_run: ProfileRun) -> None:
     run, manifest, out = profile_run.run, profile_run.manifest, profile_run.out
     assert run.code == 1  # some inputs failed, the good ones were rendered
@@ -205,6 +210,7 @@ def test_profile_run_reports_cleanly(profile_run: ProfileRun) -> None:
     assert not (out.parent / "outside.pdf").exists()
 
 
+@pytest.mark.slow
 def test_the_profile_run_opens_nothing_outside_its_folders(profile_run: ProfileRun) -> None:
     """Links to the secret, /etc/passwd and /dev/zero are refused before they are
     opened, by the parent (cache keys) and by the workers alike."""
@@ -214,6 +220,7 @@ def test_the_profile_run_opens_nothing_outside_its_folders(profile_run: ProfileR
     assert {e.pid for e in trace.touching(rendered) if e.event == "open"} & trace.workers()
 
 
+@pytest.mark.slow
 def test_unreadable_fonts_are_named_not_drawn_as_boxes(profile_run: ProfileRun) -> None:
     """CJK text: a system font draws it, or a warning names the profile and characters.
 
@@ -282,14 +289,15 @@ def layout_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, LayoutRun
     def one(name: str) -> tuple[str, LayoutRun]:
         out = root / "out" / name / f"{name}.pdf"
         out.parent.mkdir(parents=True)
-        args = CASES["layouts"][name].get("args", [])
-        run, trace = run_traced("render", profile, "-l", layouts / name, "-o", out, *args, *CAPS)
+        args = CASES["layouts"][name].get("args", [])  # after CAPS: a case's own caps win
+        run, trace = run_traced("render", profile, "-l", layouts / name, "-o", out, *CAPS, *args)
         return name, LayoutRun(run, out, trace, layouts / name, people, secret)
 
     with ThreadPoolExecutor(2) as pool:
         return dict(pool.map(one, CASES["layouts"]))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(CASES["layouts"]))
 def test_layout_case(layout_runs: dict[str, LayoutRun], name: str) -> None:
     case = CASES["layouts"][name]
@@ -365,6 +373,7 @@ def server() -> Iterator[tuple[str, list[str]]]:
         httpd.server_close()
 
 
+@pytest.mark.slow
 def test_nothing_reaches_the_network_without_allow_remote(
     tmp_path: Path, server: tuple[str, list[str]]
 ) -> None:
@@ -402,6 +411,7 @@ def test_nothing_reaches_the_network_without_allow_remote(
     assert_clean_pdf(tmp_path / "open.pdf")
 
 
+@pytest.mark.slow
 def test_a_profile_beside_a_layout_cannot_read_the_layouts_neighbours(tmp_path: Path) -> None:
     """A theme logo outside the theme folder is refused with the line that named it."""
     secret = plant_secret(tmp_path)
@@ -423,6 +433,7 @@ def test_a_profile_beside_a_layout_cannot_read_the_layouts_neighbours(tmp_path: 
     assert f"{theme}:2" in run.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
 def test_strace_sees_no_process_open_the_secret(tmp_path: Path) -> None:
     """The same claim, seen from the kernel's side: `strace -f` records every open and

@@ -30,6 +30,9 @@ from brochure.jobs import (
 
 from .conftest import DATA, TINY_LAYOUT
 
+# Workers, caps and kills are what this file is about: its workers are real processes.
+pytestmark = pytest.mark.real_workers
+
 
 def profiles(folder: Path, count: int) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
@@ -127,6 +130,7 @@ def test_fail_fast_stops_and_reports_the_rest(tmp_path: Path) -> None:
     assert not list((tmp_path / "out").glob("*.pdf"))
 
 
+@pytest.mark.slow
 def test_two_workers_give_the_same_files(tmp_path: Path) -> None:
     profiles(tmp_path / "in", 4)
     one, two = tmp_path / "one", tmp_path / "two"
@@ -163,6 +167,7 @@ def test_shard_helpers() -> None:
     assert cache_key("ab", "c") != cache_key("a", "bc")
 
 
+@pytest.mark.slow
 def test_cli_json_and_exit_codes(tmp_path: Path) -> None:
     profiles(tmp_path / "in", 2)
     args = [
@@ -253,6 +258,7 @@ def test_killed_run_leaves_only_complete_pdfs_and_resumes(tmp_path: Path) -> Non
     assert not list(out.glob(".*.part")), "temporary files of the killed run are cleaned up"
 
 
+@pytest.mark.slow
 def test_watch_renders_what_changes_with_warm_workers(tmp_path: Path) -> None:
     """A watching run re-renders an edited profile, a new one, and all after a CSS edit."""
     import threading
@@ -314,6 +320,7 @@ def test_watch_refuses_stdout_and_json(tmp_path: Path) -> None:
         assert "--watch" in result.output
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_ctrl_c_or_term_stops_a_watch_quietly(tmp_path: Path, stop: signal.Signals) -> None:
     """Ctrl-C or TERM reaches the whole process group; workers leave it to the parent."""
@@ -359,6 +366,7 @@ def _bad_profile(_: object) -> None:
     raise ProfileError("expected text", path="x.yaml", line=3, field="title")
 
 
+@pytest.mark.slow
 def test_caps_stop_only_the_job_that_passes_them() -> None:
     """A job past the time cap, one past the memory cap and one whose worker crashes each
     fail alone, with the reason; the pool replaces the worker and finishes the rest."""
@@ -383,6 +391,7 @@ def test_caps_stop_only_the_job_that_passes_them() -> None:
         assert pool.submit(_hog, 10).result() == 10 * 2**20  # under the cap is fine
 
 
+@pytest.mark.slow
 def test_call_capped_overrides_the_time_cap_for_one_call() -> None:
     from functools import partial
 
@@ -392,6 +401,7 @@ def test_call_capped_overrides_the_time_cap_for_one_call() -> None:
         call_capped(partial(_sleep, 10), caps)
 
 
+@pytest.mark.slow
 def test_a_render_past_its_time_cap_fails_alone_in_the_manifest(tmp_path: Path) -> None:
     """Through the CLI: a layout that never finishes for one profile, the others render."""
     layout = tmp_path / "tiny"

@@ -21,7 +21,7 @@ from brochure.layout import builtin_layouts, find_layout, scaffold_layout
 from brochure.render import RenderOptions
 from brochure.theme import load_theme
 
-from .conftest import BUILTIN_PROFILES, DATA, Render
+from .conftest import BUILTIN_PROFILES, DATA, Render, slow_but
 
 IDS = [p.stem for p in BUILTIN_PROFILES]
 
@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 THEME = ROOT / "examples" / "school-theme.yaml"
 LAYOUTS = [layout.name for layout in builtin_layouts()]
 SMALL_PAPERS = {"half-letter", "a5"}
+NURSE = next(p for p in BUILTIN_PROFILES if p.stem == "registered-nurse")
 
 
 def text_of(data: bytes) -> str:
@@ -61,9 +62,9 @@ def test_every_layout_declares_its_papers_and_pages() -> None:
     assert find_layout("trifold").orientation == "landscape"
 
 
-@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("paper", slow_but("letter", ["letter", "a4"]))
 @pytest.mark.parametrize("layout_name", [n for n in LAYOUTS if n != "handout"])
-@pytest.mark.parametrize("path", BUILTIN_PROFILES, ids=IDS)
+@pytest.mark.parametrize("path", slow_but(NURSE, BUILTIN_PROFILES, IDS))
 def test_builtin_layouts_fit_every_profile(
     layout_name: str, paper: str, path: Path, render_builtin: Render
 ) -> None:
@@ -116,6 +117,7 @@ def long_profile(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout_name", ["flyer", "trifold"])
 def test_forty_long_duties_fit_with_the_cut_stated_or_fail_clearly(
     tmp_path: Path, layout_name: str
@@ -171,8 +173,8 @@ def test_text_a_fixed_box_would_drop_is_caught(tmp_path: Path) -> None:
         pipeline.render_profile(profile, find_layout(folder), "letter")
 
 
-@pytest.mark.parametrize("layout_name", LAYOUTS)
-@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("layout_name", slow_but("handout", LAYOUTS))
+@pytest.mark.parametrize("paper", slow_but("letter", ["letter", "a4"]))
 def test_spanish_labels_and_numbers(layout_name: str, paper: str) -> None:
     profile = load_profile(ROOT / "profiles" / "registered-nurse.yaml")
     rendered = pipeline.render_profile(
@@ -221,14 +223,15 @@ def test_every_builtin_label_has_a_spanish_translation() -> None:
         assert slots == set(re.findall(r"\{(\w+)\}", text)), label
 
 
-@pytest.mark.parametrize("layout_name", LAYOUTS)
-def test_theme_name_contact_logo_and_scannable_qr_codes(layout_name: str) -> None:
+@pytest.mark.parametrize("layout_name", slow_but("handout", LAYOUTS))
+def test_theme_name_contact_logo_and_scannable_qr_codes(
+    layout_name: str, render_builtin: Render
+) -> None:
     zxingcpp = pytest.importorskip("zxingcpp")
     theme = load_theme(THEME)
-    profile = load_profile(ROOT / "profiles" / "registered-nurse.yaml")
-    rendered = pipeline.render_profile(
-        profile, layout_name, "letter", options=RenderOptions(theme=theme)
-    )
+    nurse = ROOT / "profiles" / "registered-nurse.yaml"
+    # The themed nurse is shared with the grayscale test and test_accessibility.
+    rendered, _ = render_builtin(nurse, "letter", layout_name, RenderOptions(theme=theme))
     text = text_of(rendered.pdf.data)
     assert "Lincoln High School Counseling Office" in text
     assert "(217) 555-0142" in text
@@ -243,6 +246,7 @@ def test_theme_name_contact_logo_and_scannable_qr_codes(layout_name: str) -> Non
     assert "#6b1d2a" in rendered.html  # the theme's primary color reaches the CSS
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout_name", LAYOUTS)
 def test_theme_fonts_replace_the_layout_fonts(layout_name: str, tmp_path: Path) -> None:
     theme = tmp_path / "theme.yaml"  # without the logo, whose SVG sets its own fonts
@@ -271,10 +275,12 @@ def test_theme_fonts_replace_the_layout_fonts(layout_name: str, tmp_path: Path) 
     assert not any("Noto-Serif-Display" in name or "Inter" in name for name in fonts), fonts
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout_name", LAYOUTS)
-def test_grayscale_pages_have_no_color(layout_name: str) -> None:
+def test_grayscale_pages_have_no_color(layout_name: str, render_builtin: Render) -> None:
     theme = load_theme(THEME)
-    profile = load_profile(ROOT / "profiles" / "registered-nurse.yaml")
+    nurse = ROOT / "profiles" / "registered-nurse.yaml"
+    profile = load_profile(nurse)
     rendered = pipeline.render_profile(
         profile, layout_name, "letter", options=RenderOptions(theme=theme, grayscale=True)
     )
@@ -286,9 +292,7 @@ def test_grayscale_pages_have_no_color(layout_name: str) -> None:
             ImageChops.difference(r, b).getextrema()[1],
         )
         assert spread <= 6, f"page {number} has colored pixels (channel spread {spread})"
-    color = pipeline.render_profile(
-        profile, layout_name, "letter", options=RenderOptions(theme=theme)
-    )
+    color, _ = render_builtin(nurse, "letter", layout_name, RenderOptions(theme=theme))
     r, g, b = images(color.pdf.data)[0].split()
     assert ImageChops.difference(r, b).getextrema()[1] > 40, "the color version is in color"
 
@@ -344,6 +348,7 @@ def test_scaffolded_layout_overrides_one_block_and_renders(
     assert "already exists" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_settings_file_in_the_working_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

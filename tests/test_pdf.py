@@ -19,7 +19,7 @@ from brochure import __version__, batch, find_layout, load_profile, pipeline
 from brochure.pipeline import Rendered
 from brochure.render import RenderOptions
 
-from .conftest import BUILTIN_PROFILES, DATA, TINY_LAYOUT
+from .conftest import BUILTIN_PROFILES, DATA, TINY_LAYOUT, slow_but
 
 Render = Callable[[Path, str], tuple[Rendered, list[str]]]
 SEED_PROFILE = next(
@@ -60,8 +60,11 @@ def missing_items(data: bytes, items: list[str]) -> list[str]:
     return missing
 
 
-@pytest.mark.parametrize("path", BUILTIN_PROFILES, ids=IDS)
-@pytest.mark.parametrize(("paper", "size"), [("letter", (612, 792)), ("a4", (595, 842))])
+LETTER, A4 = ("letter", (612, 792)), ("a4", (595, 842))
+
+
+@pytest.mark.parametrize("path", slow_but(SEED_PROFILE, BUILTIN_PROFILES, IDS))
+@pytest.mark.parametrize(("paper", "size"), slow_but(LETTER, [LETTER, A4]))
 def test_builtin_profiles_render_to_the_paper(
     render_builtin: Render, path: Path, paper: str, size: tuple[int, int]
 ) -> None:
@@ -79,7 +82,7 @@ def test_builtin_profiles_render_to_the_paper(
         assert rendered.pdf.last_page_fill > 1 / 6
 
 
-@pytest.mark.parametrize("path", BUILTIN_PROFILES, ids=IDS)
+@pytest.mark.parametrize("path", slow_but(SEED_PROFILE, BUILTIN_PROFILES, IDS))
 def test_nothing_is_lost(render_builtin: Render, path: Path) -> None:
     rendered, _ = render_builtin(path, "letter")
     profile = rendered.profile
@@ -140,6 +143,7 @@ def test_seed_page_survives_into_the_pdf(render_builtin: Render) -> None:
     assert not missing_items(rendered.pdf.data, items)
 
 
+@pytest.mark.slow
 def test_fonts_are_embedded_and_qpdf_finds_no_errors(render_builtin: Render) -> None:
     for path in BUILTIN_PROFILES:
         rendered, _ = render_builtin(path, "letter")
@@ -156,6 +160,7 @@ def test_fonts_are_embedded_and_qpdf_finds_no_errors(render_builtin: Render) -> 
                     assert re.match(r"/[A-Z]{6}\+", str(font.BaseFont)), "fonts are subset"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("qpdf") is None, reason="qpdf command not installed")
 def test_qpdf_check_command(render_builtin: Render, tmp_path: Path) -> None:
     rendered, _ = render_builtin(SEED_PROFILE, "a4")
@@ -179,6 +184,7 @@ def test_metadata(render_builtin: Render) -> None:
     assert "/ModDate" not in meta
 
 
+@pytest.mark.slow
 def test_same_inputs_give_identical_bytes_across_processes(
     render_builtin: Render, tmp_path: Path
 ) -> None:

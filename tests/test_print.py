@@ -27,7 +27,7 @@ from brochure.pdf import Trim
 from brochure.render import RenderOptions
 from brochure.resources import profiles_dir
 
-from .conftest import DATA, TINY_LAYOUT
+from .conftest import DATA, TINY_LAYOUT, Render
 from .iccfiles import conversion_tags, localized, printer_profile, text_description
 
 PROFILE = profiles_dir() / "registered-nurse.yaml"
@@ -132,23 +132,25 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return found
 
 
-def _plain_pages(name: str) -> int:
+def _plain_pages(name: str, render_builtin: Render) -> int:
     """How many pages the same output has without bleed and marks."""
     if name == "booklet":
         report = pipeline.build_booklet(
             [PROFILE, OTHER], None, paper="half-letter", group_by="cluster"
         )
         return report.pages
-    return len(PdfReader(io.BytesIO(pipeline.render_pdf(PROFILE, name))).pages)
+    rendered, _ = render_builtin(PROFILE, "letter", name)
+    return len(PdfReader(io.BytesIO(rendered.pdf.data)).pages)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [*LAYOUTS, "booklet"])
 def test_bleed_and_crop_marks_on_every_page(
-    name: str, printed: dict[str, Path], tmp_path: Path
+    name: str, printed: dict[str, Path], tmp_path: Path, render_builtin: Render
 ) -> None:
     data = printed[name].read_bytes()
     pages = pages_of(data)
-    assert len(pages) == _plain_pages(name)
+    assert len(pages) == _plain_pages(name, render_builtin)
     assert qpdf_ok(data, tmp_path)
     for page in pages:
         # The BleedBox is the trim plus 3 mm; the MediaBox holds room for the marks too.
@@ -181,6 +183,7 @@ def _white(color: tuple[int, int, int]) -> bool:
     return min(color) >= 245
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", [*LAYOUTS, "booklet"])
 def test_bands_run_into_the_bleed_and_stop_there(name: str, printed: dict[str, Path]) -> None:
     data = printed[name].read_bytes()
@@ -207,12 +210,14 @@ def test_bands_run_into_the_bleed_and_stop_there(name: str, printed: dict[str, P
                 assert not _white(within), (index, edge, "no band at the trim")
 
 
+@pytest.mark.slow
 def test_a_bleed_without_marks_adds_no_mark_area(printed: dict[str, Path]) -> None:
     for page in pages_of(printed["booklet-bleed-only"].read_bytes()):
         assert page.media == pytest.approx(page.bleed, abs=0.01)
         assert page.bleed[0] == pytest.approx(page.trim[0] - BLEED, abs=0.01)
 
 
+@pytest.mark.slow
 def test_the_manifest_and_cache_key_record_bleed_and_marks(printed: dict[str, Path]) -> None:
     manifest = json.loads((printed["flyer"].parent / "manifest.json").read_text())
     assert manifest["bleed"] == "3mm"
@@ -230,10 +235,11 @@ def test_the_manifest_and_cache_key_record_bleed_and_marks(printed: dict[str, Pa
     assert len(keys) == 4
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
-def test_without_bleed_the_page_is_the_trim(layout: str) -> None:
-    data = pipeline.render_pdf(PROFILE, layout)
-    for page in pages_of(data):
+def test_without_bleed_the_page_is_the_trim(layout: str, render_builtin: Render) -> None:
+    rendered, _ = render_builtin(PROFILE, "letter", layout)
+    for page in pages_of(rendered.pdf.data):
         assert page.media == page.trim == page.bleed
 
 
@@ -281,6 +287,7 @@ def test_pdf_x_has_an_output_intent_and_stays_reproducible(tmp_path: Path) -> No
         assert "/OutputIntents" not in pdf.Root
 
 
+@pytest.mark.slow
 def test_a_pdf_x_booklet_keeps_its_output_intent_and_trim(tmp_path: Path) -> None:
     options = RenderOptions(pdf_variant="pdf/x-4")
     report = pipeline.build_booklet([PROFILE], None, paper="half-letter", options=options)
@@ -327,6 +334,7 @@ def test_imposed_sheets_refuse_what_they_cannot_carry(tmp_path: Path) -> None:
             )
 
 
+@pytest.mark.slow
 def test_imposed_sheets_claim_no_standard_and_keep_title_and_language(tmp_path: Path) -> None:
     """Printer sheets are not PDF/UA (pypdf drops the tags): they say nothing of it, and
     keep what they can of an accessible document, its language and shown title."""

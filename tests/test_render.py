@@ -1,14 +1,18 @@
-"""Merged HTML: escaping, print filters, and golden snapshots of the built-in layout."""
+"""Merged HTML: escaping, print filters, and golden snapshots of the built-in layouts."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from brochure import find_layout, load_profile, render_html
+from brochure import find_layout, load_profile, pipeline, render_html
+from brochure.layout import builtin_layouts
 from brochure.profile import Growth, Money
 from brochure.render import (
+    BookletSpec,
+    RenderOptions,
     as_of_date,
     break_url,
     css_string,
@@ -16,12 +20,16 @@ from brochure.render import (
     money,
     paragraphs,
     percent,
+    render_booklet_html,
 )
+from brochure.theme import load_theme
 
-from .conftest import BUILTIN_PROFILES, DATA, TESTS
+from .conftest import BUILTIN_PROFILES, TESTS
 
-GOLDEN = TESTS / "golden" / "handout"
+ROOT = TESTS.parent
+GOLDEN = TESTS / "golden"
 GOLDEN_SLUGS = ["medical-billing-and-coding-specialist", "registered-nurse"]
+THEME = ROOT / "examples" / "school-theme.yaml"
 
 
 def test_profile_text_is_data_never_markup_or_template_code(tmp_path: Path) -> None:
@@ -79,17 +87,84 @@ def test_template_sees_only_profile_paper_and_layout() -> None:
     assert 'lang="en"' in html
 
 
-@pytest.mark.parametrize("slug", GOLDEN_SLUGS)
-def test_golden_html(slug: str, update_golden: bool) -> None:
+def _profile_path(slug: str) -> Path:
+    return ROOT / "profiles" / f"{slug}.yaml"
+
+
+def _merged(
+    slug: str, layout: str, *, theme: bool = False, lang: str | None = None
+) -> Callable[[], str]:
+    def merge() -> str:
+        profile = load_profile(_profile_path(slug))
+        options = RenderOptions(lang=lang)
+        if theme:
+            options = RenderOptions(theme=load_theme(THEME), lang=lang)
+        return render_html(profile, find_layout(layout), "letter", options)
+
+    return merge
+
+
+def _booklet() -> str:
+    """The booklet template's HTML for the golden careers, put together as
+    `pipeline.build_booklet` does (before WeasyPrint lays it out)."""
+    loaded = pipeline.load_for_booklet([_profile_path(slug) for slug in GOLDEN_SLUGS])
+    groups = pipeline.group_careers([profile for _, profile in loaded], "cluster")
+    spec = BookletSpec(
+        title="Health Science Careers",
+        subtitle="Spring Career Fair",
+        date="April 2027",
+        careers=tuple(profile for group in groups for profile in group.careers),
+        groups=groups,
+        grouped=True,
+    )
+    return render_booklet_html(spec, find_layout("handout"), "letter")
+
+
+# name (the file tests/golden/<name>.html) → how its HTML is made. Every built-in layout
+# with two profiles (the long one takes the fit steps when laid out), and on the handout
+# a booklet, the school theme and Spanish labels. No WeasyPrint: milliseconds each.
+GOLDEN_CASES: dict[str, Callable[[], str]] = {
+    **{
+        f"{layout.name}/{slug}": _merged(slug, layout.name)
+        for layout in builtin_layouts()
+        for slug in GOLDEN_SLUGS
+    },
+    "handout/booklet": _booklet,
+    "handout/registered-nurse-school-theme": _merged("registered-nurse", "handout", theme=True),
+    "handout/registered-nurse-es": _merged("registered-nurse", "handout", lang="es"),
+}
+
+
+def portable(html: str) -> str:
+    """The HTML with this checkout's location (in the theme logo's file URL) written as
+    CHECKOUT, so that a golden file is the same wherever the project is cloned."""
+    return html.replace(ROOT.resolve().as_uri(), "file:///CHECKOUT")
+
+
+@pytest.mark.parametrize("name", GOLDEN_CASES)
+def test_golden_html(name: str, update_golden: bool) -> None:
     """Merged HTML is compared with a reviewed snapshot; `make golden` rewrites it."""
-    profile = load_profile(DATA.parent.parent / "profiles" / f"{slug}.yaml")
-    html = render_html(profile, find_layout("handout"), "letter")
-    golden = GOLDEN / f"{slug}.html"
+    html = portable(GOLDEN_CASES[name]())
+    golden = GOLDEN / f"{name}.html"
     if update_golden:
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(html)
     assert golden.is_file(), "no golden file: run `make golden` and review the result"
-    assert html == golden.read_text(), f"{golden.name} differs: run `make golden` and review"
+    assert html == golden.read_text(), f"{name}.html differs: run `make golden` and review"
+
+
+def test_no_golden_file_is_left_over(update_golden: bool) -> None:
+    """Every golden file belongs to a case above, so none goes stale unseen."""
+    stale = [
+        path
+        for path in sorted(GOLDEN.rglob("*.html"))
+        if path.relative_to(GOLDEN).with_suffix("").as_posix() not in GOLDEN_CASES
+    ]
+    if update_golden:
+        for path in stale:
+            path.unlink()
+        stale = []
+    assert stale == [], f"golden files of no case: {stale}; `make golden` removes them"
 
 
 def _long_profile(tmp_path: Path) -> Path:

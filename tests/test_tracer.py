@@ -20,6 +20,9 @@ from brochure.resources import layouts_dir, profiles_dir
 
 from .tracer import Trace, describe, run_python_traced, run_traced
 
+# The tracer must see the real worker processes the command line spawns.
+pytestmark = pytest.mark.real_workers
+
 PROFILE = "registered-nurse"
 
 
@@ -76,6 +79,7 @@ def assert_worker_rendered(trace: Trace, profile: Path, pdf: Path) -> None:
     assert len(temporary) == 1, describe(trace.touching(pdf.parent))
 
 
+@pytest.mark.slow
 def test_folder_render_in_two_workers_is_seen_and_stays_inside(
     inputs: Path, tmp_path: Path
 ) -> None:
@@ -92,6 +96,7 @@ def test_folder_render_in_two_workers_is_seen_and_stays_inside(
     assert_benign(trace, inputs, out)
 
 
+@pytest.mark.slow
 def test_one_file_renders_in_a_worker_too(inputs: Path, tmp_path: Path) -> None:
     # The command line always passes caps (cli._caps), and with caps batch.render_paths
     # renders even a single input in a worker process: a worker writes the PDF, not
@@ -109,6 +114,7 @@ def test_one_file_renders_in_a_worker_too(inputs: Path, tmp_path: Path) -> None:
     assert_benign(trace, inputs, out)
 
 
+@pytest.mark.slow
 def test_flags_a_spawned_childs_read_write_and_connect(tmp_path: Path) -> None:
     """A multiprocessing "spawn" child reads a file outside, creates one outside and
     connects to a port: each is reported, exactly, and from the child."""
@@ -163,6 +169,7 @@ def test_flags_a_spawned_childs_read_write_and_connect(tmp_path: Path) -> None:
     assert trace.touching(secret) == [e for e in reads]
 
 
+@pytest.mark.slow
 def test_flags_a_symlink_by_where_it_leads(tmp_path: Path) -> None:
     """A file opened through a link inside an allowed folder counts where it leads; a
     folder listing and a subprocess are seen too."""
@@ -190,6 +197,7 @@ def test_flags_a_symlink_by_where_it_leads(tmp_path: Path) -> None:
     assert [e.detail for e in trace.spawned()] == [repr(("true", ["true"], None))]
 
 
+@pytest.mark.slow
 def test_sees_a_jinja_template_being_read(tmp_path: Path) -> None:
     templates = tmp_path / "templates"
     templates.mkdir()

@@ -283,6 +283,7 @@ def test_a_booklet_career_ending_on_a_nearly_empty_page_is_named() -> None:
     assert sparse_endings([0.9, 0.0], [("One page and a blank", 0, 2)]) == []
 
 
+@pytest.mark.slow
 def test_builtin_half_letter_booklet_ends_no_career_on_a_nearly_empty_page() -> None:
     """Three pages a career on half-letter: the endings most likely to be sparse."""
     report = pipeline.build_booklet([ROOT / "profiles"], None, paper="half-letter")

@@ -81,6 +81,7 @@ def assert_unchanged(case: Case, pdf: bytes, update: bool) -> None:
     assert not report.problems, report.message(FAILURES)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", PROFILE_CASES, ids=[c.name for c in PROFILE_CASES])
 def test_builtin_layout_looks_as_reviewed(
     case: Case, render_builtin: Render, update_visual: bool
@@ -90,6 +91,7 @@ def test_builtin_layout_looks_as_reviewed(
     assert_unchanged(case, rendered.pdf.data, update_visual)
 
 
+@pytest.mark.slow
 def test_school_theme_logo_and_qr_codes_look_as_reviewed(update_visual: bool) -> None:
     options = RenderOptions(theme=load_theme(THEME))
     rendered = pipeline.render_profile(
@@ -98,6 +100,7 @@ def test_school_theme_logo_and_qr_codes_look_as_reviewed(update_visual: bool) ->
     assert_unchanged(THEMED, rendered.pdf.data, update_visual)
 
 
+@pytest.mark.slow
 def test_booklet_looks_as_reviewed(update_visual: bool) -> None:
     report = pipeline.build_booklet(
         [SHORT, LONG],
@@ -233,6 +236,7 @@ def render_copy(folder: Path) -> bytes:
     return pipeline.render_profile(load_profile(SHORT), layout, CHECKED.paper).pdf.data
 
 
+@pytest.mark.slow
 def test_an_unaltered_copy_of_a_layout_matches(tmp_path: Path) -> None:
     """The copy itself is not what makes the next test fail."""
     report = verify(CHECKED, render_copy(copy_of_handout(tmp_path)), False, tmp_path / "f")
@@ -240,6 +244,7 @@ def test_an_unaltered_copy_of_a_layout_matches(tmp_path: Path) -> None:
     assert not (tmp_path / "f").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "rule",
     [
