@@ -169,7 +169,7 @@ def imposition(paths: list[Path], pages: int) -> tuple[float, float, int]:
     from pypdf import PdfReader, PdfWriter
 
     import brochure
-    from brochure.booklet import impose_saddle
+    from brochure.impose import impose_saddle
 
     data = brochure.build_booklet(paths, None, paper="half-letter").data
     reader = PdfReader(io.BytesIO(data))

@@ -117,11 +117,12 @@ def cases() -> dict[str, dict[str, Any]]:
 
 def _render(path: str, layout: str) -> str:
     from brochure import pipeline
+    from brochure.booklet import build_booklet
     from brochure.errors import BrochureError
 
     try:
         if layout == "booklet":  # a booklet of this one career: cover, contents, career
-            return f"{pipeline.build_booklet([path], None).pages} p"
+            return f"{build_booklet([path], None).pages} p"
         rendered = pipeline.render_profile(pipeline.load_profile(path), layout)
     except BrochureError as err:
         return "refused: " + str(err).split(": ", 2)[-1][:50]

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from brochure import cli, load_profile, pipeline
+from brochure.booklet import build_booklet
 from brochure.layout import builtin_layouts, find_layout
 from brochure.preflight import accessibility_problems
 from brochure.render import RenderOptions, render_html
@@ -80,7 +81,7 @@ def test_every_figure_logo_and_qr_code_has_alt_text(
 
 @pytest.mark.slow
 def test_booklet_is_tagged_with_alt_text(tmp_path: Path) -> None:
-    report = pipeline.build_booklet(
+    report = build_booklet(
         [NURSE, ROOT / "profiles" / "pharmacy-technician.yaml"],
         None,
         options=RenderOptions(theme=load_theme(THEME)),

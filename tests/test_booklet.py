@@ -14,10 +14,12 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from brochure import BookletError, ProfileError, build_booklet, cli, jobs, pipeline
-from brochure.booklet import padded_order, saddle_order
+from brochure import BookletError, ProfileError, build_booklet, cli, jobs
+from brochure import booklet as booklet_module
+from brochure.booklet import BookletReport
+from brochure.impose import padded_order, saddle_order
+from brochure.inputs import expand_paths
 from brochure.jobs import Caps
-from brochure.pipeline import BookletReport
 from brochure.render import RenderOptions
 
 from .conftest import BUILTIN_PROFILES, DATA, Render
@@ -297,7 +299,7 @@ def test_cli_booklet(tmp_path: Path) -> None:
         return work()
 
     with (
-        mock.patch.object(pipeline, "build_booklet", autospec=True) as build,
+        mock.patch.object(booklet_module, "build_booklet", autospec=True) as build,
         mock.patch.object(jobs, "call_capped", side_effect=in_process),
     ):
         build.return_value = BookletReport(tmp_path / "b.pdf", 8, 2, [], sheets=2, padded=1)
@@ -323,7 +325,7 @@ def test_cli_booklet(tmp_path: Path) -> None:
         )
     assert result.exit_code == 0, result.output
     # One layout pass in a capped worker: 30 s for the cover, 30 s per ten careers.
-    careers = len(pipeline.expand_paths([BUILTIN]))
+    careers = len(expand_paths([BUILTIN]))
     assert capped == [(Caps(seconds=30, memory_mib=2048), 30 * (1 + -(-careers // 10)))]
     build.assert_called_once_with(
         (BUILTIN,),

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
-from brochure import __version__, batch, cli, pipeline
+from brochure import __version__, batch, cli, inputs, pipeline
 from brochure.jobs import Caps
 from brochure.layout import builtin_layouts
 from brochure.render import RenderOptions
@@ -197,7 +197,7 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_unexpected_errors_hint_at_debug(capsys: pytest.CaptureFixture[str]) -> None:
-    with mock.patch.object(pipeline, "validate_paths", side_effect=RuntimeError("boom")):
+    with mock.patch.object(inputs, "validate_paths", side_effect=RuntimeError("boom")):
         code, _, err = run_main(["validate", MINIMAL], capsys)
         assert code == 1
         assert err.splitlines() == [

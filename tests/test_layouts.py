@@ -17,6 +17,7 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from brochure import RenderError, cli, load_profile, pipeline
+from brochure.inputs import expand_paths
 from brochure.layout import builtin_layouts, find_layout, scaffold_layout
 from brochure.render import RenderOptions
 from brochure.theme import load_theme
@@ -305,7 +306,7 @@ def test_translation_beside_a_profile_is_used_for_its_language(tmp_path: Path) -
         "duties:\n  - Evaluar a los pacientes\n  - Administrar medicamentos\n"
         "facts:\n  job_growth: +5% Muy bueno\n"
     )
-    assert pipeline.expand_paths([tmp_path]) == [source]
+    assert expand_paths([tmp_path]) == [source]
     english = load_profile(source)
     spanish = load_profile(source, "es")
     assert spanish.title == "Enfermero registrado"

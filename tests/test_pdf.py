@@ -16,6 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from brochure import __version__, batch, find_layout, load_profile, pipeline
+from brochure.booklet import build_booklet
 from brochure.pipeline import Rendered
 from brochure.render import RenderOptions
 
@@ -214,7 +215,7 @@ def _twice_a_day_apart(make: Callable[[], bytes]) -> tuple[bytes, bytes]:
 def _render(layout: str, variant: str) -> bytes:
     options = RenderOptions(pdf_variant=variant)
     if layout == "booklet":
-        report = pipeline.build_booklet(BUILTIN_PROFILES[:2], None, options=options)
+        report = build_booklet(BUILTIN_PROFILES[:2], None, options=options)
         return report.data
     return pipeline.render_profile(load_profile(SEED_PROFILE), layout, options=options).pdf.data
 

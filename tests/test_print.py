@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from brochure import cli, load_profile, pipeline
 from brochure.batch import output_key
+from brochure.booklet import build_booklet
 from brochure.errors import BookletError, OptionsError, RenderError
 from brochure.icc import MAX_ICC_BYTES, load_output_intent
 from brochure.layout import find_layout
@@ -135,9 +136,7 @@ def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def _plain_pages(name: str, render_builtin: Render) -> int:
     """How many pages the same output has without bleed and marks."""
     if name == "booklet":
-        report = pipeline.build_booklet(
-            [PROFILE, OTHER], None, paper="half-letter", group_by="cluster"
-        )
+        report = build_booklet([PROFILE, OTHER], None, paper="half-letter", group_by="cluster")
         return report.pages
     rendered, _ = render_builtin(PROFILE, "letter", name)
     return len(PdfReader(io.BytesIO(rendered.pdf.data)).pages)
@@ -290,7 +289,7 @@ def test_pdf_x_has_an_output_intent_and_stays_reproducible(tmp_path: Path) -> No
 @pytest.mark.slow
 def test_a_pdf_x_booklet_keeps_its_output_intent_and_trim(tmp_path: Path) -> None:
     options = RenderOptions(pdf_variant="pdf/x-4")
-    report = pipeline.build_booklet([PROFILE], None, paper="half-letter", options=options)
+    report = build_booklet([PROFILE], None, paper="half-letter", options=options)
     _declares_pdf_x(report.data, tmp_path)
 
 
@@ -326,10 +325,10 @@ def test_imposed_sheets_refuse_what_they_cannot_carry(tmp_path: Path) -> None:
     assert runner.invoke(cli.cli, ["booklet", str(PROFILE), "--marks", "fold"]).exit_code == 2
     assert not target.exists()
     with pytest.raises(BookletError, match="leave out --impose"):
-        pipeline.build_booklet([PROFILE], None, impose="saddle", options=RenderOptions(bleed=1))
+        build_booklet([PROFILE], None, impose="saddle", options=RenderOptions(bleed=1))
     for variant in ("pdf/a-3b", "pdf/x-4"):
         with pytest.raises(BookletError, match=f"cannot declare {variant}"):
-            pipeline.build_booklet(
+            build_booklet(
                 [PROFILE], None, impose="saddle", options=RenderOptions(pdf_variant=variant)
             )
 
@@ -340,9 +339,7 @@ def test_imposed_sheets_claim_no_standard_and_keep_title_and_language(tmp_path: 
     keep what they can of an accessible document, its language and shown title."""
     import pikepdf
 
-    report = pipeline.build_booklet(
-        [PROFILE], None, impose="saddle", options=RenderOptions(lang="es")
-    )
+    report = build_booklet([PROFILE], None, impose="saddle", options=RenderOptions(lang="es"))
     with pikepdf.open(io.BytesIO(report.data)) as pdf:
         root = pdf.Root
         assert str(root.Lang) == "es"

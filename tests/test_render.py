@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from brochure import find_layout, load_profile, pipeline, render_html
+from brochure import find_layout, load_profile, render_html
+from brochure.booklet import group_careers, load_for_booklet
 from brochure.layout import builtin_layouts
 from brochure.profile import Growth, Money
 from brochure.render import (
@@ -106,9 +107,9 @@ def _merged(
 
 def _booklet() -> str:
     """The booklet template's HTML for the golden careers, put together as
-    `pipeline.build_booklet` does (before WeasyPrint lays it out)."""
-    loaded = pipeline.load_for_booklet([_profile_path(slug) for slug in GOLDEN_SLUGS])
-    groups = pipeline.group_careers([profile for _, profile in loaded], "cluster")
+    `build_booklet` does (before WeasyPrint lays it out)."""
+    loaded = load_for_booklet([_profile_path(slug) for slug in GOLDEN_SLUGS])
+    groups = group_careers([profile for _, profile in loaded], "cluster")
     spec = BookletSpec(
         title="Health Science Careers",
         subtitle="Spring Career Fair",

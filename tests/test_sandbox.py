@@ -19,9 +19,8 @@ from markupsafe import Markup
 from brochure.errors import LayoutError
 from brochure.i18n import Messages
 from brochure.layout import builtin_layouts, find_layout, load_layout
-from brochure.pipeline import BookletSpec, Group
 from brochure.profile import load_profile
-from brochure.render import RenderOptions, render_html, template_context
+from brochure.render import BookletSpec, Group, RenderOptions, render_html, template_context
 from brochure.sandbox import Record, fill_slots, plain, record_data
 from brochure.theme import load_theme
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from brochure import Profile, find_layout, load_profile, pdf, pipeline
+from brochure.booklet import build_booklet
 from brochure.typography import (
     Line,
     Piece,
@@ -286,6 +287,6 @@ def test_a_booklet_career_ending_on_a_nearly_empty_page_is_named() -> None:
 @pytest.mark.slow
 def test_builtin_half_letter_booklet_ends_no_career_on_a_nearly_empty_page() -> None:
     """Three pages a career on half-letter: the endings most likely to be sparse."""
-    report = pipeline.build_booklet([ROOT / "profiles"], None, paper="half-letter")
+    report = build_booklet([ROOT / "profiles"], None, paper="half-letter")
     assert [w for w in report.warnings if w.startswith("typography:")] == []
     assert report.pages >= 3 * len(report.careers)

@@ -17,6 +17,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from brochure import load_profile, pipeline
+from brochure.booklet import build_booklet
 from brochure.layout import builtin_layouts, find_layout
 from brochure.preview import page_images
 from brochure.render import RenderOptions
@@ -102,7 +103,7 @@ def test_school_theme_logo_and_qr_codes_look_as_reviewed(update_visual: bool) ->
 
 @pytest.mark.slow
 def test_booklet_looks_as_reviewed(update_visual: bool) -> None:
-    report = pipeline.build_booklet(
+    report = build_booklet(
         [SHORT, LONG],
         None,
         layout=BOOKLET.layout,

@@ -28,12 +28,12 @@ _EXPORTS = {
     "Layout": "layout",
     "builtin_layouts": "layout",
     "find_layout": "layout",
-    "build_booklet": "pipeline",
+    "build_booklet": "booklet",
     "render_profile": "pipeline",
     "render_paths": "batch",
     "watch_paths": "batch",
     "render_pdf": "pipeline",
-    "validate_paths": "pipeline",
+    "validate_paths": "inputs",
     "Profile": "profile",
     "load_profile": "profile",
     "profile_schema": "profile",
@@ -66,6 +66,7 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .batch import render_paths, watch_paths
+    from .booklet import build_booklet
     from .errors import (
         BookletError,
         BrochureError,
@@ -74,14 +75,10 @@ if TYPE_CHECKING:
         ProfileError,
         RenderError,
     )
+    from .inputs import validate_paths
     from .jobs import Caps
     from .layout import Layout, builtin_layouts, find_layout
-    from .pipeline import (
-        build_booklet,
-        render_pdf,
-        render_profile,
-        validate_paths,
-    )
+    from .pipeline import render_pdf, render_profile
     from .profile import Profile, load_profile, profile_schema
     from .render import render_html
 

@@ -16,6 +16,7 @@ from typing import Any, Literal
 from ._version import __version__
 from .errors import BrochureError, OutputError, Problem, ProfileError, RenderError
 from .icc import load_output_intent
+from .inputs import expand_paths, plan_outputs, resolve_layout
 from .jobs import (
     Caps,
     Workers,
@@ -30,14 +31,7 @@ from .jobs import (
 from .layout import Layout, load_layout
 from .options import DEFAULT_OPTIONS, RenderOptions
 from .output import output_name, remove_stale_parts, write_atomic
-from .pipeline import (
-    Rendered,
-    _layout,
-    expand_paths,
-    html_for_browser,
-    plan_outputs,
-    render_profile,
-)
+from .pipeline import Rendered, html_for_browser, render_profile
 from .profile import load_profile, translation_path
 from .sourcemap import read_input
 from .theme import Theme, load_theme
@@ -50,7 +44,7 @@ def render_file(
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Rendered:
     """Load and render one profile file, its cache key recorded as `render_paths` does."""
-    chosen = _layout(layout)
+    chosen = resolve_layout(layout)
     sheet = chosen.paper(paper)
     key = output_key(source, chosen, sheet.name, html=False, strict=False, options=options)
     profile = load_profile(source, options.lang)
@@ -409,7 +403,7 @@ def render_paths(
             )
     started = time.perf_counter()
     sources = expand_paths(paths)
-    chosen = _layout(layout)
+    chosen = resolve_layout(layout)
     sheet = chosen.paper(paper)  # fail on an unsupported paper before any work
     out = Path(out)
     single_file = out.suffix.lower() == ".pdf"
@@ -613,7 +607,7 @@ def watch_paths(
     `force` applies to the first round. Other options are those of `render_paths`.
     Runs until `stop()` is true or the process is interrupted.
     """
-    chosen = _layout(layout)
+    chosen = resolve_layout(layout)
     looks: RenderOptions = options.pop("options", DEFAULT_OPTIONS)
     caps: Caps | None = options.pop("caps", None)
     warm = partial(warm_up, chosen.folder, chosen.builtin)

@@ -1,154 +1,274 @@
-"""The page work on a booklet PDF with pypdf: saddle-stitch imposition with duplex padding."""
+"""Booklets: many careers in one layout pass, with a cover, contents, bookmarks and
+duplex-ready pages; imposed as printer sheets by `impose`.
+"""
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-from typing import cast
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 
-from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    BooleanObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    FloatObject,
-    IndirectObject,
-    NameObject,
-    StreamObject,
-    TextStringObject,
+from ._version import __version__
+from .errors import (
+    BookletError,
+    BookletOptionsError,
+    BrochureError,
+    Problem,
+    ProfileError,
 )
+from .inputs import expand_paths, plan_outputs, resolve_layout
+from .layout import Layout
+from .options import DEFAULT_OPTIONS, RenderOptions
+from .output import write_atomic
+from .pdf import (
+    PdfInfo,
+    PdfResult,
+    Trim,
+    html_to_pdf,
+)
+from .pipeline import allowed_roots, source_files
+from .preflight import accessibility_problems
+from .profile import Profile, load_profile
+from .render import BookletSpec, Group, render_booklet_html
+from .typography import sparse_endings
 
-from .errors import BookletError
 
-MARK = 18.0  # fold mark length in points (a quarter inch)
+@dataclass
+class BookletCareer:
+    """One career in a booklet and the printed number of its first page."""
 
-
-@dataclass(frozen=True)
-class Imposed:
-    """Printer sheets: the PDF, how many sheets, and how many blank pages were added."""
-
-    data: bytes
-    sheets: int
-    padded: int
+    source: Path
+    slug: str
+    title: str
+    first_page: int
 
 
-def padded_order(pages: int) -> list[int | None]:
-    """Page indexes padded to a multiple of 4, blanks (None) going in before the last page.
+@dataclass
+class BookletReport:
+    """What `build_booklet` wrote."""
 
-    The last page is the back cover: it must stay the outside of the folded booklet.
+    output: Path | None
+    pages: int
+    front_pages: int
+    careers: list[BookletCareer]
+    sheets: int = 0
+    padded: int = 0
+    warnings: list[str] = field(default_factory=list)
+    data: bytes = b""
+
+
+def load_for_booklet(
+    paths: Iterable[str | Path], *, fail_fast: bool = False, lang: str | None = None
+) -> list[tuple[Path, Profile]]:
+    """Every profile in booklet order, or one `ProfileError` listing every problem.
+
+    Files keep the order given; the profiles of a folder come sorted by title. A
+    booklet silently missing a career is worse than none, so any bad input fails all.
     """
-    blanks = (-pages) % 4
-    order: list[int | None] = list(range(pages - 1))
-    return [*order, *([None] * blanks), pages - 1]
-
-
-def saddle_order(pages: int) -> list[tuple[int, int]]:
-    """Sheet sides as (left, right) 0-based page indexes, for duplex printing.
-
-    Eight pages give [8|1], [2|7], [6|3], [4|5] (1-based): print both sides, flip on
-    the short edge, fold the stack once and staple on the fold.
-    """
-    if pages % 4:
-        raise BookletError(f"saddle stitching needs a multiple of 4 pages, got {pages}")
-    sides = []
-    for sheet in range(pages // 4):
-        outer, inner = 2 * sheet, 2 * sheet + 1
-        sides.append((pages - 1 - outer, outer))
-        sides.append((inner, pages - 1 - inner))
-    return sides
-
-
-def _fold_marks(width: float, height: float) -> str:
-    """Drawing operators for short dashed lines at the fold, top and bottom."""
-    middle = width / 2
-    return (
-        f"q 0.5 w 0 G [3 2] 0 d {middle:.2f} 0 m {middle:.2f} {MARK} l S "
-        f"{middle:.2f} {height - MARK:.2f} m {middle:.2f} {height:.2f} l S Q\n"
-    )
-
-
-def _as_form(page: PageObject, writer: PdfWriter) -> IndirectObject:
-    """A page as a Form XObject in `writer`, its content stream copied still compressed.
-
-    Placing pages as XObjects is what print imposition does: each page's content is
-    stored once and drawn by reference, instead of being decoded, rewritten with a
-    transformation and re-encoded (pypdf's `merge_transformed_page`, which is many
-    times slower and bloats the file).
-    """
-    contents = page.get_contents()
-    raw = page["/Contents"].get_object() if "/Contents" in page else None
-    form: StreamObject
-    if contents is None:
-        form = DecodedStreamObject()
-    elif isinstance(raw, StreamObject):
-        form = cast(StreamObject, raw.clone(writer))
-    else:  # an array of streams: join them (decoded) into one
-        form = DecodedStreamObject()
-        form.set_data(contents.get_data())
-    box = page.mediabox
-    form.update(
-        {
-            NameObject("/Type"): NameObject("/XObject"),
-            NameObject("/Subtype"): NameObject("/Form"),
-            NameObject("/BBox"): ArrayObject(
-                [
-                    FloatObject(box.left),
-                    FloatObject(box.bottom),
-                    FloatObject(box.right),
-                    FloatObject(box.top),
-                ]
-            ),
-            NameObject("/Resources"): page["/Resources"].clone(writer)
-            if "/Resources" in page
-            else DictionaryObject(),
-        }
-    )
-    return writer._add_object(form)
-
-
-def impose_saddle(pdf: bytes, *, marks: bool = False) -> Imposed:
-    """Two booklet pages side by side on each sheet side, in saddle-stitch order.
-
-    The page count is padded to a multiple of 4 with blank pages before the back cover.
-    Sheets are printer output: they keep the document's title, metadata and language
-    but not its tags, so they declare no PDF standard (see README, Booklets).
-    """
-    reader = PdfReader(io.BytesIO(pdf))
-    source = list(reader.pages)
-    if not source:
-        raise BookletError("the booklet has no pages to impose")
-    width, height = float(source[0].mediabox.width), float(source[0].mediabox.height)
-    order = padded_order(len(source))
-    writer = PdfWriter()
-    forms = {index: _as_form(page, writer) for index, page in enumerate(source)}
-    for left, right in saddle_order(len(order)):
-        sheet = writer.add_blank_page(width=2 * width, height=height)
-        names = DictionaryObject()
-        ops = []
-        for slot, offset in ((order[left], 0.0), (order[right], width)):
-            if slot is None:
+    loaded: list[tuple[Path, Profile]] = []
+    problems: list[Problem] = []
+    seen: dict[str, Path] = {}
+    for raw in paths:
+        batch: list[tuple[Path, Profile]] = []
+        for source in expand_paths([raw]):
+            try:
+                profile = load_profile(source, lang)
+            except BrochureError as err:
+                if fail_fast:
+                    raise
+                problems += err.problems
                 continue
-            name = NameObject(f"/P{slot}")
-            names[name] = forms[slot]
-            ops.append(f"q 1 0 0 1 {offset:.2f} 0 cm {name} Do Q\n")
-        if marks:
-            ops.append(_fold_marks(2 * width, height))
-        stream = DecodedStreamObject()
-        stream.set_data("".join(ops).encode())
-        sheet[NameObject("/Contents")] = writer._add_object(stream.flate_encode())
-        sheet[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): names})
-    if reader.metadata:
-        keep = ("/Title", "/Subject", "/Keywords", "/Creator")
-        writer.add_metadata({k: str(v) for k, v in reader.metadata.items() if k in keep})
-    # What sheets can honestly keep of an accessible document: its language, and its
-    # title shown in the window. They claim no standard (no tags, no /MarkInfo).
-    root = reader.root_object
-    if "/Lang" in root:
-        writer._root_object[NameObject("/Lang")] = TextStringObject(str(root["/Lang"]))
-    writer._root_object[NameObject("/ViewerPreferences")] = DictionaryObject(
-        {NameObject("/DisplayDocTitle"): BooleanObject(True)}
+            if profile.key in seen:
+                if seen[profile.key].resolve() == source.resolve():
+                    continue  # the same file named twice
+                problem = Problem(
+                    f"slug '{profile.key}' is also used by {seen[profile.key]}",
+                    source,
+                    None,
+                    "slug",
+                )
+                if fail_fast:
+                    raise ProfileError(problem.message, path=source, field="slug")
+                problems.append(problem)
+                continue
+            seen[profile.key] = source
+            batch.append((source, profile))
+        if Path(raw).is_dir():
+            batch.sort(key=lambda item: (item[1].title.casefold(), item[1].key))
+        loaded += batch
+    if problems:
+        raise ProfileError(problems[0].message, path=problems[0].path, problems=problems)
+    if not loaded:
+        raise BookletError("no profiles to put in the booklet")
+    return loaded
+
+
+def group_careers(profiles: Sequence[Profile], group_by: str | None) -> tuple[Group, ...]:
+    """Careers under their cluster (groups in order of first appearance), or one group."""
+    if group_by is None:
+        return (Group(1, "", tuple(profiles)),)
+    if group_by != "cluster":
+        raise BookletError(f"cannot group by '{group_by}' (only: cluster)")
+    groups: dict[str, list[Profile]] = {}
+    for profile in profiles:
+        groups.setdefault(profile.cluster or "Other Careers", []).append(profile)
+    return tuple(
+        Group(index, name, tuple(members))
+        for index, (name, members) in enumerate(groups.items(), start=1)
     )
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return Imposed(buffer.getvalue(), len(order) // 4, len(order) - len(source))
+
+
+def build_booklet(
+    paths: Iterable[str | Path],
+    out: str | Path | None = "out/booklet.pdf",
+    *,
+    layout: Layout | str | Path | None = None,
+    paper: str | None = None,
+    title: str = "Career Booklet",
+    subtitle: str | None = None,
+    date: str | None = None,
+    group_by: str | None = None,
+    impose: str | None = None,
+    marks: bool = False,
+    fail_fast: bool = False,
+    strict: bool = False,
+    options: RenderOptions = DEFAULT_OPTIONS,
+) -> BookletReport:
+    """Many careers in one print-ready PDF: cover, contents, careers, back cover.
+
+    All careers are laid out in one WeasyPrint pass, so page numbers run on, the
+    contents links and outline work and the PDF stays tagged (see docs/DESIGN.md).
+    With `impose="saddle"` the output is printer sheets instead; `marks` are then
+    fold marks. `out=None` writes nothing (the bytes are in the report).
+    """
+    check_booklet_options(options, impose, marks)
+    chosen = resolve_layout(layout)
+    sheet = chosen.paper(paper)
+    loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
+    target = Path(out) if out is not None else None
+    if target is not None and target.is_dir():
+        target = target / "booklet.pdf"
+    if target is not None:
+        plan_outputs([source for source, _ in loaded], target, single_file=True)
+    profiles = [profile for _, profile in loaded]
+    groups = group_careers(profiles, group_by)
+    ordered = tuple(profile for group in groups for profile in group.careers)
+    spec = BookletSpec(
+        title=title,
+        subtitle=subtitle,
+        date=date,
+        careers=ordered,
+        groups=groups,
+        grouped=group_by is not None,
+    )
+    html = render_booklet_html(spec, chosen, sheet.name, options)
+    roots = allowed_roots(chosen, sorted({source for source, _ in loaded}), options)
+    info = PdfInfo(
+        title=title,
+        subject=subtitle or f"{len(ordered)} career profiles",
+        keywords=tuple(dict.fromkeys([*(p.cluster for p in ordered if p.cluster), "careers"])),
+        lang=options.lang or spec.lang,
+        creator=f"brochure {__version__}",
+        variant=options.variant,
+        attachments=source_files(ordered, options) if options.attach_source else (),
+        output_intent=options.output_intent,
+    )
+    first = ordered[0].key
+    result = html_to_pdf(
+        html,
+        base=chosen.folder,
+        roots=roots,
+        info=info,
+        number_from=first,
+        stylesheets=[*chosen.stylesheet_paths, *chosen.booklet_stylesheet_paths],
+        grayscale=options.grayscale,
+        remote=options.allow_remote,
+        trim=Trim(options.bleed, options.marks),
+    )
+    result.warnings += accessibility_problems(html, chosen.name)
+    endings = _sparse_careers(result, ordered, chosen)
+    result.typography += endings
+    result.warnings += [f"typography: {problem}" for problem in endings]
+    if strict and result.warnings:
+        raise BookletError(f"warnings are errors with --strict: {result.warnings[0]}")
+    front = result.anchors[first]
+    sources = {profile.key: source for source, profile in loaded}
+    careers = [
+        BookletCareer(sources[p.key], p.key, p.title, result.anchors[p.key] - front + 1)
+        for p in ordered
+    ]
+    data, pages, sheets, padded = result.data, result.pages, 0, 0
+    if impose == "saddle":
+        from .impose import impose_saddle  # pypdf is only needed here
+
+        imposed = impose_saddle(data, marks=marks)
+        data, sheets, padded = imposed.data, imposed.sheets, imposed.padded
+        pages += padded
+    if target is not None:
+        write_atomic(target, data)
+    return BookletReport(
+        output=target,
+        pages=pages,
+        front_pages=front,
+        careers=careers,
+        sheets=sheets,
+        padded=padded,
+        warnings=result.warnings,
+        data=data,
+    )
+
+
+def _sparse_careers(result: PdfResult, careers: Sequence[Profile], layout: Layout) -> list[str]:
+    """Careers whose last page in the booklet is nearly empty.
+
+    A booklet is one layout pass, without the fit steps a single handout gets, so
+    each career's ending is checked here as a handout's last page is. A career ends
+    where the next begins, the last one at the back cover (`id="back-cover"`).
+    """
+    if layout.pages_exact:  # a fixed page count is the design, not spill-over
+        return []
+    starts = [result.anchors[career.key] for career in careers]
+    ends = [*starts[1:], result.anchors.get("back-cover", result.pages)]
+    sections = [(c.title, first, end) for c, first, end in zip(careers, starts, ends, strict=True)]
+    return sparse_endings(result.page_fills, sections)
+
+
+def check_booklet_options(options: RenderOptions, impose: str | None, fold: bool) -> None:
+    """Refuse what imposed sheets cannot carry, rather than drop it silently.
+
+    Sheets are for an office printer: two pages side by side on exactly the paper,
+    with no room for a bleed or crop marks, and rewritten by pypdf, which keeps
+    neither tags nor the output intent and metadata a PDF standard needs. A print
+    shop takes single pages with bleed and marks, and imposes them itself.
+
+    Raises:
+        BookletOptionsError: the command line's usage error (exit 2).
+    """
+    if impose not in (None, "saddle"):
+        raise BookletOptionsError(f"unknown imposition '{impose}' (available: saddle)")
+    if fold and impose is None:
+        raise BookletOptionsError("--marks fold goes with --impose saddle")
+    if impose is None:
+        return
+    if options.bleed or options.marks:
+        raise BookletOptionsError(
+            "--bleed and crop or cross marks are for a print shop's single pages; "
+            "imposed sheets have no room for them: leave out --impose"
+        )
+    if options.output_intent is not None:
+        raise BookletOptionsError(
+            "imposed sheets are printer sheets and carry no output intent: pypdf rewrites "
+            "them without it; leave out --output-intent, or leave out --impose for a "
+            "PDF/X-4 booklet of single pages"
+        )
+    if options.pdf_variant is not None:
+        raise BookletOptionsError(
+            f"imposed sheets are printer sheets and cannot declare {options.pdf_variant}: "
+            "pypdf rewrites them without the tags and metadata it needs; leave out "
+            "--pdf-variant, or leave out --impose for a booklet that declares it"
+        )
+    if options.attach_source:
+        raise BookletOptionsError(
+            "imposed sheets do not carry --attach-source files (pypdf rewrites the "
+            "document); attach them to the booklet without --impose"
+        )

@@ -18,8 +18,6 @@ from .errors import BrochureError, OptionsError, printable
 from .paper import PAPER_NAMES, parse_bleed, parse_marks
 
 if TYPE_CHECKING:
-    from types import ModuleType
-
     from .options import RenderOptions  # imported when a command runs: --help stays fast
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,20 +42,6 @@ def _debug_option(func: F) -> F:
         callback=_set_debug,
         help="Show a full traceback on unexpected errors.",
     )(func)
-
-
-def _pipeline() -> ModuleType:
-    """The library, imported when a command runs: `--help` stays fast."""
-    from . import pipeline
-
-    return pipeline
-
-
-def _batch() -> ModuleType:
-    """Batch export, imported when `render` runs."""
-    from . import batch
-
-    return batch
 
 
 def _err(message: str) -> None:
@@ -416,7 +400,9 @@ def render(
     # --json keeps stdout for the manifest; warnings still go to stderr unless -q.
     progress = _Progress(quiet=quiet or as_json, verbose=verbose, warn=not quiet)
     try:
-        report = _batch().render_paths(
+        from .batch import render_paths
+
+        report = render_paths(
             paths, output, on_outcome=progress.update, on_plan=progress.start, **settings
         )
     finally:
@@ -465,7 +451,9 @@ def _watch(
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, interrupt)
     try:
-        _batch().watch_paths(
+        from .batch import watch_paths
+
+        watch_paths(
             paths,
             output,
             on_report=on_report,
@@ -524,13 +512,14 @@ def _render_to_stdout(
 ) -> None:
     from functools import partial
 
+    from .batch import pdf_of_file
+    from .inputs import expand_paths
     from .jobs import call_capped
 
-    pipeline = _pipeline()
-    sources = pipeline.expand_paths(paths)
+    sources = expand_paths(paths)
     if len(sources) != 1:
         raise click.UsageError(f"-o - writes one PDF, but {len(sources)} profiles were given")
-    work = partial(_batch().pdf_of_file, sources[0], layout, paper, options)
+    work = partial(pdf_of_file, sources[0], layout, paper, options)
     try:
         data, warnings = call_capped(work, caps)
     except BrochureError as err:
@@ -592,14 +581,15 @@ def booklet(
     """
     from functools import partial
 
+    from .booklet import build_booklet, check_booklet_options
+    from .inputs import expand_paths
     from .jobs import call_capped
 
-    pipeline = _pipeline()
-    pipeline.check_booklet_options(options, impose, fold)
-    careers = len(pipeline.expand_paths(paths))
+    check_booklet_options(options, impose, fold)
+    careers = len(expand_paths(paths))
     seconds = timeout * (1 + -(-careers // 10))
     work = partial(
-        pipeline.build_booklet,
+        build_booklet,
         paths,
         output,
         layout=layout,
@@ -634,7 +624,9 @@ def booklet(
 @_debug_option
 def validate(paths: Sequence[Path], quiet: bool) -> None:
     """Check profiles; print every problem as FILE:LINE: field: message."""
-    results = _pipeline().validate_paths(paths)
+    from .inputs import validate_paths
+
+    results = validate_paths(paths)
     bad = {path: problems for path, problems in results.items() if problems}
     for problems in bad.values():
         for problem in problems:
@@ -674,7 +666,9 @@ def schema(output: Path | None) -> None:
 @_debug_option
 def import_command(pages: Sequence[str], output: str, force: bool, strict: bool) -> None:
     """Turn career pages (plain text; - for standard input) into profiles."""
-    outcomes = _pipeline().import_pages(pages, output, force=force, strict=strict)
+    from .importing import import_pages
+
+    outcomes = import_pages(pages, output, force=force, strict=strict)
     for outcome in outcomes:
         for warning in outcome.warnings:
             _warn(warning)
@@ -713,11 +707,12 @@ def preview(
     """Write PNG images of the pages of profiles (or of PDFs) for a quick look."""
     from functools import partial
 
+    from .inputs import expand_paths
     from .jobs import call_capped
+    from .preview import preview_paths
 
-    pipeline = _pipeline()
     work = partial(
-        pipeline.preview_paths,
+        preview_paths,
         paths,
         output,
         layout=layout,
@@ -727,7 +722,7 @@ def preview(
     )
     pdfs = [p for p in paths if p.suffix.lower() == ".pdf" and p.is_file()]
     others = [p for p in paths if p not in pdfs]
-    seconds = timeout * (len(pdfs) + len(pipeline.expand_paths(others) if others else []))
+    seconds = timeout * (len(pdfs) + len(expand_paths(others) if others else []))
     results = call_capped(work, _caps(timeout, max_memory), seconds)
     for source, images in results:
         click.echo(f"{source}: {len(images)} page{'s' * (len(images) != 1)} -> {images[0].parent}")
@@ -785,12 +780,14 @@ def merge_manifests_command(manifests: Sequence[Path], output: Path | None) -> N
 @_debug_option
 def profiles(show_paths: bool) -> None:
     """List the built-in career library (use a slug as PATH in render)."""
-    pipeline = _pipeline()
-    for path in pipeline.builtin_profiles():
+    from .inputs import builtin_profiles
+    from .profile import load_profile
+
+    for path in builtin_profiles():
         if show_paths:
             click.echo(str(path))
             continue
-        profile = pipeline.load_profile(path)
+        profile = load_profile(path)
         click.echo(f"{profile.key:<40}  {profile.title}")
 
 

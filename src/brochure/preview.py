@@ -1,9 +1,10 @@
-"""PDF pages → PNG images with PDFium (pypdfium2): quick looks without system tools."""
+"""`brochure preview`: PDF pages → PNG images with PDFium (pypdfium2), for quick looks
+without system tools; profiles are rendered first."""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,9 @@ from .output import write_atomic
 
 if TYPE_CHECKING:
     from PIL.Image import Image
+
+    from .layout import Layout
+    from .options import RenderOptions
 
 MAX_DPI = 600
 
@@ -72,3 +76,34 @@ def pdf_to_pngs(pdf: bytes, folder: Path, stem: str, *, dpi: int = 72) -> list[P
         write_atomic(target, buffer.getvalue())
         written.append(Preview(target, number, image.width, image.height))
     return written
+
+
+def preview_paths(
+    paths: Iterable[str | Path],
+    out: str | Path = "out/preview",
+    *,
+    layout: Layout | str | Path | None = None,
+    paper: str | None = None,
+    dpi: int = 72,
+    options: RenderOptions | None = None,
+) -> list[tuple[Path, list[Path]]]:
+    """PNG images of the pages of profiles (rendered first) or of existing PDFs."""
+    from .inputs import expand_paths
+    from .options import DEFAULT_OPTIONS
+    from .pipeline import render_profile
+    from .profile import load_profile
+
+    options = options or DEFAULT_OPTIONS
+    folder = Path(out)
+    results: list[tuple[Path, list[Path]]] = []
+    pdfs = [Path(p) for p in paths if str(p).lower().endswith(".pdf") and Path(p).is_file()]
+    profiles = [p for p in paths if Path(p) not in pdfs]
+    for pdf in pdfs:
+        images = pdf_to_pngs(pdf.read_bytes(), folder, pdf.stem, dpi=dpi)
+        results.append((pdf, [i.path for i in images]))
+    for source in expand_paths(profiles) if profiles else []:
+        profile = load_profile(source, options.lang)
+        rendered = render_profile(profile, layout, paper, options=options)
+        images = pdf_to_pngs(rendered.pdf.data, folder, rendered.profile.key, dpi=dpi)
+        results.append((source, [i.path for i in images]))
+    return results
