@@ -131,10 +131,10 @@ def machine_scaling(paths: list[Path]) -> tuple[float, float]:
 
 def memory(paths: list[Path], renders: int) -> tuple[float, float]:
     """A worker's resident memory after input 50 and after input `renders`."""
-    from brochure import batch, find_layout, jobs
+    from brochure import batch, find_layout, freshness
 
     layout = find_layout("handout")
-    digest = jobs.folder_digest(layout.folder)
+    digest = freshness.folder_digest(layout.folder)
     out = Path(tempfile.mkdtemp())
     at_50 = 0.0
     for index in range(renders):

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from brochure import jobs, pipeline
+from brochure import pipeline
+from brochure.batch import workers
 from brochure.layout import find_layout
 from brochure.profile import load_profile
 from brochure.render import DEFAULT_OPTIONS, RenderOptions
@@ -51,7 +52,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 # The command line renders every input in a spawned worker under time and memory caps
-# (jobs.Workers); starting one costs about a second, mostly importing WeasyPrint. Tests
+# (batch.Workers); starting one costs about a second, mostly importing WeasyPrint. Tests
 # that are not about workers run the same jobs in this process instead: each job and
 # its reply still go through pickle, as they would through a worker's pipe, but no cap
 # applies. Tests about workers, caps, time-outs and hostile inputs are marked
@@ -60,7 +61,7 @@ _ONE_JOB_AT_A_TIME = threading.Lock()
 
 
 def _run_here(slot: Any, work: Callable[[Any], Any], item: Any, seconds: float) -> Any:
-    """`jobs._Slot._run` without a process: what `jobs._serve` does, in this process."""
+    """`workers._Slot._run` without a process: what `workers._serve` does, in this process."""
     slot.used = True
     work, item = pickle.loads(pickle.dumps((work, item)))
     with _ONE_JOB_AT_A_TIME:  # the renderer is not shared between threads
@@ -86,9 +87,9 @@ def in_process_workers(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
     """Worker jobs run in this process, unless the test is marked `real_workers`."""
     if request.node.get_closest_marker("real_workers") is not None:
         return
-    monkeypatch.setattr(jobs._Slot, "start_process", lambda slot: None)
-    monkeypatch.setattr(jobs._Slot, "wait_ready", _ready_here)
-    monkeypatch.setattr(jobs._Slot, "_run", _run_here)
+    monkeypatch.setattr(workers._Slot, "start_process", lambda slot: None)
+    monkeypatch.setattr(workers._Slot, "wait_ready", _ready_here)
+    monkeypatch.setattr(workers._Slot, "_run", _run_here)
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from brochure import BookletError, ProfileError, build_booklet, cli, jobs
+from brochure import BookletError, ProfileError, batch, build_booklet, cli
 from brochure import booklet as booklet_module
+from brochure.batch import Caps
 from brochure.booklet import BookletReport
 from brochure.impose import padded_order, saddle_order
 from brochure.inputs import expand_paths
-from brochure.jobs import Caps
 from brochure.render import RenderOptions
 
 from .conftest import BUILTIN_PROFILES, DATA, Render
@@ -300,7 +300,7 @@ def test_cli_booklet(tmp_path: Path) -> None:
 
     with (
         mock.patch.object(booklet_module, "build_booklet", autospec=True) as build,
-        mock.patch.object(jobs, "call_capped", side_effect=in_process),
+        mock.patch.object(batch, "call_capped", side_effect=in_process),
     ):
         build.return_value = BookletReport(tmp_path / "b.pdf", 8, 2, [], sheets=2, padded=1)
         result = runner.invoke(

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from pypdf import PdfReader
 
 from brochure import __version__, batch, cli, inputs, pipeline
-from brochure.jobs import Caps
+from brochure.batch import Caps
 from brochure.layout import builtin_layouts
 from brochure.render import RenderOptions
 

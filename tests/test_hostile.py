@@ -230,7 +230,8 @@ def test_unreadable_fonts_are_named_not_drawn_as_boxes(profile_run: ProfileRun) 
     run, manifest = profile_run.run, profile_run.manifest
     entry = _entry(manifest, "cjk.yaml")
     assert "焊工" in pdf_text(Path(entry["output"]))  # the text is there to copy or read aloud
-    warned = [w for w in entry.get("warnings", []) if "no installed font can draw" in w]
+    messages = [w["message"] for w in entry.get("warnings", [])]
+    warned = [m for m in messages if "no installed font can draw" in m]
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         pytest.skip("fc-list (fontconfig) is needed to know which characters a font covers")

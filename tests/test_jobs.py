@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -16,17 +17,17 @@ import pytest
 from click.testing import CliRunner
 
 from brochure import batch, cli
-from brochure.errors import ProfileError
-from brochure.jobs import (
+from brochure.batch import (
     Caps,
     WorkerError,
     Workers,
-    cache_key,
     call_capped,
     merge_manifests,
     parse_shard,
     shard_of,
 )
+from brochure.errors import Notice, ProfileError
+from brochure.freshness import cache_key
 
 from .conftest import DATA, TINY_LAYOUT
 
@@ -445,3 +446,49 @@ def test_a_render_past_its_time_cap_fails_alone_in_the_manifest(tmp_path: Path) 
     assert stuck["error"] == f"{src / 'stuck.yaml'}: stopped after 3 s, the time cap for one render"
     assert f"error: {src / 'stuck.yaml'}: stopped after 3 s" in done.stderr
     assert not (tmp_path / "out" / "stuck.pdf").exists()
+
+
+def test_warnings_are_values_in_the_manifest_and_a_layouts_own_are_said_once(
+    tmp_path: Path,
+) -> None:
+    layout = tiny_layout(tmp_path)
+    css = layout / "style.css"
+    css.write_text(css.read_text() + "h1 { colr: red; }\n")
+    line = css.read_text().count("\n")
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("welder", "plumber", "roofer"):
+        (inputs / f"{name}.yaml").write_text(f"title: {name.title()}\nsummary: Works.\n")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli.cli, ["render", str(inputs), "-o", str(out), "-l", str(layout), "-j", "1"]
+    )
+    assert result.exit_code == 0, result.stderr
+    said = [w for w in result.stderr.splitlines() if "colr" in w]
+    assert said == [f"warning: {css}:{line}:6: Ignored `colr: red`, unknown property."]
+    manifest = json.loads((out / "manifest.json").read_text())
+    for entry in manifest["outputs"]:
+        assert entry["warnings"] == [
+            {
+                "kind": "css",
+                "message": f"{css}:{line}:6: Ignored `colr: red`, unknown property.",
+                "file": str(css),
+                "line": line,
+                "field": None,
+            }
+        ]
+
+
+def test_a_warning_keeps_its_parts_across_a_worker_pipe() -> None:
+    notice = Notice("typography: a widow", "typography", path=Path("a.yaml"), line=3)
+    again = pickle.loads(pickle.dumps(notice))
+    assert (again, again.kind, again.path, again.line, again.layout) == (
+        "typography: a widow",
+        "typography",
+        Path("a.yaml"),
+        3,
+        False,
+    )
+    assert again.to_json(Path("b.yaml"))["file"] == "a.yaml"
+    assert Notice("x", "render").to_json(Path("b.yaml"))["file"] == "b.yaml"
+    assert Notice("x", "css", layout=True).to_json(Path("b.yaml"))["file"] is None

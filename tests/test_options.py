@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from brochure.batch import output_key
 from brochure.errors import OptionsError
+from brochure.freshness import output_key
 from brochure.layout import find_layout
 from brochure.options import RenderOptions
 

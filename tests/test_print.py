@@ -18,9 +18,9 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from brochure import cli, load_profile, pipeline
-from brochure.batch import output_key
 from brochure.booklet import build_booklet
 from brochure.errors import BookletError, OptionsError, RenderError
+from brochure.freshness import output_key
 from brochure.icc import MAX_ICC_BYTES, load_output_intent
 from brochure.layout import find_layout
 from brochure.paper import MM, format_length, parse_bleed, parse_length, parse_marks

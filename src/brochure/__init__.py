@@ -24,14 +24,14 @@ _EXPORTS = {
     "OutputError": "errors",
     "ProfileError": "errors",
     "RenderError": "errors",
-    "Caps": "jobs",
+    "Caps": "batch.workers",
     "Layout": "layout",
     "builtin_layouts": "layout",
     "find_layout": "layout",
     "build_booklet": "booklet",
     "render_profile": "pipeline",
-    "render_paths": "batch",
-    "watch_paths": "batch",
+    "render_paths": "batch.run",
+    "watch_paths": "batch.watch",
     "render_pdf": "pipeline",
     "validate_paths": "inputs",
     "Profile": "profile",
@@ -65,7 +65,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .batch import render_paths, watch_paths
+    from .batch.run import render_paths
+    from .batch.watch import watch_paths
+    from .batch.workers import Caps
     from .booklet import build_booklet
     from .errors import (
         BookletError,
@@ -76,7 +78,6 @@ if TYPE_CHECKING:
         RenderError,
     )
     from .inputs import validate_paths
-    from .jobs import Caps
     from .layout import Layout, builtin_layouts, find_layout
     from .pipeline import render_pdf, render_profile
     from .profile import Profile, load_profile, profile_schema

@@ -13,6 +13,7 @@ from .errors import (
     BookletError,
     BookletOptionsError,
     BrochureError,
+    Notice,
     Problem,
     ProfileError,
 )
@@ -53,7 +54,7 @@ class BookletReport:
     careers: list[BookletCareer]
     sheets: int = 0
     padded: int = 0
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     data: bytes = b""
 
 
@@ -188,7 +189,7 @@ def build_booklet(
     result.warnings += accessibility_problems(html, chosen.name)
     endings = _sparse_careers(result, ordered, chosen)
     result.typography += endings
-    result.warnings += [f"typography: {problem}" for problem in endings]
+    result.warnings += [Notice(f"typography: {problem}", "typography") for problem in endings]
     if strict and result.warnings:
         raise BookletError(f"warnings are errors with --strict: {result.warnings[0]}")
     front = result.anchors[first]

@@ -74,7 +74,7 @@ def _caps_options(func: F) -> F:
 
 
 def _caps(timeout: float, max_memory: int) -> Any:
-    from .jobs import Caps
+    from .batch import Caps
 
     return Caps(seconds=timeout, memory_mib=max_memory)
 
@@ -375,7 +375,7 @@ def render(
             raise click.UsageError("--html needs an output folder or file, not -o -")
         _render_to_stdout(paths, layout, paper, strict, options, _caps(timeout, max_memory))
         return
-    from .jobs import cpu_count, parse_shard
+    from .batch import cpu_count, parse_shard
 
     try:
         share = parse_shard(shard) if shard else None
@@ -432,6 +432,7 @@ def _watch(
     def on_report(report: Any) -> None:
         nonlocal rounds
         progress.close()
+        progress.said.clear()  # a layout's warning is said again in the next round
         rounds += 1
         if not quiet:
             _summary(report)
@@ -475,6 +476,7 @@ class _Progress:
         self.quiet, self.verbose = quiet, verbose
         self.warn = not quiet if warn is None else warn
         self.bar: Any = None
+        self.said: set[str] = set()  # the layout's own warnings, printed once per run
 
     def start(self, total: int) -> None:
         if self.quiet or self.verbose or total < 2 or not sys.stderr.isatty():
@@ -492,8 +494,14 @@ class _Progress:
             click.echo(f"{outcome.status:<9} {where}{pages}", err=True)
         if self.warn:
             for warning in outcome.warnings:
+                if warning.layout and warning in self.said:
+                    continue
                 self._clear()
-                _warn(f"{outcome.source}: {warning}")
+                if warning.layout:
+                    self.said.add(warning)
+                    _warn(str(warning))
+                else:
+                    _warn(f"{outcome.source}: {warning}")
         if self.bar is not None and outcome.status != "skipped":
             self.bar.update(1)
 
@@ -510,26 +518,29 @@ class _Progress:
 def _render_to_stdout(
     paths: Sequence[Path], layout: str, paper: str | None, strict: bool, options: Any, caps: Any
 ) -> None:
-    from functools import partial
+    """One PDF to stdout: rendered like any other (in a capped worker) into a private
+    folder, then copied out, so `-o -` and `-o FILE` give the same bytes."""
+    import tempfile
 
-    from .batch import pdf_of_file
+    from .batch import render_paths
     from .inputs import expand_paths
-    from .jobs import call_capped
 
     sources = expand_paths(paths)
     if len(sources) != 1:
         raise click.UsageError(f"-o - writes one PDF, but {len(sources)} profiles were given")
-    work = partial(pdf_of_file, sources[0], layout, paper, options)
-    try:
-        data, warnings = call_capped(work, caps)
-    except BrochureError as err:
-        if err.path is None:  # a cap was hit: say for which profile
-            raise BrochureError(err.message, path=sources[0]) from None
-        raise
-    for warning in warnings:
-        _warn(f"{sources[0]}: {warning}")
-    if strict and warnings:
-        raise BrochureError("warnings are errors with --strict", path=sources[0])
+    with tempfile.TemporaryDirectory(prefix="brochure-") as folder:
+        target = Path(folder) / "stdout.pdf"
+        report = render_paths(
+            sources, target, layout=layout, paper=paper, options=options, caps=caps
+        )
+        (outcome,) = report.outcomes
+        for warning in outcome.warnings:
+            _warn(f"{sources[0]}: {warning}")
+        if outcome.problems:
+            raise BrochureError(outcome.problems[0].message, problems=outcome.problems)
+        if strict and outcome.warnings:
+            raise BrochureError("warnings are errors with --strict", path=sources[0])
+        data = target.read_bytes()
     with click.open_file("-", "wb") as stream:
         stream.write(data)
         stream.flush()
@@ -581,9 +592,9 @@ def booklet(
     """
     from functools import partial
 
+    from .batch import call_capped
     from .booklet import build_booklet, check_booklet_options
     from .inputs import expand_paths
-    from .jobs import call_capped
 
     check_booklet_options(options, impose, fold)
     careers = len(expand_paths(paths))
@@ -707,8 +718,8 @@ def preview(
     """Write PNG images of the pages of profiles (or of PDFs) for a quick look."""
     from functools import partial
 
+    from .batch import call_capped
     from .inputs import expand_paths
-    from .jobs import call_capped
     from .preview import preview_paths
 
     work = partial(
@@ -759,7 +770,7 @@ def new_layout(name: str, base: str, output: Path) -> None:
 @_debug_option
 def merge_manifests_command(manifests: Sequence[Path], output: Path | None) -> None:
     """Join the manifests of a sharded run (--shard K/N) into one."""
-    from .jobs import merge_manifests
+    from .batch import merge_manifests
     from .output import write_atomic
 
     loaded = []

@@ -34,6 +34,53 @@ class Problem:
         return printable(f"{where}{field}{self.message}")
 
 
+class Notice(str):
+    """A warning, as a value: its `kind`, where it is (file, line, field) and its text.
+
+    It is the `str` of its one-line message, so it prints, compares and is searched as
+    warnings always were; the manifest stores its parts. `layout` marks a problem of the
+    layout's own files (a CSS rule, a template without a title): the same for every
+    profile, so a run reports it once, not once per profile.
+    """
+
+    kind: str
+    path: Path | None
+    line: int | None
+    field: str | None
+    layout: bool
+
+    def __new__(
+        cls,
+        message: str,
+        kind: str = "render",
+        *,
+        path: Path | None = None,
+        line: int | None = None,
+        field: str | None = None,
+        layout: bool = False,
+    ) -> Notice:
+        notice = super().__new__(cls, message)
+        notice.kind, notice.path, notice.line = kind, path, line
+        notice.field, notice.layout = field, layout
+        return notice
+
+    def to_json(self, source: Path | None = None) -> dict[str, object]:
+        """The manifest entry; a warning about the input itself is at `source`."""
+        where = self.path or (None if self.layout else source)
+        return {
+            "kind": self.kind,
+            "message": str(self),
+            "file": str(where) if where else None,
+            "line": self.line,
+            "field": self.field,
+        }
+
+
+def notices(messages: list[str], kind: str, *, layout: bool = False) -> list[Notice]:
+    """Plain messages as warnings of one kind (a message already a Notice stays itself)."""
+    return [m if isinstance(m, Notice) else Notice(m, kind, layout=layout) for m in messages]
+
+
 class BrochureError(Exception):
     """Base of every error the library raises on purpose; `str()` is one line per problem."""
 

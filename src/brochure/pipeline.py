@@ -4,19 +4,15 @@ and check what a printer and a screen reader would.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
 from ._version import __version__
-from .errors import (
-    RenderError,
-)
+from .errors import RenderError
+from .freshness import KEY_FIELD
 from .inputs import resolve_layout
-from .jobs import (
-    KEY_FIELD,
-)
 from .layout import FitStep, Layout
 from .options import DEFAULT_OPTIONS, RenderOptions
 from .pdf import (
@@ -151,14 +147,17 @@ def _fits(laid: Laid, layout: Layout, html: str, baseline: Laid | None) -> bool:
 
 
 def render_profile(
-    profile: Profile,
+    profile: Profile | str | Path,
     layout: Layout | str | Path | None = None,
     paper: str | None = None,
     *,
     key: str | None = None,
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> Rendered:
-    """Merge and lay out one profile; nothing is written.
+    """Merge and lay out one profile (a `Profile` or its YAML file); nothing is written.
+
+    The one way to render one career: `render_pdf`, the batch's jobs, the preview and
+    booklets' checks all come through here.
 
     When the result breaks the layout's page count, runs off the page or leaves a
     nearly empty last page, the layout's fit steps are tried in order (tighter
@@ -169,6 +168,8 @@ def render_profile(
     Raises:
         RenderError: the content does not fit the layout's page count at its tightest.
     """
+    if not isinstance(profile, Profile):
+        profile = load_profile(profile, options.lang)
     chosen = resolve_layout(layout)
     sheet = chosen.paper(paper)
     roots = allowed_roots(chosen, [profile.path] if profile.path else [], options)
@@ -182,26 +183,7 @@ def render_profile(
         remote=options.allow_remote,
         trim=Trim(options.bleed, options.marks),
     )
-    laid = lay(html)
-    used: FitStep | None = None
-    if not _fits(laid, chosen, html, None):
-        baseline, baseline_html = laid, html
-        over = _over(laid, chosen, html)
-        for step in chosen.fit_steps:
-            if step.limits and not over:
-                continue  # never drop content only to fill a page better
-            attempt_html = (
-                render_html(profile, chosen, sheet.name, options, limits=dict(step.limits))
-                if step.limits
-                else html
-            )
-            attempt = lay(attempt_html, extra=step.stylesheet)
-            if _fits(attempt, chosen, attempt_html, baseline):
-                html, laid, used = attempt_html, attempt, step
-                break
-        else:
-            if over:
-                raise _overflow_error(profile, chosen, baseline, baseline_html)
+    html, laid, used = _fit(profile, chosen, sheet.name, options, html, lay)
     result = finish(
         laid,
         info=pdf_info(profile, key, options),
@@ -213,6 +195,39 @@ def render_profile(
     )
     result.warnings += accessibility_problems(html, chosen.name)
     return Rendered(profile, chosen, sheet.name, html, result)
+
+
+def _fit(
+    profile: Profile,
+    layout: Layout,
+    paper: str,
+    options: RenderOptions,
+    html: str,
+    lay: Callable[..., Laid],
+) -> tuple[str, Laid, FitStep | None]:
+    """The HTML and pages that fit, and the fit step that made them (None: as designed).
+
+    Fit steps are tried in order; one that leaves out list items is tried only when
+    the content runs over, never only to fill a last page better.
+    """
+    laid = lay(html)
+    if _fits(laid, layout, html, None):
+        return html, laid, None
+    over = _over(laid, layout, html)
+    for step in layout.fit_steps:
+        if step.limits and not over:
+            continue
+        attempt_html = (
+            render_html(profile, layout, paper, options, limits=dict(step.limits))
+            if step.limits
+            else html
+        )
+        attempt = lay(attempt_html, extra=step.stylesheet)
+        if _fits(attempt, layout, attempt_html, laid):
+            return attempt_html, attempt, step
+    if over:
+        raise _overflow_error(profile, layout, laid, html)
+    return html, laid, None
 
 
 def _step_name(step: FitStep | None) -> str | None:
@@ -263,8 +278,6 @@ def render_pdf(
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> bytes:
     """PDF bytes of one profile (a `Profile` or the path of its YAML file)."""
-    if not isinstance(profile, Profile):
-        profile = load_profile(profile, options.lang)
     return render_profile(profile, layout, paper, options=options).pdf.data
 
 

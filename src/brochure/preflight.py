@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from .errors import Notice
+
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _SHOWN = 60
 
@@ -112,7 +114,7 @@ class _Scan(HTMLParser):
             words.append(data)
 
 
-def accessibility_problems(html: str, layout: str) -> list[str]:
+def accessibility_problems(html: str, layout: str) -> list[Notice]:
     """What in `html` (made with the layout named `layout`) breaks accessibility, as
     one warning each: the document's language and title first, then in document order."""
     scan = _Scan()
@@ -124,4 +126,8 @@ def accessibility_problems(html: str, layout: str) -> list[str]:
     if not "".join(scan.title or []).strip():
         found.append("the document has no <title> (<title>{{ profile.title }}</title>)")
     found += dict.fromkeys(scan.problems)
-    return [f"accessibility (layout {layout}): {problem}" for problem in found]
+    # The template makes these, whatever the profile: a problem of the layout.
+    return [
+        Notice(f"accessibility (layout {layout}): {problem}", "accessibility", layout=True)
+        for problem in found
+    ]

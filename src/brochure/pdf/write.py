@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..errors import RenderError
+from ..errors import Notice, RenderError
 from ..icc import OutputIntent
 from ..options import PDF_VARIANTS
 from ..typography import SPARSE_LAST_PAGE
@@ -57,7 +57,7 @@ class PdfResult:
 
     data: bytes
     pages: int
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     fit: str | None = None
     last_page_fill: float = 1.0
     page_fills: list[float] = field(default_factory=list)
@@ -141,14 +141,14 @@ _CSS_WARNING = re.compile(r"^(Ignored .* at )(\d+):(\d+)(, .*)$")
 
 
 @cache
-def _stylesheet_warnings(sheets: tuple[Path, ...]) -> dict[str, str]:
+def _stylesheet_warnings(sheets: tuple[Path, ...]) -> dict[str, Notice]:
     """WeasyPrint's CSS warnings for each stylesheet, re-worded with the file's path.
 
     WeasyPrint reports "Ignored `colr: red` at 3:6, unknown property." without
     saying in which stylesheet; parsing each of a layout's files once tells us.
     """
     weasyprint = load_weasyprint()
-    located: dict[str, str] = {}
+    located: dict[str, Notice] = {}
     for sheet in sheets:
         with captured() as log:
             try:
@@ -159,9 +159,8 @@ def _stylesheet_warnings(sheets: tuple[Path, ...]) -> dict[str, str]:
             found = _CSS_WARNING.match(message)
             if found:
                 what, line, column, why = found.groups()
-                located[message] = (
-                    f"{sheet}:{line}:{column}: {what.strip().removesuffix(' at')}{why}"
-                )
+                text = f"{sheet}:{line}:{column}: {what.strip().removesuffix(' at')}{why}"
+                located[message] = Notice(text, "css", path=sheet, line=int(line), layout=True)
     return located
 
 
@@ -239,31 +238,8 @@ def finish(
     No creation date is written, so rendering twice gives identical bytes.
     """
     document = laid.document
-    meta = document.metadata
-    meta.title = info.title
-    meta.description = info.subject or None
-    meta.keywords = list(info.keywords)
-    meta.lang = info.lang
-    meta.generator = info.creator
-    is_x = info.variant.startswith("pdf/x")
-    meta.created = meta.modified = fixed_date().isoformat(timespec="seconds") if is_x else None
-    # Files named by <link rel=attachment> in a template would be embedded in
-    # the PDF: a layout must not be a way to carry files out. Only the inputs the
-    # caller chose to attach go in.
-    meta.attachments = _attachments(info.attachments)
-    # The same goes for `<a rel="attachment" href="…">`, which WeasyPrint turns into a
-    # file-attachment annotation: the link is dropped before anything is fetched.
-    refused = list(laid.refused)
-    for page in document.pages:
-        kept = [link for link in page.links if link[0] != "attachment"]
-        if len(kept) < len(page.links):
-            refused += [
-                f"{shown_url(link[1])} (a link may not attach a file; --attach-source attaches "
-                "the inputs)"
-                for link in page.links
-                if link[0] == "attachment"
-            ]
-            page.links[:] = kept
+    _set_metadata(document.metadata, info)
+    refused = list(laid.refused) + _drop_attachment_links(document)
     anchors: dict[str, int] = {}
     for index, page in enumerate(document.pages):
         for name in page.anchors:
@@ -288,25 +264,10 @@ def finish(
         except MemoryError:
             raise RenderError("ran out of memory while writing the document") from None
     assert isinstance(data, bytes)
-    messages = laid.messages + log.messages
-    warnings = [f"resource refused: {item}" for item in refused]
     typography = laid.typography(min_last_page)
-    warnings += [f"typography: {problem}" for problem in typography]
-    # Refused loads are already in `refused`; the HarfBuzz notice is about the machine
-    # (the Makefile checks for the library), not about this document.
-    complained = any(_CSS_WARNING.match(m) for m in messages)
-    located = _stylesheet_warnings(tuple(stylesheets)) if stylesheets and complained else {}
-    warnings += [
-        located.get(m) or _missing_file(m) or m
-        for m in messages
-        if "refused to " not in m
-        and "HarfBuzz-Subset" not in m
-        and not _NOTDEF.match(m)
-        and not _NO_ALT.match(m)  # the preflight names the image better
-    ]
-    missing = dict.fromkeys(m.group(1) for m in map(_NOTDEF.match, messages) if m)
-    if missing:
-        warnings.append(_tofu_warning(list(missing)))
+    warnings = [Notice(f"resource refused: {item}", "resource") for item in refused]
+    warnings += [Notice(f"typography: {problem}", "typography") for problem in typography]
+    warnings += _renderer_warnings(laid.messages + log.messages, stylesheets)
     return PdfResult(
         data=data,
         pages=len(document.pages),
@@ -317,6 +278,69 @@ def finish(
         anchors=anchors,
         typography=typography,
     )
+
+
+def _set_metadata(meta: Any, info: PdfInfo) -> None:
+    meta.title = info.title
+    meta.description = info.subject or None
+    meta.keywords = list(info.keywords)
+    meta.lang = info.lang
+    meta.generator = info.creator
+    is_x = info.variant.startswith("pdf/x")
+    meta.created = meta.modified = fixed_date().isoformat(timespec="seconds") if is_x else None
+    # Files named by <link rel=attachment> in a template would be embedded in
+    # the PDF: a layout must not be a way to carry files out. Only the inputs the
+    # caller chose to attach go in.
+    meta.attachments = _attachments(info.attachments)
+
+
+def _drop_attachment_links(document: Any) -> list[str]:
+    """`<a rel="attachment" href="…">` would become a file-attachment annotation: a
+    layout must not carry files out that way either. The links go before anything is
+    fetched; what they named is returned, to be reported as refused."""
+    refused: list[str] = []
+    for page in document.pages:
+        kept = [link for link in page.links if link[0] != "attachment"]
+        if len(kept) < len(page.links):
+            refused += [
+                f"{shown_url(link[1])} (a link may not attach a file; --attach-source attaches "
+                "the inputs)"
+                for link in page.links
+                if link[0] == "attachment"
+            ]
+            page.links[:] = kept
+    return refused
+
+
+def _renderer_warnings(messages: list[str], stylesheets: Sequence[Path]) -> list[Notice]:
+    """WeasyPrint's log as warnings a person can act on: CSS at its file and line,
+    a missing file by its path, every undrawable character in one warning."""
+    # Refused loads are already reported; the HarfBuzz notice is about the machine
+    # (the Makefile checks for the library), not about this document.
+    complained = any(_CSS_WARNING.match(m) for m in messages)
+    located = _stylesheet_warnings(tuple(stylesheets)) if stylesheets and complained else {}
+    warnings: list[Notice] = []
+    for message in messages:
+        if (
+            "refused to " in message
+            or "HarfBuzz-Subset" in message
+            or _NOTDEF.match(message)
+            or _NO_ALT.match(message)  # the preflight names the image better
+        ):
+            continue
+        missing = _missing_file(message)
+        if message in located:
+            warnings.append(located[message])
+        elif missing:
+            warnings.append(Notice(missing, "resource"))
+        elif _CSS_WARNING.match(message):
+            warnings.append(Notice(message, "css", layout=True))
+        else:
+            warnings.append(Notice(message, "render"))
+    undrawable = dict.fromkeys(m.group(1) for m in map(_NOTDEF.match, messages) if m)
+    if undrawable:
+        warnings.append(Notice(_tofu_warning(list(undrawable)), "font"))
+    return warnings
 
 
 def html_to_pdf(

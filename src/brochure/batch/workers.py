@@ -1,30 +1,23 @@
-"""Batch work: long-lived worker processes, cache keys for incremental runs, the manifest."""
+"""Long-lived worker processes, each job under time and memory caps; knows nothing of PDFs."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import multiprocessing
 import os
 import queue
 import signal
-import stat
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from pathlib import Path
 from typing import Any, TypeVar
 
-from .errors import BrochureError
-from .output import write_atomic
+from ..errors import BrochureError
 
 J = TypeVar("J")
 R = TypeVar("R")
-
-KEY_FIELD = "BrochureKey"  # the PDF Info entry that records what an output was made from
 
 
 def cpu_count() -> int:
@@ -33,76 +26,6 @@ def cpu_count() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
-
-
-def folder_digest(folder: Path) -> str:
-    """sha256 over every file in a folder (names and bytes): a layout's identity.
-
-    Links are not followed: a link's own text is hashed, never what it points at, so
-    a link out of the folder is not opened here (the renderer refuses it too). Pipes
-    and devices are named, not read. Not cached: a watching process must see a layout
-    change; a run computes it once.
-    """
-    digest = hashlib.sha256()
-    entries: list[tuple[str, bytes]] = []
-    for top, dirs, files in os.walk(folder):  # followlinks=False: linked folders stay shut
-        dirs.sort()
-        for name in sorted(files + [d for d in dirs if os.path.islink(os.path.join(top, d))]):
-            path = os.path.join(top, name)
-            mode = os.lstat(path).st_mode
-            if stat.S_ISLNK(mode):
-                content = b"link:" + os.fsencode(os.readlink(path))
-            elif stat.S_ISREG(mode):
-                with open(path, "rb") as handle:
-                    content = hashlib.sha256(handle.read()).digest()
-            else:
-                content = b"special:" + str(stat.S_IFMT(mode)).encode()
-            entries.append((Path(path).relative_to(folder).as_posix(), content))
-    for name, content in sorted(entries):
-        digest.update(name.encode() + b"\0" + content)
-    return digest.hexdigest()
-
-
-def cache_key(*parts: str | bytes) -> str:
-    """A key that changes when any part does; parts are length-prefixed, so never ambiguous."""
-    digest = hashlib.sha256()
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
-
-
-def recorded_key(pdf: Path) -> tuple[str | None, int]:
-    """The cache key written into an existing output, and its page count.
-
-    Anything unreadable (missing, truncated, not ours) reads as no key, so it is redone.
-    """
-    from pypdf import PdfReader
-    from pypdf.errors import PyPdfError
-
-    try:
-        reader = PdfReader(pdf)
-        metadata = reader.metadata
-        value = metadata.get(f"/{KEY_FIELD}") if metadata is not None else None
-        return (str(value) if value else None, len(reader.pages))
-    except (OSError, PyPdfError, ValueError, KeyError):
-        return None, 0
-
-
-def shard_of(name: str, shards: int) -> int:
-    """Which of `shards` shares (0-based) `name` belongs to; stable as inputs come and go."""
-    return int(hashlib.sha256(name.encode()).hexdigest()[:12], 16) % shards
-
-
-def parse_shard(text: str) -> tuple[int, int]:
-    """`"2/4"` → (2, 4); raises ValueError with the reason."""
-    try:
-        k, n = (int(part) for part in text.split("/"))
-    except ValueError:
-        raise ValueError(f"expected K/N such as 1/4, got {text!r}") from None
-    if not 1 <= k <= n:
-        raise ValueError(f"K must be between 1 and N, got {text!r}")
-    return k, n
 
 
 @dataclass(frozen=True)
@@ -414,36 +337,3 @@ def run_all(
                 if not future.cancelled():
                     done.append((item, outcome(future, item)))
     return done
-
-
-def write_manifest(path: Path, data: dict[str, Any]) -> None:
-    """The run's manifest as JSON, written atomically."""
-    try:
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    except (TypeError, ValueError) as err:  # pragma: no cover - a bug, not bad input
-        raise BrochureError(f"cannot write the manifest: {err}", path=path) from None
-    write_atomic(path, text.encode())
-
-
-def merge_manifests(manifests: Iterable[dict[str, Any]]) -> dict[str, Any]:
-    """Shards' manifests joined into one, outputs sorted by source, summary recounted."""
-    merged: dict[str, Any] = {}
-    outputs: list[dict[str, Any]] = []
-    for manifest in manifests:
-        outputs += manifest.get("outputs", [])
-        merged.update(
-            {k: v for k, v in manifest.items() if k not in ("outputs", "summary", "shard")}
-        )
-    outputs.sort(key=lambda entry: str(entry.get("source")))
-    merged["outputs"] = outputs
-    merged["summary"] = summarize(outputs)
-    return merged
-
-
-def summarize(outputs: Sequence[dict[str, Any]]) -> dict[str, int]:
-    """How many outputs have each status."""
-    counts = {"rendered": 0, "skipped": 0, "failed": 0, "cancelled": 0}
-    for entry in outputs:
-        counts[entry["status"]] = counts.get(entry["status"], 0) + 1
-    counts["total"] = len(outputs)
-    return counts
