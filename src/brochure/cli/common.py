@@ -1,0 +1,263 @@
+"""What every command shares: option declarations, the RenderOptions they build, messages."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from ..errors import printable
+from ..paper import PAPER_NAMES, parse_bleed, parse_marks
+
+if TYPE_CHECKING:
+    from ..batch import Caps
+    from ..options import RenderOptions  # imported when a command runs: --help stays fast
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Debug:
+    """Whether --debug was given: a full traceback instead of a one-line error."""
+
+    on = False
+
+
+DEBUG = _Debug()
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def set_debug(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    DEBUG.on = DEBUG.on or value
+    return value
+
+
+def debug_option(func: F) -> F:
+    return click.option(
+        "--debug",
+        is_flag=True,
+        expose_value=False,
+        is_eager=True,
+        callback=set_debug,
+        help="Show a full traceback on unexpected errors.",
+    )(func)
+
+
+def error_line(message: str) -> None:
+    for line in message.splitlines():
+        click.echo(f"error: {printable(line)}", err=True)
+
+
+def warning_line(message: str) -> None:
+    click.echo(f"warning: {printable(message)}", err=True)
+
+
+def caps_options(func: F) -> F:
+    """--timeout and --max-memory: the caps every render runs under (docs/SECURITY.md)."""
+    func = click.option(
+        "--max-memory",
+        type=click.IntRange(min=256),
+        default=2048,
+        show_default=True,
+        metavar="MIB",
+        help="Memory one render may use before it is stopped.",
+    )(func)
+    return click.option(
+        "--timeout",
+        type=click.FloatRange(min=1),
+        default=120,
+        show_default=True,
+        metavar="SECONDS",
+        help="Time one career may take to render before it is stopped.",
+    )(func)
+
+
+def caps_from(timeout: float, max_memory: int) -> Caps:
+    from ..batch import Caps
+
+    return Caps(seconds=timeout, memory_mib=max_memory)
+
+
+def layout_options(paper_help: str) -> Callable[[F], F]:
+    """-l/--layout and --paper, the same on every command that lays out pages."""
+
+    def add(func: F) -> F:
+        func = click.option(
+            "--paper",
+            type=click.Choice(PAPER_NAMES, case_sensitive=False),
+            default=None,
+            help=paper_help,
+        )(func)
+        return click.option(
+            "-l", "--layout", default="handout", show_default=True, help="Layout name or folder."
+        )(func)
+
+    return add
+
+
+def look_options(func: F) -> F:
+    """--theme, --lang, --grayscale, --allow-remote, --pdf-variant and --output-intent: the
+    same on every command that prints."""
+    func = click.option(
+        "--output-intent",
+        type=click.Path(path_type=Path, dir_okay=False, readable=False),
+        metavar="FILE.icc",
+        help="The print shop's ICC printer profile, embedded as the PDF/X-4 output intent "
+        "(implies --pdf-variant pdf/x-4) [default: sRGB, a display profile].",
+    )(func)
+    func = click.option(
+        "--pdf-variant",
+        type=click.Choice(["pdf/ua-1", "pdf/a-3b", "pdf/x-4"], case_sensitive=False),
+        default=None,
+        show_default="pdf/ua-1",
+        help="The standard the PDF declares: accessible (ua-1), archival (a-3b), print shop "
+        "(x-4). Imposed booklet sheets declare none.",
+    )(func)
+    func = click.option(
+        "--qr/--no-qr",
+        default=True,
+        help="QR codes for the career's main source and the school's website (the "
+        "addresses are printed either way).",
+    )(func)
+    func = click.option(
+        "--allow-remote",
+        is_flag=True,
+        help="Let layouts and profiles load http(s) images and stylesheets (10 s, 10 MB each).",
+    )(func)
+    func = click.option(
+        "--grayscale/--color",
+        default=False,
+        help="Ink-saving print: black text, light rules, no color fills, gray images.",
+    )(func)
+    func = click.option(
+        "--lang",
+        metavar="LANG",
+        help="Language of the labels (en, es, es-MX …) and of the content, where a "
+        "profile has a translation [default: each profile's own].",
+    )(func)
+    return click.option(
+        "--theme",
+        type=click.Path(path_type=Path, dir_okay=False, readable=False),
+        help="Theme file: organisation name, logo, colors, fonts, contact block.",
+    )(func)
+
+
+def attach_option(func: F) -> F:
+    return click.option(
+        "--attach-source",
+        is_flag=True,
+        help="Carry the profile, its translation and the theme inside the PDF, so it can "
+        "be made again (pdfdetach -saveall FILE.pdf gets them out).",
+    )(func)
+
+
+def _bleed(ctx: click.Context, param: click.Parameter, value: str | None) -> float:
+    """`--bleed 3mm`: a CSS length, converted to PDF points and kept within reason."""
+    if value is None:
+        return 0.0
+    try:
+        return parse_bleed(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err), ctx, param) from None
+
+
+PRINT_MARKS = ("crop", "cross", "crop+cross")
+
+
+def print_options(fold: bool = False) -> Callable[[F], F]:
+    """--bleed and --marks: what a print shop wants around the page.
+
+    The booklet's `--marks` also takes `fold` (fold marks on imposed sheets), and
+    alone it still means fold, as it did when that was all it did.
+    """
+
+    def add(func: F) -> F:
+        what = "Printer's marks outside the bleed: crop marks, registration crosses, or both"
+        if fold:
+            func = click.option(
+                "--marks",
+                type=click.Choice([*PRINT_MARKS, "fold"], case_sensitive=False),
+                is_flag=False,
+                flag_value="fold",
+                default=None,
+                help=f"{what}; fold: fold marks on --impose saddle sheets (--marks alone).",
+            )(func)
+        else:
+            func = click.option(
+                "--marks",
+                type=click.Choice(PRINT_MARKS, case_sensitive=False),
+                default=None,
+                help=f"{what}.",
+            )(func)
+        return click.option(
+            "--bleed",
+            callback=_bleed,
+            metavar="LENGTH",
+            help="Run bands and backgrounds this far past the page edge, e.g. 3mm or "
+            "0.125in (at most 20mm) [default: none].",
+        )(func)
+
+    return add
+
+
+def _look(
+    theme: Path | None = None,
+    lang: str | None = None,
+    pdf_variant: str | None = None,
+    marks: str | None = None,
+    output_intent: Path | None = None,
+    **plain: Any,
+) -> RenderOptions:
+    """The RenderOptions for these command-line values: files read (so that a bad theme
+    or ICC profile stops the command before anything is rendered) and text parsed; the
+    options that are plain values (`plain`) go in as they are."""
+    from ..i18n import valid_lang
+    from ..icc import load_output_intent
+    from ..options import RenderOptions
+    from ..theme import PLAIN, load_theme
+
+    if lang is not None and not valid_lang(lang):
+        raise click.BadParameter(f"expected a language tag such as es or es-MX, got {lang!r}")
+    return RenderOptions(
+        theme=load_theme(theme) if theme is not None else PLAIN,
+        lang=lang,
+        pdf_variant=pdf_variant.lower() if pdf_variant else None,
+        marks=parse_marks(marks) if marks else (),
+        output_intent=load_output_intent(output_intent) if output_intent is not None else None,
+        **plain,
+    )
+
+
+def render_options(*, attach: bool = True, fold: bool = False) -> Callable[[F], F]:
+    """Declare the options that make a `RenderOptions` and hand the command `options`.
+
+    Each option is declared once, here and in the decorators it calls; the command
+    receives the built object (and, with `fold`, `fold`: the booklet's fold marks,
+    which are the imposition's, not the page's).
+    """
+
+    def add(func: F) -> F:
+        @functools.wraps(func)
+        def command(*args: Any, **kwargs: Any) -> Any:
+            from ..options import RenderOptions
+
+            fields = {f.name for f in dataclasses.fields(RenderOptions)}
+            values = {name: kwargs.pop(name) for name in fields if name in kwargs}
+            marks = values.pop("marks", None)
+            if fold:
+                kwargs["fold"] = marks is not None and marks.lower() == "fold"
+                marks = None if kwargs["fold"] else marks
+            kwargs["options"] = _look(marks=marks, **values)
+            return func(*args, **kwargs)
+
+        wrapped = print_options(fold)(command)
+        if attach:
+            wrapped = attach_option(wrapped)
+        return look_options(wrapped)  # type: ignore[return-value]
+
+    return add
