@@ -146,11 +146,7 @@ def build_booklet(
     chosen = resolve_layout(layout)
     sheet = chosen.paper(paper)
     loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
-    target = Path(out) if out is not None else None
-    if target is not None and target.is_dir():
-        target = target / "booklet.pdf"
-    if target is not None:
-        plan_outputs([source for source, _ in loaded], target, single_file=True)
+    target = _target(out, [source for source, _ in loaded])
     profiles = [profile for _, profile in loaded]
     groups = group_careers(profiles, group_by)
     ordered = tuple(profile for group in groups for profile in group.careers)
@@ -162,60 +158,77 @@ def build_booklet(
         groups=groups,
         grouped=group_by is not None,
     )
-    html = render_booklet_html(spec, chosen, sheet.name, options)
-    roots = allowed_roots(chosen, sorted({source for source, _ in loaded}), options)
-    info = PdfInfo(
-        title=title,
-        subject=subtitle or f"{len(ordered)} career profiles",
-        keywords=tuple(dict.fromkeys([*(p.cluster for p in ordered if p.cluster), "careers"])),
-        lang=options.lang or spec.lang,
-        creator=f"brochure {__version__}",
-        variant=options.variant,
-        attachments=source_files(ordered, options) if options.attach_source else (),
-        output_intent=options.output_intent,
-    )
+    sources = sorted({source for source, _ in loaded})
+    result = _lay_out(spec, chosen, sheet.name, options, sources)
     first = ordered[0].key
+    if strict and result.warnings:
+        raise BookletError(f"warnings are errors with --strict: {result.warnings[0]}")
+    front = result.anchors[first]
+    by_key = {profile.key: source for source, profile in loaded}
+    careers = [
+        BookletCareer(by_key[p.key], p.key, p.title, result.anchors[p.key] - front + 1)
+        for p in ordered
+    ]
+    report = BookletReport(target, result.pages, front, careers, warnings=result.warnings)
+    report.data = result.data
+    if impose == "saddle":
+        from .impose import impose_saddle  # pypdf is only needed here
+
+        imposed = impose_saddle(result.data, marks=marks)
+        report.data, report.sheets, report.padded = imposed.data, imposed.sheets, imposed.padded
+        report.pages += imposed.padded
+    if target is not None:
+        write_atomic(target, report.data)
+    return report
+
+
+def _lay_out(
+    spec: BookletSpec, layout: Layout, paper: str, options: RenderOptions, sources: list[Path]
+) -> PdfResult:
+    """The whole booklet in one layout pass, with its warnings: the template's
+    accessibility, and careers whose last page is nearly empty."""
+    ordered = spec.careers
+    html = render_booklet_html(spec, layout, paper, options)
     result = html_to_pdf(
         html,
-        base=chosen.folder,
-        roots=roots,
-        info=info,
-        number_from=first,
-        stylesheets=[*chosen.stylesheet_paths, *chosen.booklet_stylesheet_paths],
+        base=layout.folder,
+        roots=allowed_roots(layout, sources, options),
+        info=_booklet_info(spec, options),
+        number_from=ordered[0].key,
+        stylesheets=[*layout.stylesheet_paths, *layout.booklet_stylesheet_paths],
         grayscale=options.grayscale,
         remote=options.allow_remote,
         trim=Trim(options.bleed, options.marks),
     )
-    result.warnings += accessibility_problems(html, chosen.name)
-    endings = _sparse_careers(result, ordered, chosen)
+    result.warnings += accessibility_problems(html, layout.name)
+    endings = _sparse_careers(result, ordered, layout)
     result.typography += endings
     result.warnings += [Notice(f"typography: {problem}", "typography") for problem in endings]
-    if strict and result.warnings:
-        raise BookletError(f"warnings are errors with --strict: {result.warnings[0]}")
-    front = result.anchors[first]
-    sources = {profile.key: source for source, profile in loaded}
-    careers = [
-        BookletCareer(sources[p.key], p.key, p.title, result.anchors[p.key] - front + 1)
-        for p in ordered
-    ]
-    data, pages, sheets, padded = result.data, result.pages, 0, 0
-    if impose == "saddle":
-        from .impose import impose_saddle  # pypdf is only needed here
+    return result
 
-        imposed = impose_saddle(data, marks=marks)
-        data, sheets, padded = imposed.data, imposed.sheets, imposed.padded
-        pages += padded
+
+def _target(out: str | Path | None, sources: list[Path]) -> Path | None:
+    """The booklet's file (`booklet.pdf` inside a folder), checked before any work."""
+    target = Path(out) if out is not None else None
+    if target is not None and target.is_dir():
+        target = target / "booklet.pdf"
     if target is not None:
-        write_atomic(target, data)
-    return BookletReport(
-        output=target,
-        pages=pages,
-        front_pages=front,
-        careers=careers,
-        sheets=sheets,
-        padded=padded,
-        warnings=result.warnings,
-        data=data,
+        plan_outputs(sources, target, single_file=True)
+    return target
+
+
+def _booklet_info(spec: BookletSpec, options: RenderOptions) -> PdfInfo:
+    """The booklet's PDF metadata: its cover title, its careers' clusters as keywords."""
+    careers = spec.careers
+    return PdfInfo(
+        title=spec.title,
+        subject=spec.subtitle or f"{len(careers)} career profiles",
+        keywords=tuple(dict.fromkeys([*(p.cluster for p in careers if p.cluster), "careers"])),
+        lang=options.lang or spec.lang,
+        creator=f"brochure {__version__}",
+        variant=options.variant,
+        attachments=source_files(careers, options) if options.attach_source else (),
+        output_intent=options.output_intent,
     )
 
 
