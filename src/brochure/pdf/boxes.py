@@ -161,6 +161,41 @@ def _is_heading(box: Any, parent: Any) -> bool:
     return tag in _HEADINGS or (get is not None and get("role") == "heading")
 
 
+def _flow(page_box: Any) -> list[Any]:
+    """A page's top boxes in reading order, without the running header and footer and
+    the footnotes: they are not the flow of the text."""
+    from weasyprint.formatting_structure import boxes
+
+    return [
+        child
+        for child in page_box.children
+        if not isinstance(child, boxes.MarginBox | boxes.FootnoteAreaBox)
+    ]
+
+
+def _text_lines(box: Any) -> list[Any]:
+    """The lines of a block that hold text (not those of its child blocks)."""
+    from weasyprint.formatting_structure import boxes
+
+    return [child for child in box.children if isinstance(child, boxes.LineBox) and _words(child)]
+
+
+def _piece(box: Any, lines: list[Any], block: int, page: int, column: int | None) -> Piece:
+    """One piece of a block of text, as `typography` reads it: its place, its number of
+    lines, the edges WeasyPrint cut (see `typeset`), the first lines' words."""
+    sides = getattr(box, "remove_decoration_sides", None) or ()
+    return Piece(
+        block=block,
+        page=page,
+        column=column,
+        lines=len(lines),
+        continues="bottom" in sides,
+        continued="top" in sides,
+        kind=_KINDS.get(str(box.element_tag).split("::")[0], "paragraph"),
+        text=" ".join(_words(line) for line in lines[:3]),
+    )
+
+
 def typeset(document: Any) -> tuple[list[Line], list[Piece]]:
     """The lines of a laid-out document in reading order, and its blocks of text piece by
     piece, as plain records for the checks in `typography`.
@@ -184,10 +219,7 @@ def typeset(document: Any) -> tuple[list[Line], list[Piece]]:
 
     for page_no, page in enumerate(document.pages):
         stack: list[tuple[Any, Any, int | None, int | None]] = [
-            (child, None, None, None)
-            for child in reversed(page._page_box.children)
-            # The running header and footer, and footnotes: not the flow of the text.
-            if not isinstance(child, boxes.MarginBox | boxes.FootnoteAreaBox)
+            (child, None, None, None) for child in reversed(_flow(page._page_box))
         ]
         while stack:
             box, parent, column, heading = stack.pop()
@@ -204,24 +236,8 @@ def typeset(document: Any) -> tuple[list[Line], list[Piece]]:
                     top = _number(box.position_y)
                     lines.append(Line(page_no, top, top + _height(box), column, heading, text))
                 continue  # a line's inline-blocks are part of the line
-            counted = [
-                child
-                for child in box.children
-                if isinstance(child, boxes.LineBox) and _words(child)
-            ]
-            if counted:
-                sides = getattr(box, "remove_decoration_sides", None) or ()
-                pieces.append(
-                    Piece(
-                        block=number(2, id(box.element), id(box.style), box.element_tag),
-                        page=page_no,
-                        column=column,
-                        lines=len(counted),
-                        continues="bottom" in sides,
-                        continued="top" in sides,
-                        kind=_KINDS.get(str(box.element_tag).split("::")[0], "paragraph"),
-                        text=" ".join(_words(line) for line in counted[:3]),
-                    )
-                )
+            if counted := _text_lines(box):
+                block = number(2, id(box.element), id(box.style), box.element_tag)
+                pieces.append(_piece(box, counted, block, page_no, column))
             stack.extend((child, box, column, heading) for child in reversed(box.children))
     return lines, pieces

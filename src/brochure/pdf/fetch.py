@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import unquote, urlsplit
 
 from .weasy import MAX_IMAGE_PIXELS, load_weasyprint
@@ -58,117 +58,139 @@ def _system_font(target: Path) -> bool:
     )
 
 
+def check_data_url(url: str, refused: list[str]) -> None:
+    """Refuse a `data:` URL over `MAX_DATA_URL`: like every resource, it is capped in bytes."""
+    if len(url) > MAX_DATA_URL:
+        refused.append(f"data: URL larger than {MAX_DATA_URL // 1_000_000} MB")
+        raise ValueError("refused to read a data: URL this large")
+
+
+def check_file_url(url: str, roots: Sequence[Path], refused: list[str]) -> None:
+    """Refuse a `file:` URL unless, after `..` and links are resolved, it is under one of
+    the (resolved) `roots` or an installed font, is no device, pipe or folder, and is
+    within `MAX_FILE_BYTES`. A file that does not exist is left to WeasyPrint to report."""
+    named = Path(unquote(urlsplit(url).path))
+    target = named.resolve()
+    # Name the reference as written, and where it really leads.
+    shown = str(named) if named == target else f"{named} (a link to {target})"
+    if not any(target.is_relative_to(root) for root in roots) and not _system_font(target):
+        refused.append(f"{shown} is outside the layout and profile folders")
+        raise ValueError(f"refused to read {target}")
+    if target.exists() and not target.is_file():  # a device, a pipe, a folder
+        refused.append(f"{shown} is not a regular file")
+        raise ValueError(f"refused to read {target}")
+    if target.is_file() and target.stat().st_size > MAX_FILE_BYTES:
+        refused.append(f"{shown} is larger than {MAX_FILE_BYTES // 1_000_000} MB")
+        raise ValueError(f"refused to read {target}")
+
+
+def refuse_scheme(url: str, scheme: str, refused: list[str]) -> NoReturn:
+    """Refuse a URL of a scheme not fetched: http(s) without `--allow-remote`, or any other."""
+    why = "network access is off" if scheme in ("http", "https") else "not a file"
+    refused.append(f"{url[:200]} ({why})")
+    raise ValueError(f"refused to fetch {url[:200]}")
+
+
+def failed_request(url: str, err: OSError, refused: list[str]) -> ValueError:
+    """The refusal of an http(s) request that failed. A redirect is one (`HTTP 302`): it
+    is not followed, since it could lead anywhere, unchecked."""
+    from urllib.error import HTTPError
+
+    if isinstance(err, HTTPError):
+        refused.append(f"{url[:200]} (HTTP {err.code})")
+        return ValueError(f"refused to use HTTP {err.code}")
+    refused.append(f"{url[:200]} could not be fetched ({err})")
+    return ValueError("refused to fetch: it failed")
+
+
+def read_capped(url: str, response: Any, limit: int, what: str, refused: list[str]) -> bytes:
+    """At most `limit` bytes of a response; more is refused, not truncated."""
+    try:
+        body: bytes = response.read(limit + 1)
+    finally:
+        response.close()
+    if len(body) > limit:
+        refused.append(f"{shown_url(url)} is larger than {limit // 1_000_000} MB")
+        raise ValueError(f"refused to read {what} this large")
+    return body
+
+
+def check_pixels(url: str, body: bytes, refused: list[str]) -> None:
+    """Refuse a raster image whose header says it is over the pixel cap: a small file can
+    decode to gigabytes. Only the header is parsed here."""
+    import io
+
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(body)) as image:
+            pixels = image.size[0] * image.size[1]
+    except Image.DecompressionBombError:  # Pillow's own check, at twice the cap
+        pixels = MAX_IMAGE_PIXELS + 1
+    except Exception:  # not decodable here: WeasyPrint reports it itself
+        pixels = 0
+    if pixels > MAX_IMAGE_PIXELS:
+        refused.append(
+            f"{shown_url(url)} has more than {MAX_IMAGE_PIXELS // 1_000_000} million "
+            "pixels; it could take gigabytes to decode"
+        )
+        raise ValueError("refused to decode an image this large")
+
+
 def confined_fetcher(
     roots: Sequence[Path], refused: list[str], grayscale: bool = False, remote: bool = False
 ) -> Any:
+    """WeasyPrint's URL fetcher for one render: it serves files under `roots` (and
+    installed fonts) and small `data:` URLs, and refuses everything else, each refusal
+    noted in `refused` for the warnings and raised for WeasyPrint to render without.
+
+    With `remote`, http(s) too: one request each, with a timeout and a size cap, and no
+    redirects (a redirect could lead anywhere, unchecked). A raster image is refused over
+    the byte and pixel caps. In grayscale mode images are turned gray as they are read,
+    so that a theme's colored logo prints without color on every layout.
+    """
     weasyprint = load_weasyprint()
     URLFetcher = weasyprint.urls.URLFetcher
     Response = weasyprint.urls.URLFetcherResponse
-
     resolved = [root.resolve() for root in roots]
 
     class ConfinedFetcher(URLFetcher):  # type: ignore[misc,valid-type]
-        """Serves files under `roots` and small `data:` URLs; refuses everything else.
-
-        With `remote`, http(s) too: one request each, with a timeout and a size
-        cap, and no redirects (a redirect could lead anywhere, unchecked). In
-        grayscale mode images are turned gray as they are read, so that a theme's
-        colored logo prints without color on every layout.
-        """
+        """Made per render, as WeasyPrint is loaded only when a render needs it."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             scheme = url.split(":", 1)[0].lower()
             if scheme == "data":
-                if len(url) > MAX_DATA_URL:
-                    refused.append(f"data: URL larger than {MAX_DATA_URL // 1_000_000} MB")
-                    raise ValueError("refused to read a data: URL this large")
+                check_data_url(url, refused)
             elif scheme == "file":
-                named = Path(unquote(urlsplit(url).path))
-                target = named.resolve()
-                # Name the reference as written, and where it really leads.
-                shown = str(named) if named == target else f"{named} (a link to {target})"
-                if not any(target.is_relative_to(root) for root in resolved) and not (
-                    _system_font(target)
-                ):
-                    refused.append(f"{shown} is outside the layout and profile folders")
-                    raise ValueError(f"refused to read {target}")
-                if target.exists() and not target.is_file():  # a device, a pipe, a folder
-                    refused.append(f"{shown} is not a regular file")
-                    raise ValueError(f"refused to read {target}")
-                if target.is_file() and target.stat().st_size > MAX_FILE_BYTES:
-                    refused.append(f"{shown} is larger than {MAX_FILE_BYTES // 1_000_000} MB")
-                    raise ValueError(f"refused to read {target}")
+                check_file_url(url, resolved, refused)
             elif remote and scheme in ("http", "https"):
                 return self._remote(url, headers)
             else:
-                why = "network access is off" if scheme in ("http", "https") else "not a file"
-                refused.append(f"{url[:200]} ({why})")
-                raise ValueError(f"refused to fetch {url[:200]}")
-            response = super().fetch(url, headers)
-            return self._gray(url, self._sized(url, response))
-
-        def _body(self, url: str, response: Any, limit: int, what: str) -> bytes:
-            """At most `limit` bytes of a response; more is refused, not truncated."""
-            try:
-                body: bytes = response.read(limit + 1)
-            finally:
-                response.close()
-            if len(body) > limit:
-                refused.append(f"{shown_url(url)} is larger than {limit // 1_000_000} MB")
-                raise ValueError(f"refused to read {what} this large")
-            return body
-
-        def _sized(self, url: str, response: Any) -> Any:
-            """Refuse a raster image whose header says it is over the pixel cap: a
-            small file can decode to gigabytes. Only the header is parsed here."""
-            kind = response.content_type or ""
-            if not kind.startswith("image/") or kind == "image/svg+xml":
-                return response
-            body = self._body(url, response, MAX_IMAGE_BYTES, "an image")
-            import io
-
-            from PIL import Image
-
-            try:
-                with Image.open(io.BytesIO(body)) as image:
-                    pixels = image.size[0] * image.size[1]
-            except Image.DecompressionBombError:  # Pillow's own check, at twice the cap
-                pixels = MAX_IMAGE_PIXELS + 1
-            except Exception:  # not decodable here: WeasyPrint reports it itself
-                pixels = 0
-            if pixels > MAX_IMAGE_PIXELS:
-                refused.append(
-                    f"{shown_url(url)} has more than {MAX_IMAGE_PIXELS // 1_000_000} million "
-                    "pixels; it could take gigabytes to decode"
-                )
-                raise ValueError("refused to decode an image this large")
-            return Response(url, body=body, headers={"Content-Type": kind})
+                refuse_scheme(url, scheme, refused)
+            return self._image(url, super().fetch(url, headers))
 
         def _remote(self, url: str, headers: Any) -> Any:
-            from urllib.error import HTTPError, URLError
-
             try:
                 response = super().fetch(url, headers)
-            except HTTPError as err:  # redirects land here too: they are not followed
-                refused.append(f"{url[:200]} (HTTP {err.code})")
-                raise ValueError(f"refused to use HTTP {err.code}") from None
-            except (URLError, OSError) as err:
-                refused.append(f"{url[:200]} could not be fetched ({err})")
-                raise ValueError("refused to fetch: it failed") from None
-            body = self._body(url, response, MAX_REMOTE_BYTES, "a resource")
+            except OSError as err:  # URLError and HTTPError (a redirect too) are OSErrors
+                raise failed_request(url, err, refused) from None
+            body = read_capped(url, response, MAX_REMOTE_BYTES, "a resource", refused)
             kind = response.content_type or "application/octet-stream"
-            loaded = Response(url, body=body, headers={"Content-Type": kind})
-            return self._gray(url, self._sized(url, loaded))
+            return self._image(url, Response(url, body=body, headers={"Content-Type": kind}))
 
-        def _gray(self, url: str, response: Any) -> Any:
-            if not grayscale:
-                return response
+        def _image(self, url: str, response: Any) -> Any:
+            """An image read whole within its caps, and gray in grayscale mode; any other
+            resource (and an SVG image in color) as it came."""
             kind = response.content_type or ""
-            if not kind.startswith("image/"):
+            raster = kind.startswith("image/") and kind != "image/svg+xml"
+            if not raster and not (grayscale and kind.startswith("image/")):
                 return response
-            body = self._body(url, response, MAX_IMAGE_BYTES, "an image")
-            gray, kind = to_grayscale(body, kind)
-            return Response(url, body=gray, headers={"Content-Type": kind})
+            body = read_capped(url, response, MAX_IMAGE_BYTES, "an image", refused)
+            if raster:
+                check_pixels(url, body, refused)
+            if grayscale:
+                body, kind = to_grayscale(body, kind)
+            return Response(url, body=body, headers={"Content-Type": kind})
 
     protocols = {"file", "data", "http", "https"} if remote else {"file", "data"}
     return ConfinedFetcher(
