@@ -29,27 +29,31 @@ def overhead(paths: list[Path]) -> tuple[float, float, int]:
     WeasyPrint lays out the very same documents (recorded on the first pass) and
     writes the last, so the ratio is brochure's own overhead, not the fit retries.
     """
+    import weasyprint
     from weasyprint import HTML
 
     import brochure
-    from brochure.pdf import engine, weasy
+    from brochure.pdf import weasy
 
     layout = brochure.find_layout("handout")
     profiles = [brochure.load_profile(p) for p in paths]
     fonts = weasy.shared_fonts()
     documents: list[list[tuple[str, str]]] = []
-    real = engine._lay_out
 
-    def recording(html: str, base: Path, fetcher: object, extra: Path | None) -> object:
-        text = engine._with_stylesheet(html, extra) if extra is not None else html
-        documents[-1].append((text, f"{base.resolve().as_uri()}/"))
-        return real(html, base, fetcher, extra)
+    class Recording(HTML):  # type: ignore[misc]
+        """WeasyPrint's HTML, noting every document brochure hands it."""
 
-    engine._lay_out = recording  # type: ignore[assignment]
-    for profile in profiles:  # warms both paths too
-        documents.append([])
-        brochure.render_profile(profile, layout, "letter")
-    engine._lay_out = real  # type: ignore[assignment]
+        def __init__(self, *, string: str, base_url: str, **rest: object) -> None:
+            documents[-1].append((string, base_url))
+            super().__init__(string=string, base_url=base_url, **rest)
+
+    weasyprint.HTML = Recording
+    try:
+        for profile in profiles:  # warms both paths too
+            documents.append([])
+            brochure.render_profile(profile, layout, "letter")
+    finally:
+        weasyprint.HTML = HTML
     retried = sum(len(tries) > 1 for tries in documents)
 
     def ours() -> None:
