@@ -14,8 +14,8 @@ it could not place rather than dropping it.
 One module per part of the page, so that each has one reason to change:
 
 - `lines`: the page's numbered lines, the `Reader` that tracks them, shared patterns;
-- `sections`: where sections start, known headings and unknown ones;
-- `head`: title, tags and summary above the first section;
+- `sections`: the page cut at its headings, each section read by its kind;
+- `head`: title, tags, summary and facts above the first section, into the profile;
 - `facts`: the facts in either rendering, and their values (money, growth, time);
 - `steps`: the pathway's steps and their durations;
 - `lists`: bullets, paragraphs, certifications, sources, related careers;
