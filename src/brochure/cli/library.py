@@ -67,7 +67,7 @@ def schema(output: Path | None) -> None:
 @debug_option
 def import_command(pages: Sequence[str], output: str, force: bool, strict: bool) -> None:
     """Turn career pages (plain text; - for standard input) into profiles."""
-    from ..importing import import_pages
+    from ..importer import import_pages
 
     outcomes = import_pages(pages, output, force=force, strict=strict)
     for outcome in outcomes:

@@ -1,4 +1,5 @@
-"""`brochure import`: career pages in, tidy profiles out, each page's outcome reported."""
+"""`brochure import` over files: pages read from files or standard input, profiles written
+atomically, each page's outcome reported."""
 
 from __future__ import annotations
 
@@ -6,14 +7,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import (
+from ..errors import (
     BrochureError,
+    ImportPageError,
     OutputError,
     Problem,
     ProfileError,
 )
-from .output import write_atomic
-from .profile import Profile
+from ..output import write_atomic
+from ..profile import Profile
+from ..sourcemap import decode
+from .page import parse_page
+from .yaml_out import to_yaml
 
 
 @dataclass
@@ -33,6 +38,35 @@ class ImportOutcome:
         return not self.problems
 
 
+def read_page(path: Path | str) -> tuple[str, str]:
+    """The text of a page file (or of standard input for `-`) and the name to report."""
+    import sys
+
+    if str(path) == "-":
+        raw = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        path = Path(path)
+        try:
+            if path.exists() and not path.is_file():
+                raise ImportPageError("not a regular file", path=path)
+            with path.open("rb") as handle:
+                raw = handle.read(2_000_001)
+        except FileNotFoundError:
+            raise ImportPageError("no such file", path=path) from None
+        except OSError as err:
+            raise ImportPageError(f"cannot read: {err.strerror}", path=path) from None
+        name = str(path)
+    if len(raw) > 2_000_000:
+        raise ImportPageError("the page is larger than 2 MB", path=name)
+    try:
+        return decode(raw, Path(name), ImportPageError), name
+    except ImportPageError:
+        raise
+    except ProfileError as err:  # pragma: no cover - decode raises the class it is given
+        raise ImportPageError(err.message, path=name) from None
+
+
 def import_pages(
     pages: Iterable[str | Path],
     out: str | Path = "profiles",
@@ -48,8 +82,6 @@ def import_pages(
     of its own, and the others are still imported.
     """
     import datetime
-
-    from .importer import parse_page, read_page, to_yaml
 
     when = today or datetime.date.today().isoformat()
     folder = Path(out)
@@ -87,7 +119,7 @@ def _first_error(err: ValueError) -> str:
     """`pathway[6].title: text is longer than 150 characters`, from a pydantic error."""
     from pydantic import ValidationError
 
-    from .validation import describe
+    from ..validation import describe
 
     if not isinstance(err, ValidationError):
         return str(err).splitlines()[0]
