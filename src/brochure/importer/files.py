@@ -10,6 +10,7 @@ from pathlib import Path
 from ..errors import (
     BrochureError,
     ImportPageError,
+    Notice,
     OutputError,
     Problem,
     ProfileError,
@@ -30,7 +31,7 @@ class ImportOutcome:
     slug: str = ""
     mapped: int = 0
     missing: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import Notice
 
 BULLET = re.compile("^\\s*(?:[-*+\u2022\u00b7\u25e6\u25aa\u2013\u2014]\\s*)+(?=\\S)")
 _NUMBERED = re.compile(r"^\s*(?:step\s*)?\d{1,2}[.):]\s+", re.IGNORECASE)
@@ -60,7 +63,7 @@ class Reader:
     def __init__(self, lines: list[Line], source: str) -> None:
         self.lines = lines
         self.source = source
-        self.warnings: list[str] = []
+        self.warnings: list[Notice] = []
         self.taken: set[int] = set()
         self.named: set[int] = set()
 
@@ -70,7 +73,9 @@ class Reader:
 
     def warn(self, line: Line, message: str) -> None:
         self.named.add(line.number)
-        self.warnings.append(f"{self.source}:{line.number}: {message}")
+        where = Path(self.source) if self.source != "-" else None
+        text = f"{self.source}:{line.number}: {message}"
+        self.warnings.append(Notice(text, "import", path=where, line=line.number))
 
     def take(self, line: Line) -> str:
         self.taken.add(line.number)

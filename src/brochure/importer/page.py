@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ImportPageError
+from ..errors import ImportPageError, Notice
 from ..profile import slugify
 from .head import read_head, take_head
 from .lines import Line, Reader
@@ -17,7 +17,7 @@ class Imported:
     """A page read into profile data, and what the reader should know about it."""
 
     data: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     mapped: int = 0
 
