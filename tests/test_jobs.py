@@ -492,3 +492,31 @@ def test_a_warning_keeps_its_parts_across_a_worker_pipe() -> None:
     assert again.to_json(Path("b.yaml"))["file"] == "a.yaml"
     assert Notice("x", "render").to_json(Path("b.yaml"))["file"] == "b.yaml"
     assert Notice("x", "css", layout=True).to_json(Path("b.yaml"))["file"] is None
+
+
+def test_a_killed_writers_part_file_goes_even_before_its_process_is_reaped(
+    tmp_path: Path,
+) -> None:
+    """After `kill -9` of a run, its workers are zombies until init reaps them: they
+    answer signals, but never write again, so their temporary files are stale."""
+    from brochure.output import remove_stale_parts
+
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:  # exited, not yet waited for: a zombie
+            if Path(f"/proc/{zombie.pid}/stat").read_bytes().rpartition(b")")[2].split()[0] == b"Z":
+                break
+            time.sleep(0.02)
+        stale = tmp_path / f".x.pdf.{zombie.pid}.abc{'.part'}"
+        busy = tmp_path / f".y.pdf.{live.pid}.abc{'.part'}"
+        stale.write_bytes(b"%PDF-")
+        busy.write_bytes(b"%PDF-")
+        assert remove_stale_parts(tmp_path) == 1
+        assert not stale.exists()
+        assert busy.exists()
+    finally:
+        live.kill()
+        live.wait()
+        zombie.wait()

@@ -36,13 +36,20 @@ def remove_stale_parts(folder: Path) -> int:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process `pid` can still write. A killed writer whose parent died with it
+    stays a zombie until init reaps it; it answers signals but will never write again."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            # pid (comm) state …: comm may hold spaces and parentheses, so split at the last ')'.
+            return stat.read().rpartition(b")")[2].split()[0] not in (b"Z", b"X")
+    except (OSError, IndexError):  # no /proc (not Linux), or it just went
+        return True
 
 
 def output_name(slug: str, suffix: str = ".pdf") -> str:
