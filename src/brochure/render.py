@@ -16,11 +16,12 @@ from pydantic import BaseModel
 
 from .errors import LayoutError
 from .i18n import Messages, babel_locale, messages
-from .layout import Layout, make_environment, template_error
+from .layout import Layout
 from .options import DEFAULT_OPTIONS as DEFAULT_OPTIONS  # re-exported: scripts import them here
 from .options import RenderOptions as RenderOptions
 from .profile import Growth, Money, Profile, Span
 from .sandbox import Record, plain, record_data
+from .templates import make_environment, template_error
 from .theme import Theme
 
 M = TypeVar("M", bound=BaseModel)
