@@ -251,7 +251,7 @@ def test_theme_name_contact_logo_and_scannable_qr_codes(
 @pytest.mark.parametrize("layout_name", LAYOUTS)
 def test_theme_fonts_replace_the_layout_fonts(layout_name: str, tmp_path: Path) -> None:
     theme = tmp_path / "theme.yaml"  # without the logo, whose SVG sets its own fonts
-    shutil.copy(ROOT / "layouts/handout/assets/fonts/NotoSerif-Italic.ttf", tmp_path / "brand.ttf")
+    shutil.copy(ROOT / "layouts/_shared/fonts/NotoSerif-Italic.ttf", tmp_path / "brand.ttf")
     theme.write_text(
         THEME.read_text()
         .replace("logo: lincoln-logo.svg\n", "")

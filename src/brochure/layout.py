@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from .errors import LayoutError
 from .paper import PAPER_NAMES, PAPERS, Paper
-from .resources import layouts_dir
+from .resources import layouts_dir, shared_dir
 from .sourcemap import Document, format_path, load_yaml
 from .validation import validate
 
@@ -89,6 +89,8 @@ class Layout:
     it does not give, its templates and partials shadow the parent's, and its
     stylesheets come after the parent's. `stylesheets` are the hrefs templates link
     (relative inside the layout's own folder); `stylesheet_paths` are the files.
+    Every layout may also use the parts in `shared` (`layouts/_shared`: the base
+    template, macros, print stylesheet and fonts), named with the `_shared/` prefix.
     """
 
     name: str
@@ -99,6 +101,7 @@ class Layout:
     papers: tuple[str, ...]
     stylesheet_paths: tuple[Path, ...] = ()
     parents: tuple[Path, ...] = ()
+    shared: Path | None = None
     orientation: str = "portrait"
     pages_exact: int | None = None
     pages_max: int | None = None
@@ -125,9 +128,15 @@ class Layout:
         return self.folder / MANIFEST
 
     @property
-    def folders(self) -> tuple[Path, ...]:
-        """Where templates, stylesheets and assets are looked up, this layout first."""
+    def search_path(self) -> tuple[Path, ...]:
+        """Where templates and files are looked up by name, this layout first."""
         return (self.folder, *self.parents)
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Every folder a render of this layout reads: the search path, then the shared
+        parts. The layout's digest, the fetcher's roots and the labels cover them all."""
+        return (*self.search_path, *((self.shared,) if self.shared else ()))
 
     @property
     def default_paper(self) -> str:
@@ -172,7 +181,8 @@ def load_layout(folder: Path, *, builtin: bool = False, _depth: int = 0) -> Layo
     folder = folder.resolve()
     doc, manifest = _read_manifest(folder)
     base = _base_layout(manifest.extends, folder, doc, _depth) if manifest.extends else None
-    files = _Files((folder, *(base.folders if base else ())), doc)
+    shared = shared_dir()
+    files = _Files((folder, *(base.search_path if base else ())), shared, doc)
     template = manifest.template or (base.template if base else "template.html.j2")
     files.find(template, "template")
     own_sheets = [files.find(n, "stylesheets", i) for i, n in enumerate(manifest.stylesheets)]
@@ -192,7 +202,8 @@ def load_layout(folder: Path, *, builtin: bool = False, _depth: int = 0) -> Layo
         stylesheets=tuple(_href(p, folder) for p in sheets),
         stylesheet_paths=tuple(sheets),
         papers=tuple(dict.fromkeys(papers)),
-        parents=base.folders if base else (),
+        parents=base.search_path if base else (),
+        shared=shared,
         orientation=manifest.orientation or (base.orientation if base else "portrait"),
         pages_exact=exact,
         pages_max=most,
@@ -225,14 +236,19 @@ def _read_manifest(folder: Path) -> tuple[Document, _Manifest]:
 @dataclass(frozen=True)
 class _Files:
     """The files a manifest names, looked up in the layout's folder, then in the folders
-    of the layouts it extends; a missing one is reported at its line of the manifest."""
+    of the layouts it extends, and `_shared/NAME` in the shared parts; a missing one is
+    reported at its line of the manifest."""
 
     folders: tuple[Path, ...]
+    shared: Path | None
     doc: Document
 
     def find(self, name: str, *where: str | int) -> Path:
-        for root in self.folders:
-            target = (root / name).resolve()
+        places = [(root, name) for root in self.folders]
+        if self.shared is not None and name.startswith(f"{self.shared.name}/"):
+            places.append((self.shared, name.split("/", 1)[1]))
+        for root, inside in places:
+            target = (root / inside).resolve()
             if target.is_relative_to(root) and target.is_file():
                 return target
         raise LayoutError(

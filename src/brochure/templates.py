@@ -57,14 +57,17 @@ def make_environment(
     layout: Layout, filters: Mapping[str, Callable[..., Any]]
 ) -> jinja2.Environment:
     """The one Jinja environment of a layout: sandboxed (`sandbox.TemplateSandbox`),
-    autoescaped, strict about typos, reading templates only from the layout folders."""
+    autoescaped, strict about typos, reading templates only from the layout's folders
+    and the shared parts."""
+    # This layout's files shadow its parents'; a parent's own template is also reachable
+    # as "<name>/<file>" so that a child can extend it and change a block, and the shared
+    # parts as "_shared/<file>" (the base template, the macros).
+    prefixed = (*layout.parents, *((layout.shared,) if layout.shared else ()))
     env = TemplateSandbox(
-        # This layout's files shadow its parents'; a parent's own template is also
-        # reachable as "<name>/<file>" so that a child can extend it and change a block.
         loader=jinja2.ChoiceLoader(
             [
-                *(FolderLoader(f) for f in layout.folders),
-                jinja2.PrefixLoader({f.name: FolderLoader(f) for f in layout.parents}),
+                *(FolderLoader(f) for f in layout.search_path),
+                jinja2.PrefixLoader({f.name: FolderLoader(f) for f in prefixed}),
             ]
         ),
         autoescape=True,
