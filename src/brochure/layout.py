@@ -370,7 +370,8 @@ _SCAFFOLD_CSS = """/* {name}: changes to the '{base}' layout. This file is linke
 """
 
 _SCAFFOLD_TEMPLATE = """{{#- {name}: the '{base}' template with one block changed.
-    Blocks you can override: head (inside <head>, after the stylesheets) and body.
+    Blocks you can override: head (inside <head>, after the stylesheets) and body; the
+    others every template has (title, stylesheets, page, body_class) are in _shared/base.html.j2.
     Any of {base}'s partials can be replaced too: copy partials/<name> here and edit it.
     docs/LAYOUTS.md lists every variable a template can use. -#}}
 {{% extends "{base}/{template}" %}}
