@@ -16,7 +16,7 @@ from brochure.options import RenderOptions
 from brochure.pipeline import allowed_roots, render_profile
 from brochure.resources import layouts_dir
 
-from .conftest import DATA
+from .conftest import DATA, slow_but
 
 TINY = DATA / "layouts" / "tiny"
 MINIMAL = DATA / "profiles" / "valid" / "minimal.yaml"
@@ -222,3 +222,17 @@ def test_a_layout_of_your_own_prints_with_the_shared_stylesheet_and_fonts(
     }
     assert any("Inter" in name for name in fonts), fonts
     assert any("Noto-Serif-Display" in name for name in fonts), fonts
+
+
+@pytest.mark.parametrize("name", slow_but("flyer", ["flyer", "trifold"]))
+def test_a_copied_builtin_layout_still_finds_the_shared_parts(tmp_path: Path, name: str) -> None:
+    """A built-in layout names the shared stylesheet in its manifest, not by a path
+    relative to its folder, so a copy of the folder made anywhere renders as it does."""
+    folder = tmp_path / name
+    shutil.copytree(layouts_dir() / name, folder)
+    copy = find_layout(folder)
+    assert not copy.builtin
+    assert copy.stylesheets[0].endswith("/_shared/base.css")
+    rendered = render_profile(load_profile(NURSE), copy)
+    assert rendered.pdf.warnings == []
+    assert copy.allows_pages(rendered.pdf.pages)
