@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -259,3 +260,38 @@ def test_templates_print_what_the_limits_leave_and_say_what_they_left_out(
     assert '<span class="source-title">Alpha</span>' in sources  # the one other kept
     assert "Beta" not in sources
     assert "3 more items are listed in the full career profile." in sources
+
+
+def _facts_text(html: str) -> str:
+    """The words of the key facts list, whatever markup the layout gives it."""
+    start = html.index('<section class="facts"')
+    block = html[html.index("<dl", start) : html.index("</dl>", start)]
+    return " ".join(re.sub(r"<[^>]+>", " ", block).split())
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (
+            "median_pay: {amount: 23.5, period: hour}\n  job_growth: {percent: 4}",
+            "Median Pay $23.50 per hour Job Growth (10 yr) +4% projected change",
+        ),
+        (
+            "median_pay: 50250\n  job_growth: {percent: -2, years: 2024-2034}",
+            "Median Salary $50,250 per year Job Growth (10 yr) \u22122% 2024-2034",
+        ),
+        (
+            "job_growth: {percent: 7, rating: Very Good, years: 2024-2034}\n"
+            "  education: Associate's Degree\n  time_to_start: 4-24 months",
+            "Job Growth (10 yr) +7% Very Good · 2024-2034 Education Associate's Degree "
+            "Time to Start 4-24 months",
+        ),
+    ],
+)
+def test_every_layout_words_the_key_facts_alike(tmp_path: Path, facts: str, expected: str) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(f"title: Welder\nfacts:\n  {facts}\n")
+    profile = load_profile(path)
+    for layout in builtin_layouts():
+        html = render_html(profile, layout).replace("&#39;", "'")
+        assert _facts_text(html) == expected, layout.name
