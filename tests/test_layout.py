@@ -164,8 +164,11 @@ def shared_user_layout(tmp_path: Path) -> Path:
         '{% extends "_shared/base.html.j2" %}\n'
         '{% from "_shared/macros.html.j2" import key_facts, figures_credit with context %}\n'
         "{% block body_class %}mine{% endblock %}\n"
-        "{% block body %}<h1>{{ profile.title }}</h1>\n"
-        "{{ key_facts(profile.facts) }}<p>{{ figures_credit(profile) }}</p>{% endblock %}\n"
+        "{% block body %}<h1>{{ profile.title }}</h1>\n<dl>"
+        "{% call(fact) key_facts(profile.facts) %}<dt>{{ fact.label }}</dt><dd>"
+        "{% if fact.figure %}<b>{{ fact.figure }}</b> <span>{{ fact.unit }}</span>"
+        "{% else %}{{ fact.words }}{% endif %}</dd>{% endcall %}</dl>\n"
+        "<p>{{ figures_credit(profile) }}</p>{% endblock %}\n"
     )
     return folder
 
@@ -177,7 +180,9 @@ def test_a_layout_of_your_own_extends_the_shared_base_template(tmp_path: Path) -
     html = render_html(load_profile(NURSE), layout)
     assert html.startswith('<!DOCTYPE html>\n<html lang="en">')
     assert '<body class="mine paper-letter">' in html
-    assert '<span class="figure">$93,600</span> <span class="unit">per year</span>' in html
+    assert "<dt>Median Salary</dt><dd><b>$93,600</b> <span>per year</span></dd>" in html
+    assert '<span class="rating">Very Good</span> · 2024-2034</span></dd>' in html
+    assert "<dt>Education</dt><dd>Bachelor&#39;s Degree</dd>" in html
     assert "Source: BLS Occupational Outlook Handbook, Registered Nurses (2024)." in html
 
 
