@@ -302,32 +302,21 @@ def _booklet(
 
 def _base_layout(spec: str, folder: Path, doc: Document, depth: int) -> Layout:
     """The layout `extends:` names: a built-in one, or a folder relative to this one."""
+
+    def refused(message: str) -> LayoutError:
+        return LayoutError(message, path=doc.path, line=doc.line_of(("extends",)), field="extends")
+
     if depth >= MAX_EXTENDS:
-        raise LayoutError(
-            f"layouts extend each other more than {MAX_EXTENDS} deep",
-            path=doc.path,
-            line=doc.line_of(("extends",)),
-            field="extends",
-        )
+        raise refused(f"layouts extend each other more than {MAX_EXTENDS} deep")
     builtin = layouts_dir() / spec
     if "/" not in spec and "\\" not in spec and (builtin / MANIFEST).is_file():
         target, is_builtin = builtin, True
     else:
         target, is_builtin = (folder / spec).resolve(), False
     if target.resolve() == folder:
-        raise LayoutError(
-            "a layout cannot extend itself",
-            path=doc.path,
-            line=doc.line_of(("extends",)),
-            field="extends",
-        )
+        raise refused("a layout cannot extend itself")
     if not (target / MANIFEST).is_file():
-        raise LayoutError(
-            f"extends '{spec}', which is neither a built-in layout nor a layout folder",
-            path=doc.path,
-            line=doc.line_of(("extends",)),
-            field="extends",
-        )
+        raise refused(f"extends '{spec}', which is neither a built-in layout nor a layout folder")
     return load_layout(target, builtin=is_builtin, _depth=depth + 1)
 
 
