@@ -20,6 +20,7 @@ from brochure import RenderError, cli, load_profile, pipeline
 from brochure.inputs import expand_paths
 from brochure.layout import builtin_layouts, find_layout, scaffold_layout
 from brochure.render import RenderOptions
+from brochure.resources import layouts_dir
 from brochure.theme import load_theme
 
 from .conftest import BUILTIN_PROFILES, DATA, Render, slow_but
@@ -191,7 +192,8 @@ def test_spanish_labels_and_numbers(layout_name: str, paper: str) -> None:
 
 
 def template_labels() -> set[str]:
-    """Every label the built-in templates pass to `_`, `plural` or `css_content`."""
+    """Every label the built-in templates (and the shared macros) pass to `_`, `plural`
+    or `css_content`."""
     found: set[str] = set()
     patterns = [
         r"""\b_\(\s*"((?:[^"\\]|\\.)+)\"""",
@@ -199,8 +201,9 @@ def template_labels() -> set[str]:
         r"""plural\(\s*"([^"]+)",\s*"([^"]+)\"""",
         r""""([^"]+)"\s*\|\s*css_content""",
     ]
-    for layout in builtin_layouts():
-        for template in layout.folder.rglob("*.j2"):
+    folders = [layout.folder for layout in builtin_layouts()] + [layouts_dir() / "_shared"]
+    for folder in folders:
+        for template in folder.rglob("*.j2"):
             source = template.read_text()
             for pattern in patterns:
                 for match in re.finditer(pattern, source):
@@ -251,7 +254,7 @@ def test_theme_name_contact_logo_and_scannable_qr_codes(
 @pytest.mark.parametrize("layout_name", LAYOUTS)
 def test_theme_fonts_replace_the_layout_fonts(layout_name: str, tmp_path: Path) -> None:
     theme = tmp_path / "theme.yaml"  # without the logo, whose SVG sets its own fonts
-    shutil.copy(ROOT / "layouts/handout/assets/fonts/NotoSerif-Italic.ttf", tmp_path / "brand.ttf")
+    shutil.copy(ROOT / "layouts/_shared/fonts/NotoSerif-Italic.ttf", tmp_path / "brand.ttf")
     theme.write_text(
         THEME.read_text()
         .replace("logo: lincoln-logo.svg\n", "")

@@ -44,7 +44,11 @@ def test_wheel_contents(wheel: Path) -> None:
     assert f"{data}layouts/handout/template.html.j2" in names
     assert f"{data}layouts/handout/style.css" in names
     assert any(n.startswith(f"{data}layouts/handout/partials/") for n in names)
-    fonts = {n for n in names if n.startswith(f"{data}layouts/handout/assets/fonts/")}
+    shared = f"{data}layouts/_shared/"
+    for part in ("base.html.j2", "macros.html.j2", "base.css"):
+        assert f"{shared}{part}" in names, "the parts every built-in layout uses ship too"
+    assert f"{shared}layout.yaml" not in names, "the shared parts are not a layout"
+    fonts = {n for n in names if n.startswith(f"{shared}fonts/")}
     assert any(n.endswith((".otf", ".ttf")) for n in fonts)
     assert any(n.endswith("OFL.txt") for n in fonts), "font licences ship with the fonts"
     profiles = [n for n in names if n.startswith(f"{data}profiles/") and n.endswith(".yaml")]
@@ -99,7 +103,9 @@ def test_installed_wheel_renders_builtins_outside_the_checkout(wheel: Path, tmp_
     ).stdout
     assert where.startswith(str(site)), "the installed copy is the one imported"
     assert "_data/layouts" in where
-    assert "handout" in brochure("layouts").stdout
+    listed = brochure("layouts").stdout
+    assert "handout" in listed
+    assert "_shared" not in listed
     paths = brochure("profiles", "--paths").stdout.split()
     assert len(paths) >= 12
     assert all(p.startswith(str(site)) for p in paths)
@@ -118,3 +124,15 @@ def test_installed_wheel_renders_builtins_outside_the_checkout(wheel: Path, tmp_
         reader = PdfReader(work / "pdfs" / f"{slug}.pdf")
         assert round(float(reader.pages[0].mediabox.width)) == 595
         assert "Career Profile" in (reader.pages[0].extract_text() or "")
+    # The flyer and the trifold take their stylesheet and fonts from the shared parts.
+    for layout in ("flyer", "trifold"):
+        result = brochure("render", "registered-nurse", "-l", layout, "-o", f"{layout}.pdf")
+        assert result.returncode == 0, result.stderr
+        assert "warning" not in result.stderr, result.stderr
+        fonts = {
+            str(font.get_object()["/BaseFont"])
+            for page in PdfReader(work / f"{layout}.pdf").pages
+            for font in page["/Resources"]["/Font"].values()
+        }
+        assert any("Inter" in name for name in fonts), fonts
+        assert any("Noto-Serif-Display" in name for name in fonts), fonts

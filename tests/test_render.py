@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,13 +11,14 @@ import pytest
 from brochure import find_layout, load_profile, render_html
 from brochure.booklet import group_careers, load_for_booklet
 from brochure.layout import builtin_layouts
-from brochure.profile import Growth, Money
+from brochure.profile import Growth, Money, Profile
 from brochure.render import (
     BookletSpec,
     RenderOptions,
     as_of_date,
     break_url,
     css_string,
+    cut_lists,
     display_url,
     money,
     paragraphs,
@@ -93,14 +95,18 @@ def _profile_path(slug: str) -> Path:
 
 
 def _merged(
-    slug: str, layout: str, *, theme: bool = False, lang: str | None = None
+    slug: str, layout: str, *, theme: bool = False, lang: str | None = None, cut: bool = False
 ) -> Callable[[], str]:
+    """`cut`: with the limits of the layout's last fit step, as its tightest try merges it."""
+
     def merge() -> str:
         profile = load_profile(_profile_path(slug))
         options = RenderOptions(lang=lang)
         if theme:
             options = RenderOptions(theme=load_theme(THEME), lang=lang)
-        return render_html(profile, find_layout(layout), "letter", options)
+        chosen = find_layout(layout)
+        limits = dict(chosen.fit_steps[-1].limits) if cut else None
+        return render_html(profile, chosen, "letter", options, limits=limits)
 
     return merge
 
@@ -122,8 +128,9 @@ def _booklet() -> str:
 
 
 # name (the file tests/golden/<name>.html) → how its HTML is made. Every built-in layout
-# with two profiles (the long one takes the fit steps when laid out), and on the handout
-# a booklet, the school theme and Spanish labels. No WeasyPrint: milliseconds each.
+# with two profiles (the long one takes the fit steps when laid out), on the handout a
+# booklet, the school theme and Spanish labels, and on the flyer and the trifold the
+# lists cut as their tightest fit step cuts them. No WeasyPrint: milliseconds each.
 GOLDEN_CASES: dict[str, Callable[[], str]] = {
     **{
         f"{layout.name}/{slug}": _merged(slug, layout.name)
@@ -133,6 +140,8 @@ GOLDEN_CASES: dict[str, Callable[[], str]] = {
     "handout/booklet": _booklet,
     "handout/registered-nurse-school-theme": _merged("registered-nurse", "handout", theme=True),
     "handout/registered-nurse-es": _merged("registered-nurse", "handout", lang="es"),
+    "flyer/registered-nurse-cut": _merged("registered-nurse", "flyer", cut=True),
+    "trifold/registered-nurse-cut": _merged("registered-nurse", "trifold", cut=True),
 }
 
 
@@ -206,3 +215,83 @@ def test_long_content_leaves_the_boxes_sized_to_their_text(
     html = render_html(load_profile(_long_profile(tmp_path)), find_layout(layout))
     assert long in html
     assert short not in html
+
+
+def _sourced(tmp_path: Path) -> Profile:
+    """Five sources, the first two without an address: the main source is the third."""
+    import yaml
+
+    sources = [{"title": "Alpha"}, {"title": "Beta"}]
+    sources += [{"title": name, "url": f"https://{name.lower()}.org"} for name in "CDE"]
+    path = tmp_path / "sourced.yaml"
+    data = {"title": "Welder", "duties": list("uvwxyz"), "sources": sources}
+    path.write_text(yaml.safe_dump(data))
+    return load_profile(path)
+
+
+def test_limits_are_applied_in_python_and_the_main_source_is_kept(tmp_path: Path) -> None:
+    profile = _sourced(tmp_path)
+    shown, hidden = cut_lists(profile, {})
+    assert shown["duties"] == tuple(profile.duties)
+    assert set(hidden.values()) == {0}
+    shown, hidden = cut_lists(profile, {"duties": 4, "sources": 2, "related": 3})
+    assert shown["duties"] == tuple("uvwx")
+    assert hidden["duties"] == 2
+    assert [s.title for s in shown["sources"]] == ["Alpha", "C"], "the main source is kept"
+    assert hidden["sources"] == 3
+    assert (shown["related"], hidden["related"]) == ((), 0)
+    assert shown["sources"][1] is profile.main_source
+
+
+def test_templates_print_what_the_limits_leave_and_say_what_they_left_out(
+    tmp_path: Path,
+) -> None:
+    profile = _sourced(tmp_path)
+    limits = {"duties": 4, "sources": 2}
+    flyer = render_html(profile, find_layout("flyer"), limits=limits)
+    assert "<li>x</li>" in flyer
+    assert "<li>y</li>" not in flyer
+    assert '<p class="more">2 more duties are listed in the full career profile.</p>' in flyer
+    trifold = render_html(profile, find_layout("trifold"), limits=limits)
+    assert "<li>x</li>" in trifold
+    assert "<li>y</li>" not in trifold
+    sources = trifold[trifold.index('<section class="learn') :]
+    assert '<span class="source-title">C</span>' in sources  # Learn More: the main source
+    assert '<span class="source-title">Alpha</span>' in sources  # the one other kept
+    assert "Beta" not in sources
+    assert "3 more items are listed in the full career profile." in sources
+
+
+def _facts_text(html: str) -> str:
+    """The words of the key facts list, whatever markup the layout gives it."""
+    start = html.index('<section class="facts"')
+    block = html[html.index("<dl", start) : html.index("</dl>", start)]
+    return " ".join(re.sub(r"<[^>]+>", " ", block).split())
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        (
+            "median_pay: {amount: 23.5, period: hour}\n  job_growth: {percent: 4}",
+            "Median Pay $23.50 per hour Job Growth (10 yr) +4% projected change",
+        ),
+        (
+            "median_pay: 50250\n  job_growth: {percent: -2, years: 2024-2034}",
+            "Median Salary $50,250 per year Job Growth (10 yr) \u22122% 2024-2034",
+        ),
+        (
+            "job_growth: {percent: 7, rating: Very Good, years: 2024-2034}\n"
+            "  education: Associate's Degree\n  time_to_start: 4-24 months",
+            "Job Growth (10 yr) +7% Very Good · 2024-2034 Education Associate's Degree "
+            "Time to Start 4-24 months",
+        ),
+    ],
+)
+def test_every_layout_words_the_key_facts_alike(tmp_path: Path, facts: str, expected: str) -> None:
+    path = tmp_path / "facts.yaml"
+    path.write_text(f"title: Welder\nfacts:\n  {facts}\n")
+    profile = load_profile(path)
+    for layout in builtin_layouts():
+        html = render_html(profile, layout).replace("&#39;", "'")
+        assert _facts_text(html) == expected, layout.name

@@ -1,25 +1,17 @@
-"""Layout folders: find them, validate their `layout.yaml`, build their Jinja environment."""
+"""Layout folders: find them and validate their `layout.yaml` (templates: `templates.py`)."""
 
 from __future__ import annotations
 
-import os
-import posixpath
 import re
-import traceback
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
-import jinja2
-from jinja2.exceptions import SecurityError
-from jinja2.loaders import split_template_path
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from .errors import LayoutError
 from .paper import PAPER_NAMES, PAPERS, Paper
-from .resources import layouts_dir
-from .sandbox import RecordUndefined, SlotError, TemplateSandbox
+from .resources import layouts_dir, shared_dir
 from .sourcemap import Document, format_path, load_yaml
 from .validation import validate
 
@@ -97,6 +89,8 @@ class Layout:
     it does not give, its templates and partials shadow the parent's, and its
     stylesheets come after the parent's. `stylesheets` are the hrefs templates link
     (relative inside the layout's own folder); `stylesheet_paths` are the files.
+    Every layout may also use the parts in `shared` (`layouts/_shared`: the base
+    template, macros, print stylesheet and fonts), named with the `_shared/` prefix.
     """
 
     name: str
@@ -107,6 +101,7 @@ class Layout:
     papers: tuple[str, ...]
     stylesheet_paths: tuple[Path, ...] = ()
     parents: tuple[Path, ...] = ()
+    shared: Path | None = None
     orientation: str = "portrait"
     pages_exact: int | None = None
     pages_max: int | None = None
@@ -133,9 +128,15 @@ class Layout:
         return self.folder / MANIFEST
 
     @property
-    def folders(self) -> tuple[Path, ...]:
-        """Where templates, stylesheets and assets are looked up, this layout first."""
+    def search_path(self) -> tuple[Path, ...]:
+        """Where templates and files are looked up by name, this layout first."""
         return (self.folder, *self.parents)
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """Every folder a render of this layout reads: the search path, then the shared
+        parts. The layout's digest, the fetcher's roots and the labels cover them all."""
+        return (*self.search_path, *((self.shared,) if self.shared else ()))
 
     @property
     def default_paper(self) -> str:
@@ -178,6 +179,45 @@ MAX_EXTENDS = 4
 def load_layout(folder: Path, *, builtin: bool = False, _depth: int = 0) -> Layout:
     """Read and check `folder/layout.yaml`, and that every file it names exists."""
     folder = folder.resolve()
+    doc, manifest = _read_manifest(folder)
+    base = _base_layout(manifest.extends, folder, doc, _depth) if manifest.extends else None
+    shared = shared_dir()
+    files = _Files((folder, *(base.search_path if base else ())), shared, doc)
+    template = manifest.template or (base.template if base else "template.html.j2")
+    files.find(template, "template")
+    own_sheets = [files.find(n, "stylesheets", i) for i, n in enumerate(manifest.stylesheets)]
+    sheets = [*(base.stylesheet_paths if base else ()), *own_sheets]
+    papers = list(manifest.papers or (base.papers if base else ("letter", "a4")))
+    fit_steps, min_last_page = _fit(manifest, base, files)
+    if manifest.pages is not None:
+        exact, most = manifest.pages.exact, manifest.pages.max
+    else:
+        exact, most = (base.pages_exact, base.pages_max) if base else (None, None)
+    booklet_template, booklet_sheets = _booklet(manifest, base, files)
+    return Layout(
+        name=manifest.name,
+        description=manifest.description,
+        folder=folder,
+        template=template,
+        stylesheets=tuple(_href(p, folder) for p in sheets),
+        stylesheet_paths=tuple(sheets),
+        papers=tuple(dict.fromkeys(papers)),
+        parents=base.search_path if base else (),
+        shared=shared,
+        orientation=manifest.orientation or (base.orientation if base else "portrait"),
+        pages_exact=exact,
+        pages_max=most,
+        fit_steps=fit_steps,
+        min_last_page=min_last_page,
+        booklet_template=booklet_template,
+        booklet_stylesheets=tuple(_href(p, folder) for p in booklet_sheets),
+        booklet_stylesheet_paths=tuple(booklet_sheets),
+        builtin=builtin,
+    )
+
+
+def _read_manifest(folder: Path) -> tuple[Document, _Manifest]:
+    """The folder's `layout.yaml`, validated, with the lines of its fields."""
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
         raise LayoutError(f"not a layout folder (no {MANIFEST})", path=folder)
@@ -190,113 +230,93 @@ def load_layout(folder: Path, *, builtin: bool = False, _depth: int = 0) -> Layo
             line=doc.line_of(("name",)),
             field="name",
         )
-    base: Layout | None = None
-    if manifest.extends is not None:
-        if _depth >= MAX_EXTENDS:
-            raise LayoutError(
-                f"layouts extend each other more than {MAX_EXTENDS} deep",
-                path=manifest_path,
-                line=doc.line_of(("extends",)),
-                field="extends",
-            )
-        base = _base_layout(manifest.extends, folder, doc, _depth)
-    folders = (folder, *(base.folders if base else ()))
+    return doc, manifest
 
-    def find(name: str, where: tuple[str | int, ...]) -> Path:
-        """A file of this layout, or of the one it extends."""
-        for root in folders:
-            target = (root / name).resolve()
+
+@dataclass(frozen=True)
+class _Files:
+    """The files a manifest names, looked up in the layout's folder, then in the folders
+    of the layouts it extends, and `_shared/NAME` in the shared parts; a missing one is
+    reported at its line of the manifest."""
+
+    folders: tuple[Path, ...]
+    shared: Path | None
+    doc: Document
+
+    def find(self, name: str, *where: str | int) -> Path:
+        places = [(root, name) for root in self.folders]
+        if self.shared is not None and name.startswith(f"{self.shared.name}/"):
+            places.append((self.shared, name.split("/", 1)[1]))
+        for root, inside in places:
+            target = (root / inside).resolve()
             if target.is_relative_to(root) and target.is_file():
                 return target
         raise LayoutError(
             f"file '{name}' not found in the layout folder",
-            path=manifest_path,
-            line=doc.line_of(where),
+            path=self.doc.path,
+            line=self.doc.line_of(where),
             field=format_path(where),
         )
 
-    def href(path: Path) -> str:
-        return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.as_uri()
 
-    template = manifest.template or (base.template if base else "template.html.j2")
-    find(template, ("template",))
-    own_sheets = [find(n, ("stylesheets", i)) for i, n in enumerate(manifest.stylesheets)]
-    sheets = [*(base.stylesheet_paths if base else ()), *own_sheets]
-    papers: list[str] = list(manifest.papers or (base.papers if base else ("letter", "a4")))
-    if manifest.fit is not None:
-        steps = [
-            FitStep(find(n, ("fit", "stylesheets", i)))
-            for i, n in enumerate(manifest.fit.stylesheets)
-        ]
-        for i, step in enumerate(manifest.fit.steps):
-            sheet = (
-                find(step.stylesheet, ("fit", "steps", i, "stylesheet"))
-                if step.stylesheet
-                else None
-            )
-            steps.append(FitStep(sheet, tuple(sorted(step.limits.items()))))
-        fit_steps, min_last_page = tuple(steps), manifest.fit.min_last_page
-    elif base is not None:
-        fit_steps, min_last_page = base.fit_steps, base.min_last_page
-    else:
-        fit_steps, min_last_page = (), 0.3
-    if manifest.pages is not None:
-        exact, most = manifest.pages.exact, manifest.pages.max
-    else:
-        exact, most = (base.pages_exact, base.pages_max) if base else (None, None)
-    booklet_template, booklet_sheets = None, []
+def _href(path: Path, folder: Path) -> str:
+    """How a template links a file: relative inside its own folder, else by address."""
+    return path.relative_to(folder).as_posix() if path.is_relative_to(folder) else path.as_uri()
+
+
+def _fit(
+    manifest: _Manifest, base: Layout | None, files: _Files
+) -> tuple[tuple[FitStep, ...], float]:
+    """The fit steps and the least fill of a last page: the manifest's, else the parent's."""
+    if manifest.fit is None:
+        return (base.fit_steps, base.min_last_page) if base else ((), 0.3)
+    fit = manifest.fit
+    steps = [
+        FitStep(files.find(name, "fit", "stylesheets", i)) for i, name in enumerate(fit.stylesheets)
+    ]
+    for i, step in enumerate(fit.steps):
+        sheet = (
+            files.find(step.stylesheet, "fit", "steps", i, "stylesheet")
+            if step.stylesheet
+            else None
+        )
+        steps.append(FitStep(sheet, tuple(sorted(step.limits.items()))))
+    return tuple(steps), fit.min_last_page
+
+
+def _booklet(
+    manifest: _Manifest, base: Layout | None, files: _Files
+) -> tuple[str | None, list[Path]]:
+    """The booklet template and its stylesheets: the manifest's, else the parent's."""
     if manifest.booklet is not None:
-        booklet_template = manifest.booklet.template
-        find(booklet_template, ("booklet", "template"))
-        booklet_sheets = [
-            find(n, ("booklet", "stylesheets", i))
-            for i, n in enumerate(manifest.booklet.stylesheets)
+        files.find(manifest.booklet.template, "booklet", "template")
+        sheets = [
+            files.find(name, "booklet", "stylesheets", i)
+            for i, name in enumerate(manifest.booklet.stylesheets)
         ]
-    elif base is not None and base.booklet_template is not None:
-        booklet_template = base.booklet_template
-        booklet_sheets = list(base.booklet_stylesheet_paths)
-    return Layout(
-        name=manifest.name,
-        description=manifest.description,
-        folder=folder,
-        template=template,
-        stylesheets=tuple(href(p) for p in sheets),
-        stylesheet_paths=tuple(sheets),
-        papers=tuple(dict.fromkeys(papers)),
-        parents=base.folders if base else (),
-        orientation=manifest.orientation or (base.orientation if base else "portrait"),
-        pages_exact=exact,
-        pages_max=most,
-        fit_steps=fit_steps,
-        min_last_page=min_last_page,
-        booklet_template=booklet_template,
-        booklet_stylesheets=tuple(href(p) for p in booklet_sheets),
-        booklet_stylesheet_paths=tuple(booklet_sheets),
-        builtin=builtin,
-    )
+        return manifest.booklet.template, sheets
+    if base is not None and base.booklet_template is not None:
+        return base.booklet_template, list(base.booklet_stylesheet_paths)
+    return None, []
 
 
 def _base_layout(spec: str, folder: Path, doc: Document, depth: int) -> Layout:
     """The layout `extends:` names: a built-in one, or a folder relative to this one."""
+
+    def refused(message: str) -> LayoutError:
+        return LayoutError(message, path=doc.path, line=doc.line_of(("extends",)), field="extends")
+
+    if depth >= MAX_EXTENDS:
+        raise refused(f"layouts extend each other more than {MAX_EXTENDS} deep")
     builtin = layouts_dir() / spec
     if "/" not in spec and "\\" not in spec and (builtin / MANIFEST).is_file():
         target, is_builtin = builtin, True
     else:
         target, is_builtin = (folder / spec).resolve(), False
     if target.resolve() == folder:
-        raise LayoutError(
-            "a layout cannot extend itself",
-            path=doc.path,
-            line=doc.line_of(("extends",)),
-            field="extends",
-        )
+        raise refused("a layout cannot extend itself")
     if not (target / MANIFEST).is_file():
-        raise LayoutError(
-            f"extends '{spec}', which is neither a built-in layout nor a layout folder",
-            path=doc.path,
-            line=doc.line_of(("extends",)),
-            field="extends",
-        )
+        raise refused(f"extends '{spec}', which is neither a built-in layout nor a layout folder")
     return load_layout(target, builtin=is_builtin, _depth=depth + 1)
 
 
@@ -325,87 +345,6 @@ def find_layout(spec: str | Path) -> Layout:
     raise LayoutError(f"unknown layout '{text}' (available: {names})")
 
 
-class FolderLoader(jinja2.BaseLoader):
-    """Templates from one folder, never through a link that leads out of it.
-
-    Jinja's `FileSystemLoader` refuses `..` in a name but follows symbolic links, so a
-    partial that is a link to `/etc/passwd` would be read and printed. Here each file's
-    real path must lie in the folder's real path, checked before the file is opened.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.root = os.path.realpath(folder)
-
-    def get_source(
-        self, environment: jinja2.Environment, template: str
-    ) -> tuple[str, str, Callable[[], bool]]:
-        filename = posixpath.join(str(self.folder), *split_template_path(template))
-        real = os.path.realpath(filename)
-        if not os.path.isfile(real):
-            raise jinja2.TemplateNotFound(template)
-        if os.path.commonpath([self.root, real]) != self.root:
-            raise LayoutError(
-                "is a link to a file outside the layout folder; templates are read only "
-                "from their layout's own folder",
-                path=Path(filename),
-            )
-        with open(real, encoding="utf-8") as handle:
-            source = handle.read()
-        mtime = os.path.getmtime(real)
-        return source, filename, lambda: os.path.getmtime(real) == mtime
-
-
-def make_environment(
-    layout: Layout, filters: Mapping[str, Callable[..., Any]]
-) -> jinja2.Environment:
-    """The one Jinja environment of a layout: sandboxed (`sandbox.TemplateSandbox`),
-    autoescaped, strict about typos, reading templates only from the layout folders."""
-    env = TemplateSandbox(
-        # This layout's files shadow its parents'; a parent's own template is also
-        # reachable as "<name>/<file>" so that a child can extend it and change a block.
-        loader=jinja2.ChoiceLoader(
-            [
-                *(FolderLoader(f) for f in layout.folders),
-                jinja2.PrefixLoader({f.name: FolderLoader(f) for f in layout.parents}),
-            ]
-        ),
-        autoescape=True,
-        undefined=RecordUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,
-    )
-    env.filters.update(filters)
-    return env
-
-
-def template_error(layout: Layout, err: Exception, name: str | None = None) -> LayoutError:
-    """A Jinja failure as a `LayoutError` at the template file and line it happened on."""
-    entry = layout.folder / (name or layout.template)
-    if isinstance(err, LayoutError):  # already located (a refused template file)
-        return err
-    if isinstance(err, jinja2.TemplateSyntaxError):
-        where = Path(err.filename) if err.filename else entry
-        return LayoutError(f"template syntax: {err.message}", path=where, line=err.lineno)
-    if isinstance(err, jinja2.TemplateNotFound):
-        return LayoutError(f"template '{err.name}' not found", path=layout.folder)
-    path, line = entry, None
-    for frame in traceback.extract_tb(err.__traceback__):
-        candidate = Path(frame.filename)
-        if any(candidate.is_relative_to(folder) for folder in layout.folders):
-            path, line = candidate, frame.lineno
-    if isinstance(err, SecurityError):
-        return LayoutError(f"template tried something unsafe: {err}", path=path, line=line)
-    if isinstance(err, SlotError):
-        return LayoutError(f"template error: {err}", path=path, line=line)
-    if isinstance(err, jinja2.UndefinedError):
-        return LayoutError(f"template error: {err.message}", path=path, line=line)
-    if isinstance(err, MemoryError):
-        return LayoutError("template ran out of memory (see --max-memory)", path=path, line=line)
-    return LayoutError(f"template error: {type(err).__name__}: {err}", path=path, line=line)
-
-
 _SCAFFOLD_CSS = """/* {name}: changes to the '{base}' layout. This file is linked after {base}'s own
    stylesheets, so a rule here wins over the same rule there. Some starting points: */
 
@@ -420,7 +359,8 @@ _SCAFFOLD_CSS = """/* {name}: changes to the '{base}' layout. This file is linke
 """
 
 _SCAFFOLD_TEMPLATE = """{{#- {name}: the '{base}' template with one block changed.
-    Blocks you can override: head (inside <head>, after the stylesheets) and body.
+    Blocks you can override: head (inside <head>, after the stylesheets) and body; the
+    others every template has (title, stylesheets, page, body_class) are in _shared/base.html.j2.
     Any of {base}'s partials can be replaced too: copy partials/<name> here and edit it.
     docs/LAYOUTS.md lists every variable a template can use. -#}}
 {{% extends "{base}/{template}" %}}

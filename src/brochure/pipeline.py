@@ -110,13 +110,15 @@ LOST_TEXT_TOLERANCE = 0  # letters; any lost word is a broken brochure
 def allowed_roots(
     layout: Layout, profile_paths: Sequence[Path], options: RenderOptions
 ) -> list[Path]:
-    """The folders a render may read: the layout's, the profiles' and the theme's.
+    """The folders a render may read: the layout's (with the layouts it extends and the
+    shared parts every layout may use), the profiles' and the theme's.
 
-    Built-in layouts may also share files with each other (the fonts).
+    Built-in layouts, and layouts that extend one, may also read the built-in layouts'
+    folder as a whole.
     """
     roots = list(layout.folders)
     shared = layouts_dir()
-    if any(folder.is_relative_to(shared) for folder in layout.folders):
+    if any(folder.is_relative_to(shared) for folder in layout.search_path):
         roots.append(shared)
     roots += [path.resolve().parent for path in profile_paths]
     if options.theme.folder is not None:

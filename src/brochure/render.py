@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, get_args
 
 import jinja2
 from babel.dates import format_date
@@ -16,11 +16,12 @@ from pydantic import BaseModel
 
 from .errors import LayoutError
 from .i18n import Messages, babel_locale, messages
-from .layout import Layout, make_environment, template_error
+from .layout import Layout, ListName
 from .options import DEFAULT_OPTIONS as DEFAULT_OPTIONS  # re-exported: scripts import them here
 from .options import RenderOptions as RenderOptions
 from .profile import Growth, Money, Profile, Span
 from .sandbox import Record, plain, record_data
+from .templates import make_environment, template_error
 from .theme import Theme
 
 M = TypeVar("M", bound=BaseModel)
@@ -255,6 +256,30 @@ def label_lang(profile_lang: str, options: RenderOptions) -> str:
     return options.lang or profile_lang
 
 
+def cut_lists(
+    profile: Profile, limits: Mapping[str, int]
+) -> tuple[dict[str, tuple[object, ...]], dict[str, int]]:
+    """Each list of `profile` as a fit step's `limits` leave it, and how many items each
+    lost (0 for a list without a limit), so that templates only loop and say so.
+
+    The main source, the one a QR code points to, is always among the sources kept and
+    counts towards their limit; the others keep their order.
+    """
+    shown: dict[str, tuple[object, ...]] = {}
+    hidden: dict[str, int] = {}
+    main = profile.main_source
+    for name in get_args(ListName):
+        items: list[object] = list(getattr(profile, name))
+        limit = limits.get(name, len(items))
+        kept = items[:limit]
+        if name == "sources" and main is not None and 0 < limit < len(items):
+            others = [item for item in items if item is not main][: limit - 1]
+            kept = [item for item in items if item is main or any(item is o for o in others)]
+        shown[name] = tuple(kept)
+        hidden[name] = len(items) - len(kept)
+    return shown, hidden
+
+
 def render_html(
     profile: Profile,
     layout: Layout,
@@ -265,14 +290,17 @@ def render_html(
 ) -> str:
     """Merge one profile into a layout's template.
 
-    The template sees `profile`, `paper`, `layout`, `theme`, `lang`, `grayscale`,
-    `limits` (at most how many items of a list to show, when a fit step asks) and
-    the label function `_`, and nothing global, so that a layout is a pure function
+    The template sees `profile`, `paper`, `layout`, `theme`, `lang`, `grayscale`, the
+    label function `_`, and what a fit step's `limits` leave of the profile's lists:
+    `shown.<list>` (the items to print) and `hidden.<list>` (how many were left out),
+    worked out here by `cut_lists`. Nothing global, so that a layout is a pure function
     of its inputs and golden files stay meaningful.
 
     Raises:
         LayoutError: a template mistake, at its file and line.
     """
+    cut = dict(limits or {})
+    shown, hidden = cut_lists(profile, cut)
     return _merge(
         layout,
         layout.template,
@@ -280,7 +308,9 @@ def render_html(
         options,
         label_lang(profile.lang, options),
         profile=profile,
-        limits=dict(limits or {}),
+        limits=cut,
+        shown=shown,
+        hidden=hidden,
     )
 
 
@@ -292,19 +322,22 @@ def template_context(
     **context: object,
 ) -> dict[str, Any]:
     """Everything a template sees (docs/LAYOUTS.md): plain data from `sandbox.plain`,
-    the label functions, and nothing else: no path, model or method."""
+    the label functions, and nothing else: no path, model or method. An object met in
+    two values is one record (a source in `profile.sources` and in `shown.sources`), so
+    Jinja's `sameas` holds across them."""
     labels: Messages = messages(lang, tuple(reversed(layout.folders)))
+    seen: dict[int, tuple[object, Any]] = {}  # one record per object, across the values
     return {
-        "paper": plain(layout.paper(paper)),
-        "layout": plain(layout),
-        "theme": plain(options.theme),
+        "paper": plain(layout.paper(paper), seen),
+        "layout": plain(layout, seen),
+        "theme": plain(options.theme, seen),
         "theme_style": theme_style(options.theme, options.grayscale),
         "grayscale": options.grayscale,
-        "options": plain(options.for_templates()),
+        "options": plain(options.for_templates(), seen),
         "lang": lang,
         "_": labels,
         "plural": labels.plural,
-        **{key: plain(value) for key, value in context.items()},
+        **{key: plain(value, seen) for key, value in context.items()},
     }
 
 

@@ -32,3 +32,13 @@ def layouts_dir() -> Path:
 def profiles_dir() -> Path:
     """Folder holding the built-in career library."""
     return data_dir("profiles")
+
+
+SHARED = "_shared"
+"""The folder among the built-in layouts that is not a layout: parts every layout may use."""
+
+
+def shared_dir() -> Path | None:
+    """The built-in layouts' shared parts (base template, macros, print CSS, fonts)."""
+    folder = (layouts_dir() / SHARED).resolve()
+    return folder if folder.is_dir() else None
