@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
+# pytest-xdist processes for make test: the suite is mostly rendering, which is CPU-bound.
+TEST_JOBS ?= 2
 
 .PHONY: demo test check lint golden visual system clean
 
@@ -10,8 +12,8 @@ demo: $(VENV)/.demo ## Install, render every built-in profile and a booklet of t
 	$(BIN)/brochure render profiles/ -o $(OUT)
 	$(BIN)/brochure booklet profiles/ -o $(OUT)/booklet.pdf --title "Health Science Careers"
 
-test: lint ## Install with test extras, lint, run the whole suite
-	$(BIN)/python -m pytest
+test: lint ## Install with test extras, lint, run the whole suite (TEST_JOBS processes)
+	$(BIN)/python -m pytest -n $(TEST_JOBS)
 
 check: lint ## The fast tier, for the edit-test loop: lint, then every test not marked slow
 	$(BIN)/python -m pytest -m "not slow"
