@@ -57,6 +57,13 @@ def warning_line(message: str) -> None:
     click.echo(f"warning: {printable(message)}", err=True)
 
 
+# Profile files and folders, the same on every command that reads profiles; the library
+# checks each path itself and names a bad one in its own one-line error.
+paths_argument = click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False)
+)
+
+
 def caps_options(func: F) -> F:
     """--timeout and --max-memory: the caps every render runs under (docs/SECURITY.md)."""
     func = click.option(

@@ -15,12 +15,13 @@ from .common import (
     EXIT_FAILED,
     debug_option,
     error_line,
+    paths_argument,
     warning_line,
 )
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@paths_argument
 @click.option("-q", "--quiet", is_flag=True, help="Print only the problems.")
 @debug_option
 def validate(paths: Sequence[Path], quiet: bool) -> None:

@@ -14,6 +14,7 @@ from .common import (
     caps_options,
     debug_option,
     layout_options,
+    paths_argument,
     render_options,
     warning_line,
 )
@@ -23,7 +24,7 @@ if TYPE_CHECKING:  # imported when a command runs: --help stays fast
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@paths_argument
 @click.option(
     "-o", "--output", default="out/booklet.pdf", show_default=True, help="The booklet PDF to write."
 )
@@ -106,7 +107,7 @@ def booklet(
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@paths_argument
 @click.option("-o", "--output", default="out/preview", show_default=True, help="Folder for PNGs.")
 @layout_options("Paper size [default: the layout's first].")
 @click.option("--dpi", type=click.IntRange(10, 600), default=72, show_default=True)

@@ -21,6 +21,7 @@ from .common import (
     debug_option,
     error_line,
     layout_options,
+    paths_argument,
     render_options,
     warning_line,
 )
@@ -31,7 +32,7 @@ if TYPE_CHECKING:  # imported when a command runs: --help stays fast
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@paths_argument
 @click.option(
     "-o",
     "--output",
