@@ -83,6 +83,8 @@ def test_the_manifest_shows_what_was_chosen() -> None:
         ({"pdf_variant": "pdf/x-1a"}, "unknown PDF variant"),
         ({"marks": ("fold",)}, "unknown marks"),
         ({"pdf_variant": "pdf/x-4", "attach_source": True}, "--attach-source cannot go with"),
+        ({"lang": "e s"}, "expected a language tag"),
+        ({"lang": "../../etc"}, "expected a language tag"),
     ],
 )
 def test_rules_are_the_library_s(options: dict[str, object], message: str) -> None:
@@ -118,3 +120,15 @@ def test_no_qr_on_every_command_that_prints() -> None:
     for command in ("render", "booklet", "preview"):
         result = CliRunner().invoke(cli.cli, [command, "--help"])
         assert "--qr / --no-qr" in result.output, command
+
+
+def test_a_bad_language_is_one_usage_line_from_the_library() -> None:
+    from click.testing import CliRunner
+
+    from brochure import cli
+
+    result = CliRunner().invoke(cli.cli, ["render", str(PROFILE), "-o", "-", "--lang", "e s"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        "error: --lang: expected a language tag such as es or es-MX, got 'e s'\n"
+    )

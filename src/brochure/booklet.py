@@ -119,6 +119,12 @@ def group_careers(profiles: Sequence[Profile], group_by: str | None) -> tuple[Gr
     )
 
 
+def booklet_seconds(per_render: float, careers: int) -> float:
+    """The time cap of a whole booklet, one layout pass: one render's cap for the cover
+    and contents, and one more for every ten careers."""
+    return per_render * (1 + -(-careers // 10))
+
+
 def build_booklet(
     paths: Iterable[str | Path],
     out: str | Path | None = "out/booklet.pdf",

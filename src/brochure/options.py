@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import OptionsError
+from .i18n import valid_lang
 from .icc import OutputIntent
-from .paper import MARKS, format_length
+from .paper import MARKS, PDF_VARIANTS, format_length
 from .theme import PLAIN, Theme
-
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/x-4")  # accessible (default), archive, print shop
 
 Token = Callable[["RenderOptions"], object]
 
@@ -94,6 +93,10 @@ class RenderOptions:
     qr: bool = True
 
     def __post_init__(self) -> None:
+        if self.lang is not None and not valid_lang(self.lang):
+            raise OptionsError(
+                f"--lang: expected a language tag such as es or es-MX, got {self.lang!r}"
+            )
         if self.pdf_variant is not None and self.pdf_variant not in PDF_VARIANTS:
             raise OptionsError(
                 f"unknown PDF variant {self.pdf_variant!r} (one of {', '.join(PDF_VARIANTS)})"

@@ -1,4 +1,5 @@
-"""Paper sizes, and what a print shop wants around the page: a bleed and printer's marks.
+"""Paper sizes, and what a print shop wants around the page: a bleed and printer's marks;
+the PDF standards a file can declare.
 
 Standard library only, so the CLI loads fast.
 """
@@ -39,6 +40,7 @@ MM = UNITS["mm"]
 # Shops ask for 3 mm or 1/8 in; past 20 mm a value is a typo (or meant for a poster).
 MAX_BLEED = 20 * MM
 MARKS = ("crop", "cross")  # crop marks at the corners, registration targets mid-edge
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/x-4")  # accessible (default), archive, print shop
 
 _LENGTH = re.compile(r"(\d+(?:\.\d*)?|\.\d+)([a-z]*)")
 

@@ -4,7 +4,7 @@ without system tools; profiles are rendered first."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -78,6 +78,15 @@ def pdf_to_pngs(pdf: bytes, folder: Path, stem: str, *, dpi: int = 72) -> list[P
     return written
 
 
+def preview_seconds(per_render: float, paths: Sequence[Path]) -> float:
+    """The time cap of a preview run: one render's cap for every PDF and every profile."""
+    from .inputs import expand_paths
+
+    pdfs = [p for p in paths if p.suffix.lower() == ".pdf" and p.is_file()]
+    others = [p for p in paths if p not in pdfs]
+    return per_render * (len(pdfs) + (len(expand_paths(others)) if others else 0))
+
+
 def preview_paths(
     paths: Iterable[str | Path],
     out: str | Path = "out/preview",
@@ -91,7 +100,6 @@ def preview_paths(
     from .inputs import expand_paths
     from .options import DEFAULT_OPTIONS
     from .pipeline import render_profile
-    from .profile import load_profile
 
     options = options or DEFAULT_OPTIONS
     folder = Path(out)
@@ -102,8 +110,7 @@ def preview_paths(
         images = pdf_to_pngs(pdf.read_bytes(), folder, pdf.stem, dpi=dpi)
         results.append((pdf, [i.path for i in images]))
     for source in expand_paths(profiles) if profiles else []:
-        profile = load_profile(source, options.lang)
-        rendered = render_profile(profile, layout, paper, options=options)
+        rendered = render_profile(source, layout, paper, options=options)
         images = pdf_to_pngs(rendered.pdf.data, folder, rendered.profile.key, dpi=dpi)
         results.append((source, [i.path for i in images]))
     return results

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from ..errors import printable
-from ..paper import PAPER_NAMES, parse_bleed, parse_marks
+from ..paper import PAPER_NAMES, PDF_VARIANTS, parse_bleed, parse_marks
 
 if TYPE_CHECKING:
     from ..batch import Caps
@@ -119,7 +119,7 @@ def look_options(func: F) -> F:
     )(func)
     func = click.option(
         "--pdf-variant",
-        type=click.Choice(["pdf/ua-1", "pdf/a-3b", "pdf/x-4"], case_sensitive=False),
+        type=click.Choice(PDF_VARIANTS, case_sensitive=False),
         default=None,
         show_default="pdf/ua-1",
         help="The standard the PDF declares: accessible (ua-1), archival (a-3b), print shop "
@@ -223,13 +223,10 @@ def _look(
     """The RenderOptions for these command-line values: files read (so that a bad theme
     or ICC profile stops the command before anything is rendered) and text parsed; the
     options that are plain values (`plain`) go in as they are."""
-    from ..i18n import valid_lang
     from ..icc import load_output_intent
     from ..options import RenderOptions
     from ..theme import PLAIN, load_theme
 
-    if lang is not None and not valid_lang(lang):
-        raise click.BadParameter(f"expected a language tag such as es or es-MX, got {lang!r}")
     return RenderOptions(
         theme=load_theme(theme) if theme is not None else PLAIN,
         lang=lang,

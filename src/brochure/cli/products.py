@@ -70,12 +70,11 @@ def booklet(
     from functools import partial
 
     from ..batch import call_capped
-    from ..booklet import build_booklet, check_booklet_options
+    from ..booklet import booklet_seconds, build_booklet, check_booklet_options
     from ..inputs import expand_paths
 
     check_booklet_options(options, impose, fold)
-    careers = len(expand_paths(paths))
-    seconds = timeout * (1 + -(-careers // 10))
+    seconds = booklet_seconds(timeout, len(expand_paths(paths)))
     work = partial(
         build_booklet,
         paths,
@@ -128,8 +127,7 @@ def preview(
     from functools import partial
 
     from ..batch import call_capped
-    from ..inputs import expand_paths
-    from ..preview import preview_paths
+    from ..preview import preview_paths, preview_seconds
 
     work = partial(
         preview_paths,
@@ -140,9 +138,6 @@ def preview(
         dpi=dpi,
         options=options,
     )
-    pdfs = [p for p in paths if p.suffix.lower() == ".pdf" and p.is_file()]
-    others = [p for p in paths if p not in pdfs]
-    seconds = timeout * (len(pdfs) + len(expand_paths(others) if others else []))
-    results = call_capped(work, caps_from(timeout, max_memory), seconds)
+    results = call_capped(work, caps_from(timeout, max_memory), preview_seconds(timeout, paths))
     for source, images in results:
         click.echo(f"{source}: {len(images)} page{'s' * (len(images) != 1)} -> {images[0].parent}")

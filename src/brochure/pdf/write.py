@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import Notice, RenderError
 from ..icc import OutputIntent
-from ..options import PDF_VARIANTS
+from ..paper import PDF_VARIANTS
 from ..typography import SPARSE_LAST_PAGE
 from .boxes import page_fill
 from .engine import NO_TRIM, Laid, Trim, lay_out
