@@ -88,6 +88,26 @@ def last_page_fill(document: Any) -> float:
     return page_fill(document.pages[-1]._page_box)
 
 
+def page_fills(document: Any) -> list[float]:
+    """How full each page is, top to bottom (0 to 1)."""
+    return [page_fill(page._page_box) for page in document.pages]
+
+
+def first_words(document: Any, index: int, length: int = 60) -> str:
+    """The first words laid out on page `index` (0-based): where content ran over."""
+    from weasyprint.formatting_structure import boxes
+
+    if index >= len(document.pages):
+        return ""
+    words: list[str] = []
+    for box in page_content(document.pages[index]._page_box):
+        if isinstance(box, boxes.TextBox) and box.text.strip():
+            words.append(box.text.strip())
+            if sum(len(w) + 1 for w in words) >= length:
+                break
+    return " ".join(words)[:length]
+
+
 def overflowing_text(document: Any, limit: int = 3) -> list[str]:
     """Text laid out beyond its page's content box: it would be cut off or run off paper.
 

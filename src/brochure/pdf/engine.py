@@ -12,7 +12,7 @@ from typing import Any
 from ..errors import RenderError
 from ..paper import MARKS, MAX_BLEED, MM
 from ..typography import SPARSE_LAST_PAGE, check
-from .boxes import laid_chars, last_page_fill, overflowing_text, page_content, source_chars, typeset
+from .boxes import first_words, laid_chars, last_page_fill, overflowing_text, source_chars, typeset
 from .fetch import confined_fetcher
 from .weasy import captured, load_weasyprint, shared_fonts
 
@@ -146,17 +146,7 @@ class Laid:
 
     def text_at_page(self, index: int, length: int = 60) -> str:
         """The first words laid out on page `index` (0-based): where content ran over."""
-        from weasyprint.formatting_structure import boxes
-
-        if index >= len(self.document.pages):
-            return ""
-        words: list[str] = []
-        for box in page_content(self.document.pages[index]._page_box):
-            if isinstance(box, boxes.TextBox) and box.text.strip():
-                words.append(box.text.strip())
-                if sum(len(w) + 1 for w in words) >= length:
-                    break
-        return " ".join(words)[:length]
+        return first_words(self.document, index, length)
 
 
 def lay_out(

@@ -15,7 +15,7 @@ from ..errors import Notice, RenderError
 from ..icc import OutputIntent
 from ..paper import PDF_VARIANTS
 from ..typography import SPARSE_LAST_PAGE
-from .boxes import page_fill
+from .boxes import page_fills
 from .engine import NO_TRIM, Laid, Trim, lay_out
 from .fetch import shown_url
 from .marks import draw_marks, name_output_intent, set_bleed_boxes
@@ -274,7 +274,7 @@ def finish(
         warnings=list(dict.fromkeys(warnings)),
         fit=fit,
         last_page_fill=laid.fill,
-        page_fills=[page_fill(page._page_box) for page in document.pages],
+        page_fills=page_fills(document),
         anchors=anchors,
         typography=typography,
     )
