@@ -153,8 +153,7 @@ def build_booklet(
     sheet = chosen.paper(paper)
     loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
     target = _target(out, [source for source, _ in loaded])
-    profiles = [profile for _, profile in loaded]
-    groups = group_careers(profiles, group_by)
+    groups = group_careers([profile for _, profile in loaded], group_by)
     ordered = tuple(profile for group in groups for profile in group.careers)
     spec = BookletSpec(
         title=title,
