@@ -78,38 +78,31 @@ def watch_paths(
     on_report: Callable[[Report], None] | None = None,
     on_error: Callable[[BrochureError], None] | None = None,
     stop: Callable[[], bool] | None = None,
-    **options: Any,
+    options: RenderOptions = DEFAULT_OPTIONS,
+    caps: Caps | None = None,
+    **settings: Any,
 ) -> None:
     """Render like `render_paths`, then again whenever an input or the layout changes.
 
     The workers stay up between rounds, warm, so a changed profile costs one warm
     render instead of a cold start. Files are polled every `interval` seconds (this
     also works on network shares, where change notifications often do not arrive).
-    `force` applies to the first round. Other options are those of `render_paths`.
-    Runs until `stop()` is true or the process is interrupted.
+    `force` applies to the first round; `settings` are `render_paths`' other options,
+    passed to every round. Runs until `stop()` is true or the process is interrupted.
     """
     chosen = resolve_layout(layout)
-    looks: RenderOptions = options.pop("options", DEFAULT_OPTIONS)
-    caps: Caps | None = options.pop("caps", None)
     warm = partial(warm_up, chosen.folder, chosen.builtin)
+    # A print shop's ICC profile is watched like an input: a new one renders again.
+    watched = list(paths)
+    if options.output_intent is not None:
+        watched.append(options.output_intent.path)
     with Workers(jobs, warm_up=warm, caps=caps) as pool:
-        # A print shop's ICC profile is watched like an input: a new one renders again.
-        watched = list(paths)
-        if looks.output_intent is not None:
-            watched.append(looks.output_intent.path)
         while True:
-            seen = _snapshot(watched, chosen, looks.theme)
+            seen = _snapshot(watched, chosen, options.theme)
             try:
-                # The layout, the theme and the profile may have been edited since the
-                # last round.
-                chosen = load_layout(chosen.folder, builtin=chosen.builtin)
-                if looks.theme.path is not None:
-                    looks = replace(looks, theme=load_theme(looks.theme.path))
-                if looks.output_intent is not None:
-                    intent = load_output_intent(looks.output_intent.path)
-                    looks = replace(looks, output_intent=intent)
+                chosen, options = _reload(chosen, options)
                 report = render_paths(
-                    paths, out, layout=chosen, pool=pool, force=force, options=looks, **options
+                    paths, out, layout=chosen, pool=pool, force=force, options=options, **settings
                 )
             except BrochureError as err:
                 if on_error is None:
@@ -119,11 +112,35 @@ def watch_paths(
                 if on_report is not None:
                     on_report(report)
             force = False
-            while True:
-                if stop is not None and stop():
-                    return
-                time.sleep(interval)
-                now = _snapshot(watched, chosen, looks.theme)
-                if now != seen:
-                    _settle(watched, chosen, now, looks.theme)
-                    break
+            if not _changed(watched, chosen, options.theme, seen, interval, stop):
+                return
+
+
+def _reload(layout: Layout, options: RenderOptions) -> tuple[Layout, RenderOptions]:
+    """The layout, the theme and the ICC profile as they are now: any may have been
+    edited since the last round."""
+    layout = load_layout(layout.folder, builtin=layout.builtin)
+    if options.theme.path is not None:
+        options = replace(options, theme=load_theme(options.theme.path))
+    if options.output_intent is not None:
+        options = replace(options, output_intent=load_output_intent(options.output_intent.path))
+    return layout, options
+
+
+def _changed(
+    watched: Sequence[str | Path],
+    layout: Layout,
+    theme: Theme,
+    seen: Snapshot,
+    interval: float,
+    stop: Callable[[], bool] | None,
+) -> bool:
+    """Poll until a watched file changes and settles (True) or `stop()` says so (False)."""
+    while True:
+        if stop is not None and stop():
+            return False
+        time.sleep(interval)
+        now = _snapshot(watched, layout, theme)
+        if now != seen:
+            _settle(watched, layout, now, theme)
+            return True
