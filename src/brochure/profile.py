@@ -61,7 +61,7 @@ MAX_ITEMS = 40
 MAX_TAGS = 8  # a row of labels under the summary, as career pages set them
 MAX_TOTAL_TEXT = 20_000
 
-_SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
 class Facts(Part):
@@ -106,7 +106,7 @@ class Related(Part):
 
     title: Title
     blurb: Item | None = None
-    slug: Annotated[str, StringConstraints(pattern=_SLUG)] | None = None
+    slug: Annotated[str, StringConstraints(pattern=SLUG_PATTERN)] | None = None
     url: Url | None = None
 
 
@@ -129,7 +129,7 @@ class Profile(Part):
 
     template_extras: ClassVar[tuple[str, ...]] = ("key", "main_source")
 
-    slug: Annotated[str, StringConstraints(pattern=_SLUG, max_length=80)] | None = None
+    slug: Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)] | None = None
     title: Title
     summary: Paragraph | None = None
     cluster: Short | None = None

@@ -35,13 +35,13 @@ class Job:
 _layouts: dict[tuple[Path, bool, str], Layout] = {}
 
 
-def _worker_layout(job: Job) -> Layout:
-    """The job's layout, loaded once per worker and again only when its files change.
+def worker_layout(folder: Path, builtin: bool, digest: str) -> Layout:
+    """A layout, loaded once per worker and again only when its files change.
 
-    A watching run keeps its workers while the layout is edited: a new digest drops
-    the compiled templates and stylesheet notes made from the old files.
+    A watching run (or a web server) keeps its workers while the layout is edited: a
+    new digest drops the compiled templates and stylesheet notes made from the old files.
     """
-    found = _layouts.get((job.layout, job.builtin, job.layout_digest))
+    found = _layouts.get((folder, builtin, digest))
     if found is None:
         from ..i18n import forget_catalogs
         from ..pdf import forget_stylesheets
@@ -51,8 +51,8 @@ def _worker_layout(job: Job) -> Layout:
         forget_templates()
         forget_stylesheets()
         forget_catalogs()
-        found = load_layout(job.layout, builtin=job.builtin)
-        _layouts[(job.layout, job.builtin, job.layout_digest)] = found
+        found = load_layout(folder, builtin=builtin)
+        _layouts[(folder, builtin, digest)] = found
     return found
 
 
@@ -70,7 +70,11 @@ def render_job(job: Job) -> Outcome:
     outcome = Outcome(source=job.source, status="failed", key=job.key)
     try:
         rendered = render_profile(
-            job.source, _worker_layout(job), job.paper, key=job.key, options=job.options
+            job.source,
+            worker_layout(job.layout, job.builtin, job.layout_digest),
+            job.paper,
+            key=job.key,
+            options=job.options,
         )
         outcome.warnings = rendered.pdf.warnings
         if job.strict and outcome.warnings:
