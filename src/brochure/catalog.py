@@ -116,6 +116,12 @@ class Catalog:
     def educations(self) -> list[str]:
         return sorted({c.education for c in self.cards if c.education}, key=fold)
 
+    def put(self, card: Card) -> None:
+        """Add a card, or replace the one with its slug (an edited or copied profile)."""
+        self.cards = [c for c in self.cards if c.slug != card.slug] + [card]
+        self.cards.sort(key=lambda c: fold(c.title))
+        self.by_slug[card.slug] = card
+
     def search(self, query: Query) -> list[Card]:
         """The cards that match, in the query's order (unknown figures last)."""
         found = [card for card in self.cards if query.matches(card)]
@@ -126,9 +132,13 @@ class Catalog:
         return found
 
 
-def load_catalog(paths: Iterable[str | Path]) -> Catalog:
+def load_catalog(paths: Iterable[str | Path], overrides: Path | None = None) -> Catalog:
     """Cards for every profile under `paths`; a file that cannot be read is a problem,
-    and a second file with a slug already taken is one too (the first one wins)."""
+    and a second file with a slug already taken is one too (the first one wins).
+
+    Profiles in the folder `overrides` (edited copies of built-in ones) replace those
+    with their slug.
+    """
     cards: list[Card] = []
     problems: list[Problem] = []
     seen: dict[str, Path] = {}
@@ -144,7 +154,14 @@ def load_catalog(paths: Iterable[str | Path]) -> Catalog:
             continue
         seen[profile.key] = source
         cards.append(card_of(profile, source))
-    return Catalog(cards, problems)
+    catalog = Catalog(cards, problems)
+    if overrides is not None and overrides.is_dir():
+        for source in expand_paths([overrides]) if any(overrides.glob("*.y*ml")) else []:
+            try:
+                catalog.put(card_of(load_profile(source), source))
+            except BrochureError as err:
+                catalog.problems += err.problems
+    return catalog
 
 
 _SLUG = re.compile(SLUG_PATTERN)

@@ -33,6 +33,7 @@ from ..i18n import LANGUAGES
 from ..layout import Layout, builtin_layouts
 from ..options import RenderOptions
 from ..theme import PLAIN, Theme
+from . import edit
 from .security import Guard, csrf_token, is_loopback
 from .service import Brochure, PreviewJob, Renderer
 
@@ -50,6 +51,7 @@ class ServeConfig:
     token: str | None = None
     jobs: int = 2
     caps: Caps = field(default_factory=Caps)
+    save_to: Path | None = None  # where edited copies of built-in profiles go
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,14 @@ def _query(params: Mapping[str, str]) -> Query:
     )
 
 
+def _save_folder(paths: tuple[Path, ...]) -> Path:
+    """The first served folder; serving the built-in library, `./my-careers`."""
+    for path in paths:
+        if path.is_dir():
+            return path.resolve()
+    return (paths[0].resolve().parent if paths else Path.cwd() / "my-careers").resolve()
+
+
 class Site:
     """The application's state: the catalog, the layouts, the renderer, the templates."""
 
@@ -121,7 +131,10 @@ class Site:
         from ..inputs import builtin_profiles
 
         self.config = config
-        self.catalog: Catalog = load_catalog(config.paths or builtin_profiles())
+        self.save_folder = config.save_to or _save_folder(config.paths)
+        self.catalog: Catalog = load_catalog(
+            config.paths or builtin_profiles(), overrides=self.save_folder
+        )
         self.layouts = {layout.name: layout for layout in builtin_layouts()}
         self.renderer = Renderer(jobs=config.jobs, caps=config.caps)
         self.pages = jinja2.Environment(
@@ -141,7 +154,7 @@ class Site:
     def page(self, request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
         template = self.pages.get_template(name)
         html = template.render(
-            version=__version__,
+            tool_version=__version__,
             csrf=csrf_token(request),
             theme=self.config.theme,
             path=request.url.path,
@@ -174,6 +187,13 @@ _KINDS = {
     "resource": "A file was left out",
     "font": "Fonts",
     "css": "Stylesheet",
+}
+
+
+_NOTICES = {
+    "saved": "Saved. The preview shows the saved profile.",
+    "copied": "Saved as your own copy; the built-in profile is unchanged.",
+    "undone": "The earlier version is back.",
 }
 
 
@@ -217,6 +237,10 @@ async def career(request: Request) -> Response:
     look, layout = _look(request.query_params, site.layouts)
     values: dict[str, Any] = {"card": card, "look": look, "layout": layout, "site": site}
     values["languages"] = LANGUAGES
+    values["notice"] = next(
+        (text for key, text in _NOTICES.items() if request.query_params.get(key)), None
+    )
+    values["builtin"] = edit.is_builtin(card.path)
     try:
         values["made"] = await site.renderer.brochure(site.job(card, look, layout), layout)
         values["error"] = None
@@ -309,6 +333,10 @@ def create_app(config: ServeConfig) -> Starlette:
         # A `.pdf` address first: `{slug}` alone would also match `name.pdf`.
         Route("/careers/{slug}.pdf", pdf),
         Route("/careers/{slug}", career),
+        Route("/careers/{slug}", edit.save, methods=["POST"]),
+        Route("/careers/{slug}/edit", edit.edit_page),
+        Route("/careers/{slug}/check", edit.check, methods=["POST"]),
+        Route("/careers/{slug}/undo", edit.undo, methods=["POST"]),
         Route("/careers/{slug}/page-{number:int}.png", page_image),
         Route("/api/careers", api_careers),
         Route("/api/careers/{slug}.pdf", pdf),
