@@ -33,7 +33,8 @@ from ..i18n import LANGUAGES
 from ..layout import Layout, builtin_layouts
 from ..options import RenderOptions
 from ..theme import PLAIN, Theme
-from . import edit
+from . import booklets, edit
+from .booklets import Picks
 from .security import Guard, csrf_token, is_loopback
 from .service import Brochure, PreviewJob, Renderer
 
@@ -137,6 +138,7 @@ class Site:
         )
         self.layouts = {layout.name: layout for layout in builtin_layouts()}
         self.renderer = Renderer(jobs=config.jobs, caps=config.caps)
+        self.picks: dict[str, Picks] = {}
         self.pages = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -153,8 +155,10 @@ class Site:
 
     def page(self, request: Request, name: str, status: int = 200, **values: Any) -> HTMLResponse:
         template = self.pages.get_template(name)
+        mine = self.picks.get(request.cookies.get(booklets.SESSION_COOKIE, ""))
         html = template.render(
             tool_version=__version__,
+            in_booklet=mine.slugs if mine else [],
             csrf=csrf_token(request),
             theme=self.config.theme,
             path=request.url.path,
@@ -338,6 +342,12 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/careers/{slug}/check", edit.check, methods=["POST"]),
         Route("/careers/{slug}/undo", edit.undo, methods=["POST"]),
         Route("/careers/{slug}/page-{number:int}.png", page_image),
+        Route("/booklet", booklets.page),
+        Route("/booklet.pdf", booklets.download),
+        Route("/booklet/add", booklets.add, methods=["POST"]),
+        Route("/booklet/change", booklets.change, methods=["POST"]),
+        Route("/booklet/build", booklets.build, methods=["POST"]),
+        Route("/api/booklets", booklets.api_build, methods=["POST"]),
         Route("/api/careers", api_careers),
         Route("/api/careers/{slug}.pdf", pdf),
         Route("/api/careers/{slug}", api_career),

@@ -13,14 +13,19 @@ import asyncio
 import io
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from ..batch.workers import Caps, Workers
 from ..errors import Notice
 from ..freshness import output_key, theme_digest
 from ..layout import Layout
 from ..options import RenderOptions
+
+J = TypeVar("J")
+R = TypeVar("R")
 
 SCREEN_DPI = 96  # page images for a screen, not a printer
 CACHE_BYTES = 256 * 2**20  # PDFs and page images kept, at most
@@ -137,6 +142,13 @@ class Renderer:
             self._pending.pop(key, None)
         self._keep(key, made)
         return made
+
+    async def run(self, work: Callable[[J], R], item: J, seconds: float | None = None) -> R:
+        """Any picklable job in the pool (a booklet), with its own time cap."""
+        if self._pool is None:
+            self.start()
+        assert self._pool is not None
+        return await asyncio.wrap_future(self._pool.submit(work, item, seconds=seconds))
 
     def _keep(self, key: str, made: Brochure) -> None:
         with self._lock:
