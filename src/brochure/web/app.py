@@ -33,7 +33,7 @@ from ..i18n import LANGUAGES
 from ..layout import Layout, builtin_layouts
 from ..options import RenderOptions
 from ..theme import PLAIN, Theme
-from . import booklets, edit
+from . import booklets, edit, themes
 from .booklets import Picks
 from .security import Guard, csrf_token, is_loopback
 from .service import Brochure, PreviewJob, Renderer
@@ -139,6 +139,7 @@ class Site:
         self.layouts = {layout.name: layout for layout in builtin_layouts()}
         self.renderer = Renderer(jobs=config.jobs, caps=config.caps)
         self.picks: dict[str, Picks] = {}
+        self.theme = config.theme  # the theme page may change it
         self.pages = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -160,14 +161,14 @@ class Site:
             tool_version=__version__,
             in_booklet=mine.slugs if mine else [],
             csrf=csrf_token(request),
-            theme=self.config.theme,
+            theme=self.theme,
             path=request.url.path,
             **values,
         )
         return HTMLResponse(html, status_code=status)
 
     def job(self, card: Card, look: Look, layout: Layout) -> PreviewJob:
-        theme = self.config.theme if look.themed else PLAIN
+        theme = self.theme if look.themed else PLAIN
         options = RenderOptions(theme=theme, lang=look.lang or None, grayscale=look.grayscale)
         return PreviewJob(
             source=card.path,
@@ -348,6 +349,8 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/booklet/change", booklets.change, methods=["POST"]),
         Route("/booklet/build", booklets.build, methods=["POST"]),
         Route("/api/booklets", booklets.api_build, methods=["POST"]),
+        Route("/theme", themes.page),
+        Route("/theme", themes.save, methods=["POST"]),
         Route("/api/careers", api_careers),
         Route("/api/careers/{slug}.pdf", pdf),
         Route("/api/careers/{slug}", api_career),

@@ -174,7 +174,7 @@ async def _build(site: Site, picks: Picks) -> BookletReport:
         group_by="cluster" if picks.grouped else None,
         paper=picks.paper or None,
         impose="saddle" if picks.saddle else None,
-        options=RenderOptions(theme=site.config.theme),
+        options=RenderOptions(theme=site.theme),
     )
     seconds = booklet_seconds(site.config.caps.seconds, len(job.paths))
     return await site.renderer.run(make_booklet, job, seconds)
