@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 from collections.abc import Iterator
@@ -151,3 +152,36 @@ def test_a_save_without_the_csrf_token_changes_nothing(served: tuple[TestClient,
     )
     assert got.status_code == 403
     assert path.read_bytes() == before
+
+
+def test_a_pasted_career_page_becomes_a_new_profile(tmp_path: Path) -> None:
+    page = (Path(__file__).parent / "data/pages/electrician-cards.txt").read_text()
+    with TestClient(
+        create_app(ServeConfig(save_to=tmp_path)), base_url="http://localhost"
+    ) as client:
+        token = _csrf(client)
+        read = client.post(f"/import?csrf={token}", data={"page": page})
+        assert read.status_code == 200, read.text
+        text = re.search(
+            r'<textarea id="text" name="text" rows="28">(.*?)</textarea>', read.text, re.S
+        )
+        assert text is not None
+        import html
+
+        yaml_text = html.unescape(text.group(1))
+        saved = client.post(
+            f"/import/save?csrf={token}", data={"text": yaml_text}, follow_redirects=False
+        )
+        assert saved.status_code == 303, saved.text
+        assert (tmp_path / "electrician.yaml").read_text() == yaml_text
+        assert "Electrician" in client.get("/").text
+        again = client.post(f"/import/save?csrf={token}", data={"text": yaml_text})
+        assert again.status_code == 409
+        assert "already has a career 'electrician'" in again.text
+
+
+def test_text_that_is_no_career_page_is_said_so(served: tuple[TestClient, Path]) -> None:
+    client, _ = served
+    got = client.post(f"/import?csrf={_csrf(client)}", data={"page": "   \n  "})
+    assert got.status_code == 422
+    assert "empty" in got.text

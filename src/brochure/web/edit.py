@@ -151,3 +151,67 @@ async def undo(request: Request) -> Response:
         raise HTTPException(409, err.message) from None
     site.catalog.put(card_of(saved.profile, saved.path))
     return RedirectResponse(f"/careers/{saved.profile.key}?undone=1", status_code=303)
+
+
+async def import_page(request: Request) -> Response:
+    return _site(request).page(request, "import.html.j2", pasted="", problems=[], warnings=[])
+
+
+async def import_text(request: Request) -> Response:
+    """A pasted career page read into a profile, shown for review before it is saved."""
+    import datetime
+
+    from ..importer import parse_page, to_yaml
+
+    site = _site(request)
+    form = await read_form(request)
+    pasted = form.get("page", "")
+    try:
+        imported = parse_page(pasted, "pasted page")
+    except BrochureError as err:
+        return site.page(
+            request, "import.html.j2", status=422, pasted=pasted, problems=err.problems, warnings=[]
+        )
+    text = to_yaml(imported.data, "pasted page", datetime.date.today().isoformat())
+    slug = str(imported.data.get("slug") or "")
+    target = site.save_folder / f"{slug}.yaml"
+    _, problems = check_text(text, target)
+    return site.page(
+        request,
+        "import.html.j2",
+        pasted=pasted,
+        text=text,
+        target=target,
+        exists=target.exists() or slug in site.catalog.by_slug,
+        problems=problems,
+        warnings=imported.warnings,
+    )
+
+
+async def import_save(request: Request) -> Response:
+    """Save a reviewed import as a new profile in the save folder (never over one)."""
+    site = _site(request)
+    form = await read_form(request)
+    text = form.get("text", "")
+    profile, problems = check_text(text, site.save_folder / "new.yaml")
+    if profile is None:
+        return site.page(
+            request,
+            "import.html.j2",
+            status=422,
+            pasted="",
+            text=text,
+            target=site.save_folder,
+            exists=False,
+            problems=problems,
+            warnings=[],
+        )
+    if profile.key in site.catalog.by_slug:
+        raise HTTPException(409, f"the library already has a career '{profile.key}'; edit that one")
+    site.save_folder.mkdir(parents=True, exist_ok=True)
+    try:
+        saved = save_profile(site.save_folder / f"{profile.key}.yaml", text, expected=None)
+    except EditConflictError:
+        raise HTTPException(409, f"{profile.key}.yaml already exists in the save folder") from None
+    site.catalog.put(card_of(saved.profile, saved.path))
+    return RedirectResponse(f"/careers/{saved.profile.key}?saved=1", status_code=303)
