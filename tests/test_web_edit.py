@@ -166,8 +166,6 @@ def test_a_pasted_career_page_becomes_a_new_profile(tmp_path: Path) -> None:
             r'<textarea id="text" name="text" rows="28">(.*?)</textarea>', read.text, re.S
         )
         assert text is not None
-        import html
-
         yaml_text = html.unescape(text.group(1))
         saved = client.post(
             f"/import/save?csrf={token}", data={"text": yaml_text}, follow_redirects=False
