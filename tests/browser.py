@@ -1,7 +1,8 @@
 """A real browser for the web tests: Debian's chromium driven by Playwright, an ASGI app
 served on loopback, and axe-core's accessibility check.
 
-The fixtures `browser` and `page` are registered from conftest.py as a plugin. Playwright
+The fixtures `browser` and `page` (and `outside_the_browser`, which keeps Playwright's
+event loop out of the other tests) are registered from conftest.py as a plugin. Playwright
 and uvicorn are imported where they are used, so the tests that use no browser (the fast
 tier among them) do not pay for them. The browser is required, never skipped:
 `make test` installs it (scripts/check-system.sh test).
@@ -9,6 +10,7 @@ tier among them) do not pay for them. The browser is required, never skipped:
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import threading
@@ -34,6 +36,9 @@ VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 # container's /dev/shm may be too small for its shared memory.
 CHROMIUM_ARGS = ("--no-sandbox", "--disable-dev-shm-usage")
 SERIOUS = ("serious", "critical")
+BROWSER_FIXTURES = frozenset({"browser", "page"})
+# The event loop of this process's Playwright, once the `browser` fixture has started it.
+_playwright_loop: list[asyncio.AbstractEventLoop] = []
 
 
 def chromium_path() -> str:
@@ -60,13 +65,41 @@ def browser() -> Iterator[Browser]:
 
     executable = chromium_path()
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
-        )
+        _playwright_loop.append(asyncio.get_running_loop())  # see outside_the_browser
         try:
-            yield launched
+            launched = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
+            )
+            try:
+                yield launched
+            finally:
+                launched.close()
         finally:
-            launched.close()
+            _playwright_loop.clear()
+
+
+@pytest.fixture(autouse=True)
+def outside_the_browser(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests that use no browser get a thread without Playwright's event loop.
+
+    Between calls, Playwright's sync API leaves its loop marked as running in this
+    thread, for as long as the session's browser lives; asyncio.run() (anyio.run, a
+    server started in the test) would then fail in every later test of the process,
+    depending on which tests pytest-xdist gave it. The mark is lifted for such a test
+    and put back after it, so Playwright finds its loop as it left it.
+    """
+    running = asyncio._get_running_loop()
+    if running is None or running not in _playwright_loop:
+        yield
+        return
+    if BROWSER_FIXTURES & set(request.fixturenames):  # direct or through other fixtures
+        yield
+        return
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(running)
 
 
 @pytest.fixture

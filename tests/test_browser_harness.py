@@ -6,6 +6,8 @@ web application sends."""
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -186,3 +188,39 @@ def test_without_chromium_a_browser_test_fails_and_names_the_install(
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(pytest.fail.Exception, match=r"make test.*sh scripts/check-system.sh test"):
         harness.chromium_path()
+
+
+# In one process, in this order: what pytest-xdist may give a worker.
+INTERLEAVED = """
+import asyncio
+
+
+def test_in_the_browser(page):
+    page.goto("data:text/html,<title>one</title>")
+    assert page.title() == "one"
+
+
+def test_asyncio_after_the_browser():
+    assert asyncio.run(asyncio.sleep(0, "ran")) == "ran"
+
+
+def test_in_the_browser_again(page):
+    page.goto("data:text/html,<title>two</title>")
+    assert page.title() == "two"
+"""
+
+
+def test_a_test_after_a_browser_test_can_run_asyncio(tmp_path: Path) -> None:
+    """Playwright's sync API leaves its loop marked as running between calls; the
+    harness lifts the mark for tests that use no browser, and puts it back."""
+    tests = tmp_path / "test_interleaved.py"
+    tests.write_text(INTERLEAVED)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "tests.browser", "-W", "error", "-q", str(tests)],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 passed" in done.stdout
