@@ -4,8 +4,10 @@
 #   sh scripts/check-system.sh [demo|test]
 #
 # WeasyPrint lays out text with Pango (required). HarfBuzz's subsetter makes font subsets
-# faster (recommended: without it WeasyPrint subsets with fontTools). `test` adds what the
-# suite uses when it is there (strace, for the test that watches every process's opens).
+# faster (recommended: without it WeasyPrint subsets with fontTools). `test` adds Chromium
+# (required: the browser tests drive Debian's chromium through Playwright, and run rather
+# than skip) and what the suite uses when it is there (strace, for the test that watches
+# every process's opens).
 # On Debian and Ubuntu a missing package is installed with apt-get when running as root,
 # with sudo when sudo works without a password, and otherwise the one command to run is
 # printed. BROCHURE_NO_INSTALL=1 only reports.
@@ -44,6 +46,7 @@ have_lib libpango-1.0 || required="$required libpango-1.0-0"
 have_lib libpangoft2-1.0 || required="$required libpangoft2-1.0-0"
 have_lib libharfbuzz-subset || recommended="$recommended libharfbuzz-subset0"
 if [ "$PURPOSE" = test ]; then
+  command -v chromium >/dev/null 2>&1 || required="$required chromium"
   command -v strace >/dev/null 2>&1 || recommended="$recommended strace"
 fi
 
@@ -52,8 +55,15 @@ wanted="$required$recommended"
 
 if ! command -v apt-get >/dev/null 2>&1; then
   if [ -n "$required" ]; then
-    echo "error: missing system libraries:$required (Pango, which WeasyPrint lays out text with)" >&2
-    echo "       on macOS: brew install pango; elsewhere see https://doc.courtbouillon.org/weasyprint/stable/first_steps.html" >&2
+    echo "error: missing system packages:$required" >&2
+    case "$required" in *pango*)
+      echo "       Pango, which WeasyPrint lays out text with: on macOS brew install pango; elsewhere see https://doc.courtbouillon.org/weasyprint/stable/first_steps.html" >&2
+      ;;
+    esac
+    case "$required" in *chromium*)
+      echo "       Chromium, which the browser tests drive: install it so that the chromium command is on PATH" >&2
+      ;;
+    esac
     exit 1
   fi
   echo "note: optional:$recommended (faster font subsets; the strace test is skipped without strace)" >&2
@@ -72,7 +82,8 @@ if [ "${BROCHURE_NO_INSTALL:-}" != 1 ] && [ "$as_root" != none ]; then
   echo "installing system packages:$wanted"
   export DEBIAN_FRONTEND=noninteractive
   if $as_root apt-get install -y -q --no-install-recommends $wanted >/dev/null 2>&1 ||
-    { $as_root apt-get update -q >/dev/null 2>&1 &&
+    { echo "the package lists may be out of date: apt-get update, then install again" &&
+      $as_root apt-get update -q >/dev/null 2>&1 &&
       $as_root apt-get install -y -q --no-install-recommends $wanted >/dev/null 2>&1; }; then
     echo "installed:$wanted"
     exit 0

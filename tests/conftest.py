@@ -21,6 +21,9 @@ from brochure.profile import load_profile
 from brochure.render import DEFAULT_OPTIONS, RenderOptions
 from brochure.resources import profiles_dir
 
+# The real-browser fixtures `browser` and `page` (tests/browser.py).
+pytest_plugins = ("tests.browser",)
+
 TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 BUILTIN_PROFILES = sorted(profiles_dir().glob("*.yaml"))

@@ -2,8 +2,8 @@
 
 A green suite on a prepared machine says nothing about a fresh one, so these tests run
 the script with stand-ins for the commands it asks: `ldconfig` that lists no library, an
-empty library folder, `id` for root or not, `sudo` that works or not, and an `apt-get`
-that records what it was asked to install.
+empty library folder, `id` for root or not, `sudo` that works or not, commands such as
+`chromium` there or not, and an `apt-get` that records what it was asked to install.
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ def run_check(
     apt: bool = True,
     apt_works: str = "yes",
     libraries: tuple[str, ...] = (),
+    commands: tuple[str, ...] = (),
     purpose: str = "demo",
     env: dict[str, str] | None = None,
 ) -> tuple[subprocess.CompletedProcess[str], list[str]]:
-    """The script on a simulated machine: which libraries it has, who runs it, and what
-    apt-get and sudo do. Returns the run and the apt-get command lines it made."""
+    """The script on a simulated machine: which libraries and commands it has, who runs
+    it, and what apt-get and sudo do. Returns the run and the apt-get command lines it made."""
     bin_dir, libs = tmp_path / "bin", tmp_path / "lib"
     bin_dir.mkdir(exist_ok=True)
     libs.mkdir(exist_ok=True)
@@ -51,6 +52,8 @@ def run_check(
     for library in libraries:
         (libs / f"{library}.1").write_text("")
     log = tmp_path / "apt.log"
+    for command in commands:
+        _stub(bin_dir, command, "exit 0")
     _stub(bin_dir, "ldconfig", "exit 0")  # lists nothing
     _stub(bin_dir, "id", f'[ "$1" = -u ] && echo {uid}')
     if apt:
@@ -94,7 +97,7 @@ def test_as_root_it_installs_what_is_missing_and_says_so(tmp_path: Path) -> None
 def test_a_fresh_machine_gets_pango_too_and_the_test_tools(tmp_path: Path) -> None:
     done, calls = run_check(tmp_path, purpose="test")
     assert done.returncode == 0, done.stderr
-    wanted = "libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 strace"
+    wanted = "libpango-1.0-0 libpangoft2-1.0-0 chromium libharfbuzz-subset0 strace"
     assert calls == [f"0 apt-get install -y -q --no-install-recommends {wanted}"]
 
 
@@ -157,6 +160,77 @@ def test_without_apt_get_it_names_the_libraries_and_homebrew(tmp_path: Path) -> 
     assert done.returncode == 1
     assert "libpango-1.0-0" in done.stderr
     assert "brew install pango" in done.stderr
+
+
+# The browser tests drive Chromium: for `test` it is required, like Pango, never optional.
+TEST_TOOLS = ("chromium", "strace")
+
+
+def test_the_demo_needs_no_browser(tmp_path: Path) -> None:
+    done, calls = run_check(tmp_path, libraries=ALL, commands=("strace",))
+    assert (done.returncode, done.stdout, done.stderr, calls) == (0, "", "", [])
+
+
+def test_for_the_tests_a_machine_with_chromium_installs_nothing(tmp_path: Path) -> None:
+    done, calls = run_check(tmp_path, libraries=ALL, commands=TEST_TOOLS, purpose="test")
+    assert (done.returncode, done.stdout, done.stderr, calls) == (0, "", "", [])
+
+
+def test_for_the_tests_a_missing_chromium_is_installed_after_an_update(tmp_path: Path) -> None:
+    """A fresh container: no package lists yet, so install, update, install again."""
+    done, calls = run_check(
+        tmp_path, apt_works="after-update", libraries=ALL, commands=("strace",), purpose="test"
+    )
+    assert done.returncode == 0, done.stderr
+    assert calls == [
+        "0 apt-get install -y -q --no-install-recommends chromium",
+        "0 apt-get update -q",
+        "0 apt-get install -y -q --no-install-recommends chromium",
+    ]
+    assert done.stdout.splitlines() == [
+        "installing system packages: chromium",
+        "the package lists may be out of date: apt-get update, then install again",
+        "installed: chromium",
+    ]
+
+
+def test_for_the_tests_chromium_comes_through_sudo(tmp_path: Path) -> None:
+    done, calls = run_check(
+        tmp_path, uid=1000, sudo=True, libraries=ALL, commands=("strace",), purpose="test"
+    )
+    assert done.returncode == 0, done.stderr
+    assert calls == ["1000 apt-get install -y -q --no-install-recommends chromium"]
+
+
+@pytest.mark.parametrize("sudo", [None, False])
+def test_for_the_tests_without_root_or_sudo_a_missing_chromium_stops_with_one_command(
+    tmp_path: Path, sudo: bool | None
+) -> None:
+    done, calls = run_check(
+        tmp_path, uid=1000, sudo=sudo, libraries=ALL, commands=("strace",), purpose="test"
+    )
+    assert (done.returncode, calls) == (1, [])
+    assert done.stderr.splitlines() == [
+        "error: missing system packages: chromium; install them with: sudo apt-get install chromium"
+    ]
+
+
+def test_for_the_tests_a_chromium_that_cannot_be_installed_stops(tmp_path: Path) -> None:
+    done, _ = run_check(
+        tmp_path, apt_works="no", libraries=ALL, commands=("strace",), purpose="test"
+    )
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "error: apt-get could not install chromium; try: sudo apt-get install chromium"
+    ]
+
+
+def test_for_the_tests_without_apt_get_it_names_chromium(tmp_path: Path) -> None:
+    done, _ = run_check(tmp_path, apt=False, libraries=ALL, commands=("strace",), purpose="test")
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[0] == "error: missing system packages: chromium"
+    assert "Chromium, which the browser tests drive" in done.stderr
+    assert "brew install pango" not in done.stderr
 
 
 def test_the_makefile_runs_the_check_before_it_installs() -> None:
