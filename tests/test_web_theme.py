@@ -61,7 +61,7 @@ def test_the_theme_is_saved_as_the_yaml_the_cli_reads(served: tuple[TestClient, 
         ("crest.png", png(120, 120)),
     )
     assert got.status_code == 303, got.text
-    theme = load_theme(folder / "theme.yaml")
+    theme = load_theme(folder / ".theme" / "theme.yaml")
     assert theme.name == "Lincoln High"
     assert theme.colors.primary == "#7a1f2b"
     assert theme.logo == "logo.png"
@@ -114,4 +114,4 @@ def test_a_bad_colour_is_refused(served: tuple[TestClient, Path]) -> None:
     got = _post(client, {"primary": "red; background: url(x)"})
     assert got.status_code == 400
     assert "primary" in got.text
-    assert not (folder / "theme.yaml").exists()
+    assert not (folder / ".theme").exists()

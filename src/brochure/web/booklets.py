@@ -113,13 +113,13 @@ async def add(request: Request) -> Response:
     form = await read_form(request)
     picks = picks_of(request)
     slug = form.get("slug", "")
-    site.card(slug)
+    title = site.card(slug).title
     if slug not in picks.slugs:
         if len(picks.slugs) >= MAX_CAREERS:
             raise HTTPException(400, f"a booklet holds at most {MAX_CAREERS} careers")
         picks.slugs.append(slug)
     if request.headers.get("hx-request") == "true":
-        page = site.page(request, "_pick.html.j2", slug=slug, picks=picks)
+        page = site.page(request, "_pick.html.j2", slug=slug, title=title, picks=picks)
         return with_session(request, page)
     return _back(request)
 

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 MAX_LOGO_BYTES = 2 * 2**20
 MAX_LOGO_PIXELS = 25_000_000  # 5000 by 5000: more than any logo needs
 MAX_THEME_REQUEST = MAX_LOGO_BYTES + 64 * 1024
-THEME_FILE = "theme.yaml"
+# In a hidden folder of the save folder: profile folders are read whole, hidden ones aside.
+THEME_FILE = Path(".theme", "theme.yaml")
 
 _SVG_REFUSED = re.compile(
     rb"<!DOCTYPE|<!ENTITY|<script|<foreignObject|\son[a-z]+\s*=|javascript:"
