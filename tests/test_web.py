@@ -118,10 +118,12 @@ def test_every_response_forbids_other_origins(client: TestClient) -> None:
     assert got.headers["x-content-type-options"] == "nosniff"
 
 
-def test_a_foreign_host_name_is_refused(client: TestClient) -> None:
-    got = client.get("/", headers={"host": "attacker.example"})
+@pytest.mark.parametrize("host", ["attacker.example", "attacker.example:8000", "[::2]:80"])
+def test_a_foreign_host_name_is_refused(client: TestClient, host: str) -> None:
+    got = client.get("/", headers={"host": host})
     assert got.status_code == 421
     assert "answers to" in got.text
+    assert client.get("/", headers={"host": "[::1]:8000"}).status_code == 200
 
 
 def test_a_change_without_the_csrf_token_is_refused(client: TestClient) -> None:
@@ -143,3 +145,18 @@ def test_beyond_loopback_an_access_token_is_needed(tmp_path: Path) -> None:
         assert opened.status_code == 303
         assert opened.headers["location"] == "/?q=nurse"
         assert client.get("/?q=nurse").status_code == 200  # the cookie carries it now
+    with TestClient(app, base_url="http://school.example") as script:
+        refused = script.post("/booklet/add", data={"slug": "registered-nurse"})
+        assert refused.status_code == 401
+        # A script with the token needs no CSRF token: no other site can send the header.
+        added = script.post(
+            "/booklet/add",
+            data={"slug": "registered-nurse"},
+            headers={"authorization": "Bearer sesame"},
+            follow_redirects=False,
+        )
+        assert added.status_code == 303
+        forged = script.post(
+            "/booklet/add", data={"slug": "x"}, headers={"authorization": "Bearer wrong"}
+        )
+        assert forged.status_code == 401

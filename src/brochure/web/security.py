@@ -53,6 +53,13 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def _host_name(header: str) -> str:
+    """`localhost:8000` → `localhost`; `[::1]:8000` → `::1`."""
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0].lower()
+    return header.rsplit(":", 1)[0].lower()
+
+
 def _same(given: str | None, expected: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), expected.encode())
 
@@ -90,26 +97,33 @@ class Guard:
 
     def check(self, request: Request) -> Response | None:
         """A refusal, or None when the request may go on."""
-        host = (request.headers.get("host") or "").rsplit(":", 1)[0].strip("[]").lower()
+        host = _host_name(request.headers.get("host") or "")
         if self.hosts is not None and host not in self.hosts:
             # A page elsewhere that points its own name at 127.0.0.1 (DNS rebinding)
             # would otherwise reach this server with the browser's full trust.
             return _refuse(421, f"this server answers to {', '.join(sorted(self.hosts))} only")
         if self.token is not None and not self._authorized(request):
             return _refuse(401, "an access token is needed: open the address printed at start")
-        if request.method not in SAFE_METHODS:
+        if request.method not in SAFE_METHODS and not self._bearer(request):
+            # A script presenting the token needs no CSRF token: a page on another site
+            # cannot make a browser send an Authorization header.
             sent = request.headers.get(CSRF_HEADER) or request.query_params.get(CSRF_FIELD)
             cookie = request.cookies.get(CSRF_COOKIE)
             if cookie is None or not _same(sent, cookie):
                 return _refuse(403, "missing or wrong CSRF token: reload the page and try again")
         return None
 
+    def _bearer(self, request: Request) -> bool:
+        bearer = request.headers.get("authorization", "")
+        if self.token is None or not bearer.startswith("Bearer "):
+            return False
+        return _same(bearer.removeprefix("Bearer ").strip() or None, self.token)
+
     def _authorized(self, request: Request) -> bool:
         assert self.token is not None
-        bearer = request.headers.get("authorization", "")
         return (
             _same(request.cookies.get(TOKEN_COOKIE), self.token)
-            or _same(bearer.removeprefix("Bearer ").strip() or None, self.token)
+            or self._bearer(request)
             or _same(request.query_params.get("token"), self.token)
         )
 
