@@ -183,3 +183,50 @@ def test_text_that_is_no_career_page_is_said_so(served: tuple[TestClient, Path])
     got = client.post(f"/import?csrf={_csrf(client)}", data={"page": "   \n  "})
     assert got.status_code == 422
     assert "empty" in got.text
+
+
+def test_a_50_mb_body_is_refused_before_it_is_read(served: tuple[TestClient, Path]) -> None:
+    client, path = served
+    before = path.read_bytes()
+    got = client.post(
+        f"/careers/registered-nurse?csrf={_csrf(client)}",
+        content=b"text=" + b"x" * (50 * 2**20),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert got.status_code == 413
+    assert got.text == "the request is larger than 1024 KiB\n"
+    assert path.read_bytes() == before
+
+
+def test_two_saves_at_the_same_moment_one_wins_one_is_told(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from brochure.editing import EditConflictError, save_profile
+
+    path = tmp_path / NURSE.name
+    shutil.copy(NURSE, path)
+    version = version_of(path.read_bytes())
+    texts = [NURSE.read_text().replace("Registered Nurse", f"Nurse {n}", 1) for n in range(8)]
+
+    def save(text: str) -> str:
+        try:
+            save_profile(path, text, expected=version)
+        except EditConflictError:
+            return "conflict"
+        return "saved"
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(save, texts))
+    assert results.count("saved") == 1
+    assert results.count("conflict") == 7
+    assert path.read_text() == texts[results.index("saved")]
+
+
+def test_serve_refuses_an_empty_token_beyond_loopback() -> None:
+    from click.testing import CliRunner
+
+    from brochure import cli
+
+    result = CliRunner().invoke(cli.cli, ["serve", "--host", "0.0.0.0", "--token", ""])
+    assert result.exit_code == 2
+    assert "--token cannot be empty" in result.stderr
