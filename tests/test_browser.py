@@ -161,6 +161,7 @@ def test_the_schools_logo_reaches_the_pdf(
     page.get_by_label("Logo (PNG, JPEG or SVG, at most 2 MB)").set_input_files(logo)
     page.get_by_label("Logo description, for screen readers").fill("Lincoln High crest")
     page.get_by_role("button", name="Save the theme").click()
+    expect(page.locator(".note")).to_contain_text("Saved")
     expect(page.locator(".sample img")).to_be_visible()
     screenshot(page, "theme-saved")
     assert (folder / ".theme" / "theme.yaml").is_file()

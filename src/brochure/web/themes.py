@@ -116,6 +116,7 @@ async def page(request: Request) -> Response:
         file=theme_file(site),
         sample=sample,
         stamp=stamp,
+        saved=bool(request.query_params.get("saved")),
     )
 
 
