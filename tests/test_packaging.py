@@ -54,6 +54,9 @@ def test_wheel_contents(wheel: Path) -> None:
     profiles = [n for n in names if n.startswith(f"{data}profiles/") and n.endswith(".yaml")]
     assert len(profiles) >= 12
     assert "brochure/py.typed" in names
+    for part in ("templates/base.html.j2", "templates/career.html.j2", "static/htmx.min.js"):
+        assert f"brochure/web/{part}" in names, "the web page's templates and scripts ship"
+    assert "brochure/web/static/htmx-LICENSE.txt" in names
     assert not any("__pycache__" in n or n.startswith("tests/") for n in names)
 
 
