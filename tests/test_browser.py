@@ -158,6 +158,11 @@ def test_the_schools_logo_reaches_the_pdf(
     page.goto(base + "/theme")
     accessible(page, "theme")
     page.get_by_label("Organisation").fill("Lincoln High School")
+    page.get_by_label("Organisation").press("Tab")  # a change: the sample follows, unsaved
+    expect(page.locator("#sample-image img")).to_have_attribute(
+        "src", re.compile("^data:image/png"), timeout=30_000
+    )
+    assert not (folder / ".theme").exists()
     page.get_by_label("Logo (PNG, JPEG or SVG, at most 2 MB)").set_input_files(logo)
     page.get_by_label("Logo description, for screen readers").fill("Lincoln High crest")
     page.get_by_role("button", name="Save the theme").click()

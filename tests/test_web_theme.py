@@ -115,3 +115,23 @@ def test_a_bad_colour_is_refused(served: tuple[TestClient, Path]) -> None:
     assert got.status_code == 400
     assert "primary" in got.text
     assert not (folder / ".theme").exists()
+
+
+def test_the_preview_shows_the_theme_before_it_is_saved(served: tuple[TestClient, Path]) -> None:
+    import base64
+    import re
+
+    client, folder = served
+    token = client.cookies["brochure_csrf"]
+    got = client.post(
+        "/theme/preview",
+        data={"name": "Preview High", "primary": "#7a1f2b"},
+        files={"logo": ("crest.png", png(100, 100), "image/png")},
+        headers={"x-csrf-token": token},
+    )
+    assert got.status_code == 200, got.text
+    found = re.search(r'src="data:image/png;base64,([^"]+)"', got.text)
+    assert found is not None
+    image = Image.open(io.BytesIO(base64.b64decode(found.group(1)))).convert("RGB")
+    assert (0x7A, 0x1F, 0x2B) in {color for _, color in image.getcolors(1 << 20) or []}
+    assert list(folder.iterdir()) == [], "a preview saves nothing"

@@ -167,8 +167,8 @@ class Site:
         )
         return HTMLResponse(html, status_code=status)
 
-    def job(self, card: Card, look: Look, layout: Layout) -> PreviewJob:
-        theme = self.theme if look.themed else PLAIN
+    def job(self, card: Card, look: Look, layout: Layout, theme: Theme | None = None) -> PreviewJob:
+        theme = theme or (self.theme if look.themed else PLAIN)
         options = RenderOptions(theme=theme, lang=look.lang or None, grayscale=look.grayscale)
         return PreviewJob(
             source=card.path,
@@ -178,6 +178,12 @@ class Site:
             paper=look.paper,
             options=options,
         )
+
+    async def preview_with(self, card: Card, theme: Theme) -> Brochure:
+        """A career's handout in `theme` (the theme page's preview before saving)."""
+        layout = self.layouts["handout"]
+        look = Look(paper=layout.papers[0])
+        return await self.renderer.brochure(self.job(card, look, layout, theme), layout)
 
     async def brochure(self, request: Request) -> tuple[Card, Look, Brochure]:
         card = self.card(request.path_params["slug"])
@@ -354,6 +360,7 @@ def create_app(config: ServeConfig) -> Starlette:
         Route("/import/save", edit.import_save, methods=["POST"]),
         Route("/theme", themes.page),
         Route("/theme", themes.save, methods=["POST"]),
+        Route("/theme/preview", themes.preview, methods=["POST"]),
         Route("/api/careers", api_careers),
         Route("/api/careers/{slug}.pdf", pdf),
         Route("/api/careers/{slug}", api_career),

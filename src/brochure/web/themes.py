@@ -18,7 +18,7 @@ import yaml
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from ..errors import BrochureError
 from ..output import write_atomic
@@ -120,13 +120,12 @@ async def page(request: Request) -> Response:
     )
 
 
-async def save(request: Request) -> Response:
-    site: Site = request.app.state.site
+async def _read(request: Request, site: Site) -> tuple[dict[str, Any], bytes | None]:
+    """The theme the form describes (checked) and an uploaded logo's bytes, if any."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_THEME_REQUEST:
         raise HTTPException(413, f"the request is larger than {MAX_THEME_REQUEST // 1024} KiB")
     async with request.form(max_files=1, max_fields=20, max_part_size=MAX_LOGO_BYTES + 1) as form:
-        target = theme_file(site)
         logo = site.theme.logo
         upload = form.get("logo")
         logo_bytes = None
@@ -134,7 +133,7 @@ async def save(request: Request) -> Response:
             logo_bytes = await upload.read(MAX_LOGO_BYTES + 1)
             logo = check_logo(logo_bytes, upload.filename)
         if form.get("remove_logo"):
-            logo = None
+            logo, logo_bytes = None, None
         data = _data(site.theme, form, logo)
     try:
         Theme.model_validate(data)
@@ -142,13 +141,56 @@ async def save(request: Request) -> Response:
         first = str(err).splitlines()
         reason = first[2].strip() if len(first) > 2 else "the theme is not valid"
         raise HTTPException(400, f"{first[1] if len(first) > 1 else 'theme'}: {reason}") from None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if logo_bytes is not None and logo is not None:
-        write_atomic(target.parent / logo, logo_bytes)
+    return data, logo_bytes
+
+
+def _write(target: Path, data: dict[str, Any], logo_bytes: bytes | None, current: Theme) -> Path:
+    """The theme file `target` and its logo beside it; a logo not uploaded again (and a
+    font file) is copied over from the current theme's folder when that is elsewhere."""
+    folder = target.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    logo = data.get("logo")
+    if logo and logo_bytes is not None:
+        write_atomic(folder / logo, logo_bytes)
+    elif logo and current.logo_path is not None and current.folder != folder.resolve():
+        write_atomic(folder / logo, current.logo_path.read_bytes())
+    for role in ("heading", "body"):
+        font = current.font_path(getattr(current.fonts, role))
+        if font is not None and font.is_file() and current.folder != folder.resolve():
+            write_atomic(
+                folder / font.relative_to(current.folder or font.parent), font.read_bytes()
+            )
+    target = folder / THEME_FILE.name
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     write_atomic(target, ("# Written by brochure serve's theme page.\n" + text).encode())
+    return target
+
+
+async def save(request: Request) -> Response:
+    site: Site = request.app.state.site
+    data, logo_bytes = await _read(request, site)
+    target = theme_file(site)
+    _write(target, data, logo_bytes, site.theme)
     try:
         site.theme = load_theme(target)
     except BrochureError as err:
         raise HTTPException(400, err.message) from None
     return RedirectResponse("/theme?saved=1", status_code=303)
+
+
+async def preview(request: Request) -> Response:
+    """The sample brochure's first page in the theme as the form has it now, unsaved."""
+    import base64
+    import tempfile
+
+    site: Site = request.app.state.site
+    data, logo_bytes = await _read(request, site)
+    if not site.catalog.cards:
+        raise HTTPException(404, "the library has no career to show the theme on")
+    card = site.catalog.cards[0]
+    with tempfile.TemporaryDirectory(prefix="brochure-theme-") as folder:
+        theme = load_theme(_write(Path(folder) / "theme.yaml", data, logo_bytes, site.theme))
+        made = await site.preview_with(card, theme)
+    image = base64.b64encode(made.pages[0]).decode()
+    alt = f"The first page of {card.title} with this theme, not saved yet"
+    return HTMLResponse(f'<img src="data:image/png;base64,{image}" alt="{alt}" width="612">')
