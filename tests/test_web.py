@@ -160,3 +160,15 @@ def test_beyond_loopback_an_access_token_is_needed(tmp_path: Path) -> None:
             "/booklet/add", data={"slug": "x"}, headers={"authorization": "Bearer wrong"}
         )
         assert forged.status_code == 401
+
+
+def test_a_layout_of_ones_own_is_offered_beside_the_built_in(tmp_path: Path) -> None:
+    from .conftest import TINY_LAYOUT
+
+    app = create_app(ServeConfig(layouts=(TINY_LAYOUT,)))
+    with TestClient(app, base_url="http://localhost") as client:
+        page = client.get(f"/careers/{NURSE}")
+        assert '<option value="tiny"' in page.text
+        pdf = client.get(f"/careers/{NURSE}.pdf", params={"layout": "tiny"})
+        assert pdf.status_code == 200, pdf.text
+        assert pdf.headers["content-disposition"].endswith(f'filename="{NURSE}-tiny.pdf"')

@@ -19,6 +19,14 @@ from .common import caps_from, caps_options, debug_option
     type=click.Path(path_type=Path, dir_okay=False, readable=False),
     help="The organisation's theme (brochure.yaml or a theme file): logo, colours, contact.",
 )
+@click.option(
+    "-l",
+    "--layout",
+    "layouts",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False, readable=False),
+    help="A layout folder of your own to offer beside the built-in ones (repeatable).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option(
@@ -40,6 +48,7 @@ from .common import caps_from, caps_options, debug_option
 def serve(
     paths: Sequence[Path],
     theme: Path | None,
+    layouts: Sequence[Path],
     host: str,
     port: int,
     token: str | None,
@@ -71,6 +80,7 @@ def serve(
         token=token,
         jobs=jobs,
         caps=caps_from(timeout, max_memory),
+        layouts=tuple(layouts),
     )
     app = create_app(config)
     shown = "localhost" if is_loopback(host) else host

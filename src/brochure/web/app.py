@@ -30,7 +30,7 @@ from ..catalog import SORTS, Card, Catalog, Query, load_catalog, valid_slug
 from ..errors import BrochureError, printable
 from ..freshness import layout_digest
 from ..i18n import LANGUAGES
-from ..layout import Layout, builtin_layouts
+from ..layout import Layout, builtin_layouts, find_layout
 from ..options import RenderOptions
 from ..theme import PLAIN, Theme
 from . import booklets, edit, themes
@@ -53,6 +53,7 @@ class ServeConfig:
     jobs: int = 2
     caps: Caps = field(default_factory=Caps)
     save_to: Path | None = None  # where edited copies of built-in profiles go
+    layouts: tuple[Path, ...] = ()  # layout folders of one's own, offered beside the built-in
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,9 @@ class Site:
             config.paths or builtin_profiles(), overrides=self.save_folder
         )
         self.layouts = {layout.name: layout for layout in builtin_layouts()}
+        for folder in config.layouts:
+            own = find_layout(folder)
+            self.layouts[own.name] = own
         self.renderer = Renderer(jobs=config.jobs, caps=config.caps)
         self.picks: dict[str, Picks] = {}
         self.theme = config.theme  # the theme page may change it
