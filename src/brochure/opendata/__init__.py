@@ -1,0 +1,1 @@
+"""Public career data (O*NET, BLS) read offline into career profiles."""

@@ -1,0 +1,152 @@
+"""A synthetic O*NET text release in the published file formats, of any size.
+
+The samples in ../shared/data-formats/samples are format-exact but not one consistent
+database (each file has other occupations), so the importer's tests and benchmark build
+a consistent release here: real occupation codes and titles from the samples and the
+built-in library for the first few, invented ones after, and invented task text
+throughout, clearly so. Nothing here is O*NET data to print.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+TAB = "\t"
+
+# (code, title, description): the descriptions of the first three are O*NET's, as quoted
+# in the data dictionary examples (see the samples' README); the rest are invented.
+KNOWN = [
+    (
+        "29-2072.00",
+        "Medical Records Specialists",
+        "Compile, process, and maintain medical records of hospital and clinic patients in a "
+        "manner consistent with medical, administrative, ethical, legal, and regulatory "
+        "requirements of the healthcare system. Classify medical and healthcare concepts, "
+        "including diagnosis, procedures, medical services, and equipment, into the healthcare "
+        "industry's numerical coding system. Includes medical coders.",
+    ),
+    (
+        "17-2072.00",
+        "Electronics Engineers, Except Computer",
+        "Research, design, develop, or test electronic components and systems for commercial, "
+        "industrial, military, or scientific use employing knowledge of electronic theory and "
+        "materials properties.",
+    ),
+    (
+        "51-8012.00",
+        "Power Distributors and Dispatchers",
+        "Coordinate, regulate, or distribute electricity or steam.",
+    ),
+    (
+        "47-2111.00",
+        "Electricians",
+        "Install, maintain, and repair electrical wiring, equipment, and fixtures.",
+    ),
+    (
+        "15-1252.00",
+        "Software Developers",
+        "Research, design, and develop computer and network software.",
+    ),
+]
+WITHOUT_DATA = ("11-9199.00", "Managers, All Other", "All managers not listed separately.")
+
+
+def occupations(count: int) -> list[tuple[str, str, str]]:
+    found = list(KNOWN[:count])
+    for index in range(len(found), count):
+        major = 11 + (index * 2) % 42
+        code = f"{major:02d}-{1000 + index:04d}.00"
+        title = f"Synthetic Occupation {index:04d} Workers"
+        found.append((code, title, f"Perform the synthetic duties of occupation {index}."))
+    return found
+
+
+def write_release(folder: Path, count: int = 5, *, version: str = "30.2", tasks: int = 18) -> Path:
+    """Write a release of `count` occupations with data (plus one without) to `folder`."""
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(count)
+    jobs = occupations(count)
+    lines = {
+        "Occupation Data.txt": ["O*NET-SOC Code\tTitle\tDescription"],
+        "Job Zones.txt": ["O*NET-SOC Code\tJob Zone\tDate\tDomain Source"],
+        "Task Statements.txt": [
+            "O*NET-SOC Code\tTask ID\tTask\tTask Type\tIncumbents Responding\tDate\tDomain Source"
+        ],
+        "Task Ratings.txt": [
+            "O*NET-SOC Code\tTask ID\tScale ID\tCategory\tData Value\tN\tStandard Error\t"
+            "Lower CI Bound\tUpper CI Bound\tRecommend Suppress\tDate\tDomain Source"
+        ],
+        "Related Occupations.txt": [
+            "O*NET-SOC Code\tRelated O*NET-SOC Code\tRelatedness Tier\tIndex"
+        ],
+    }
+    education_name = (
+        "Education.txt" if version >= "30.3" else ("Education, Training, and Experience.txt")
+    )
+    lines[education_name] = [
+        "O*NET-SOC Code\tElement ID\tElement Name\tScale ID\tCategory\tData Value\tN\t"
+        "Standard Error\tLower CI Bound\tUpper CI Bound\tRecommend Suppress\tDate\tDomain Source"
+    ]
+    task_id = 1000
+    for number, (code, title, description) in enumerate(jobs):
+        lines["Occupation Data.txt"].append(TAB.join((code, title, description)))
+        lines["Job Zones.txt"].append(TAB.join((code, str(2 + number % 4), "02/2026", "Analyst")))
+        for step in range(tasks):
+            task_id += 1
+            kind = "Core" if step < tasks * 2 // 3 else "Supplemental"
+            text = (
+                f"Carry out synthetic task {step + 1} of the {title.lower()}, as the work requires."
+            )
+            row = (code, str(task_id), text, kind, "40", "08/2025", "Incumbent")
+            lines["Task Statements.txt"].append(TAB.join(row))
+            rating = f"{rng.uniform(2.5, 4.9):.2f}"
+            lines["Task Ratings.txt"].append(
+                TAB.join(
+                    (
+                        code,
+                        str(task_id),
+                        "IM",
+                        "n/a",
+                        rating,
+                        "40",
+                        "0.1000",
+                        "n/a",
+                        "n/a",
+                        "N",
+                        "08/2025",
+                        "Incumbent",
+                    )
+                )
+            )
+        levels = [0.0] * 12
+        for _ in range(20):
+            levels[min(11, max(1, 2 + number % 5 + rng.randint(-1, 1)))] += 5.0
+        for category, value in enumerate(levels, start=1):
+            row = (
+                code,
+                "2.D.1",
+                "Required Level of Education",
+                "RL",
+                str(category),
+                f"{value:.2f}",
+                "20",
+                "n/a",
+                "n/a",
+                "n/a",
+                "n/a",
+                "08/2025",
+                "Occupational Expert",
+            )
+            lines[education_name].append(TAB.join(row))
+        others = [c for c, _, _ in jobs if c != code][:5]
+        for index, other in enumerate(others, start=1):
+            tier = "Primary-Short" if index <= 5 else "Primary-Long"
+            lines["Related Occupations.txt"].append(TAB.join((code, other, tier, str(index))))
+    lines["Occupation Data.txt"].append(TAB.join(WITHOUT_DATA))
+    for name, rows in lines.items():
+        (folder / name).write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (folder / "Read Me.txt").write_text(
+        f"O*NET {version} Database, synthetic test release\n\nMade by tests/onet_release.py.\n"
+    )
+    return folder
