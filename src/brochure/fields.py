@@ -223,6 +223,9 @@ class Money(Part):
     max_amount: float | None = Field(default=None, gt=0, le=100_000_000)
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "USD"
     period: Literal["year", "hour"] = "year"
+    # The survey's top code (BLS prints `#`): the true figure is above `amount`, so it is
+    # printed as "more than $239,200", never as if it were the median itself.
+    at_least: bool = False
 
     @model_validator(mode="after")
     def _range_in_order(self) -> Money:

@@ -121,6 +121,14 @@ def _items() -> Any:
     return Field(default_factory=list, max_length=MAX_ITEMS)
 
 
+class Codes(Part):
+    """The occupation codes a career is filed under, so a later import or a yearly refresh
+    of the figures finds it: O*NET-SOC (`29-2072.00`) and SOC (`29-2072`)."""
+
+    onet: Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{4}\.\d{2}$")] | None = None
+    soc: Annotated[str, StringConstraints(pattern=r"^\d{2}-\d{4}$")] | None = None
+
+
 class Profile(Part):
     """One career, everything a printed career page shows.
 
@@ -136,6 +144,7 @@ class Profile(Part):
     tags: list[Short] = Field(default_factory=list, max_length=MAX_TAGS)
     lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")] = "en"
     as_of: AsOf | None = None
+    codes: Codes = Field(default_factory=Codes)
     facts: Facts = Field(default_factory=Facts)
     work_settings: list[Name] = _items()
     duties: list[Item] = _items()

@@ -41,10 +41,16 @@ def money(value: Money, lang: str = "en") -> str:
     pattern = locale.currency_formats["standard"].pattern.split(";")[0]
     if whole:
         pattern = pattern.replace("#,##0.00", "#,##0").replace("0.00", "0")
-    return "\u2013".join(
+    shown = "\u2013".join(
         format_currency(a, value.currency, format=pattern, locale=locale, currency_digits=False)
         for a in amounts
     )
+    if value.at_least:
+        return _AT_LEAST.get(lang.split("-")[0], _AT_LEAST["en"]).format(shown)
+    return shown
+
+
+_AT_LEAST = {"en": "more than {}", "es": "más de {}"}  # a top-coded figure, as words
 
 
 def percent(value: Growth, lang: str = "en") -> str:
