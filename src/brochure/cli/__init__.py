@@ -7,7 +7,7 @@ library function each.
 
 from __future__ import annotations
 
-from . import library, products, render, serve  # noqa: F401  (each registers its commands)
+from . import library, opendata, products, render, serve  # noqa: F401  (each registers its commands)
 from .app import cli, main
 
 __all__ = ["cli", "main"]

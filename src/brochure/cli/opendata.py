@@ -1,0 +1,64 @@
+"""`brochure import-onet`: the whole career library from public data, offline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from .app import cli
+from .common import EXIT_FAILED, debug_option, warning_line
+
+
+@cli.command("import-onet")
+@click.argument("onet", type=click.Path(path_type=Path, exists=True, readable=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("careers"),
+    show_default=True,
+    help="Folder for the profiles (files already there are never replaced).",
+)
+@click.option(
+    "--clusters",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="O*NET OnLine's All_Career_Clusters.csv, for each career's cluster.",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="CODES",
+    help="Only these O*NET-SOC or SOC codes (comma-separated, repeatable).",
+)
+@debug_option
+def import_onet(onet: Path, output: Path, clusters: Path | None, only: Sequence[str]) -> None:
+    """Make a profile for every occupation with data in an O*NET text release.
+
+    ONET is the release's folder or its zip (db_30_3_text.zip from onetcenter.org,
+    downloaded by hand). Profiles are built and checked first, then written.
+    """
+    import sys
+
+    from ..opendata.build import Context, codes_wanted
+    from ..opendata.library import ImportReport, build_profiles, read_clusters, write_profiles
+    from ..opendata.onet import read_release
+
+    release = read_release(onet, codes_wanted(only) if only else None)
+    context = Context(
+        release=release.version,
+        clusters=read_clusters(clusters) if clusters else None,
+        titles={code: o.title for code, o in release.occupations.items()},
+        imported=frozenset(release.occupations),
+    )
+    made, failed = build_profiles(release, context)
+    report = ImportReport(skipped=dict(release.skipped), problems=list(failed.values()))
+    write_profiles(made, output, report, lambda _: None)
+    for path in report.collisions:
+        warning_line(f"{path}: already there, kept as it was")
+    for problem in report.problems:
+        warning_line(f"{onet}: {problem}")
+    click.echo(f"{report.summary()} in {output}", err=True)
+    if report.problems:
+        sys.exit(EXIT_FAILED)

@@ -1,0 +1,135 @@
+"""`brochure import-onet`: a profile for every occupation with data, written all at once.
+
+Every profile is built and checked in memory first; only then are files written, each
+atomically, into the output folder. A file already there is never replaced: it is
+reported as a collision (a hand-written profile, or last year's import someone edited;
+`brochure refresh` updates those). Occupations without data are reported with the reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import Problem, printable
+from ..importer import to_yaml
+from ..output import write_atomic
+from ..profile import Profile
+from .build import Context, ProjectionFigures, WageFigures, profile_data
+from .onet import OnetError, Release
+
+MAX_CLUSTER_ROWS = 50_000
+
+
+@dataclass
+class ImportReport:
+    """What an import did, occupation by occupation."""
+
+    written: list[Path] = field(default_factory=list)
+    collisions: list[Path] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # O*NET-SOC → why
+    problems: list[Problem] = field(default_factory=list)
+
+    def summary(self) -> str:
+        parts = [f"{len(self.written)} profiles written"]
+        if self.collisions:
+            parts.append(f"{len(self.collisions)} kept as they were (file already there)")
+        if self.skipped:
+            parts.append(f"{len(self.skipped)} occupations skipped")
+        if self.problems:
+            parts.append(f"{len(self.problems)} could not be made")
+        return ", ".join(parts)
+
+
+def read_clusters(path: Path) -> dict[str, str]:
+    """O*NET OnLine's `All_Career_Clusters.csv`: each code's first career cluster."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = path.read_bytes().decode("cp1252")
+    except OSError as err:
+        raise OnetError(f"cannot read: {err.strerror}", path=path) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    wanted = ("Career Cluster", "Code")
+    if reader.fieldnames is None or any(c not in reader.fieldnames for c in wanted):
+        raise OnetError(
+            "not O*NET OnLine's career cluster export: expected the columns "
+            "Career Cluster, Career Pathway, Code, Occupation",
+            path=path,
+            line=1,
+        )
+    found: dict[str, str] = {}
+    for number, row in enumerate(reader, start=2):
+        if number > MAX_CLUSTER_ROWS:
+            raise OnetError(f"more than {MAX_CLUSTER_ROWS:,} rows", path=path, line=number)
+        cluster = (row.get("Career Cluster") or "").split(";")[0].strip()
+        code = (row.get("Code") or "").strip()
+        if cluster and code:
+            found.setdefault(code, printable(cluster)[:60])
+    return found
+
+
+def build_profiles(
+    release: Release,
+    context: Context,
+    wages: Mapping[str, WageFigures] | None = None,
+    projections: Mapping[str, ProjectionFigures] | None = None,
+) -> tuple[dict[str, str], dict[str, Problem]]:
+    """Each occupation's profile as YAML text, by file name, checked against the
+    profile format; and the occupations that could not be made, with the problem."""
+    made: dict[str, str] = {}
+    failed: dict[str, Problem] = {}
+    for code in sorted(release.occupations):
+        occupation = release.occupations[code]
+        data = profile_data(
+            occupation,
+            context,
+            (wages or {}).get(occupation.soc),
+            (projections or {}).get(occupation.soc),
+        )
+        try:
+            profile = Profile.model_validate(data)
+        except ValueError as err:
+            reason = str(err).splitlines()
+            failed[code] = Problem(f"{code}: {' '.join(reason[1:3]).strip()}")
+            continue
+        name = f"{profile.key}.yaml"
+        if name in made:
+            failed[code] = Problem(f"{code}: slug '{profile.key}' is also another occupation's")
+            continue
+        made[name] = _header(to_yaml(data, code, ""), code, release, context)
+    return made, failed
+
+
+def _header(text: str, code: str, release: Release, context: Context) -> str:
+    """The file's second comment line: what it was made from, with no date of making, so
+    importing the same files twice writes the same bytes."""
+    first, _, rest = text.partition("\n")
+    _, _, body = rest.partition("\n")
+    years = context.projection_years
+    parts = [
+        f"O*NET {release.version}" if release.version else "O*NET",
+        context.wages_label,
+        f"BLS Employment Projections {years}" if years else None,
+    ]
+    made_from = ", ".join(p for p in parts if p)
+    line = f"# Made from {made_from} ({code}) by `brochure import-onet`; review before printing."
+    return f"{first}\n{line}\n{body}"
+
+
+def write_profiles(
+    made: Mapping[str, str], out: Path, report: ImportReport, on_file: Callable[[Path], None]
+) -> None:
+    """Write each profile that is not there yet; never replace a file."""
+    out.mkdir(parents=True, exist_ok=True)
+    for name, text in sorted(made.items()):
+        target = out / name
+        if target.exists() or target.is_symlink():
+            report.collisions.append(target)
+            continue
+        write_atomic(target, text.encode())
+        report.written.append(target)
+        on_file(target)

@@ -1,0 +1,80 @@
+"""`brochure import-onet` end to end: profiles written once, valid, and never replaced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from brochure import cli
+from brochure.inputs import validate_paths
+from brochure.profile import load_profile
+
+from .onet_release import write_release
+
+
+def run(*args: object) -> tuple[int, str]:
+    result = CliRunner().invoke(cli.cli, [str(a) for a in args])
+    return result.exit_code, result.stderr
+
+
+def test_every_occupation_with_data_becomes_a_valid_profile(tmp_path: Path) -> None:
+    release = write_release(tmp_path / "db_30_2_text", 5)
+    out = tmp_path / "careers"
+    code, err = run("import-onet", release, "-o", out)
+    assert code == 0, err
+    assert err.strip().endswith(f"5 profiles written, 1 occupations skipped in {out}")
+    names = sorted(p.name for p in out.glob("*.yaml"))
+    assert names[0] == "electricians.yaml"
+    assert len(names) == 5
+    validate_paths([out])
+    records = load_profile(out / "medical-records-specialists.yaml")
+    assert records.codes.onet == "29-2072.00"
+    assert records.codes.soc == "29-2072"
+    assert records.main_source is not None
+    assert records.main_source.url == "https://www.mynextmove.org/profile/summary/29-2072.00"
+    assert [r.slug for r in records.related][:1] == ["electronics-engineers-except-computer"]
+    assert len(records.duties) == 8
+    assert all(not d.endswith(".") for d in records.duties)
+    text = (out / "medical-records-specialists.yaml").read_text()
+    assert "# Made from O*NET 30.2 (29-2072.00) by `brochure import-onet`" in text
+
+
+def test_an_import_never_replaces_a_file_and_is_repeatable(tmp_path: Path) -> None:
+    release = write_release(tmp_path / "db_30_2_text", 3)
+    out = tmp_path / "careers"
+    run("import-onet", release, "-o", out)
+    first = {p.name: p.read_bytes() for p in out.glob("*.yaml")}
+    mine = out / "medical-records-specialists.yaml"
+    mine.write_text(mine.read_text().replace("title: Medical", "title: Our Medical"))
+    code, err = run("import-onet", release, "-o", out)
+    assert code == 0
+    assert f"warning: {mine}: already there, kept as it was" in err
+    assert "title: Our Medical Records Specialists" in mine.read_text()
+    again = tmp_path / "again"
+    run("import-onet", release, "-o", again)
+    assert {p.name: p.read_bytes() for p in again.glob("*.yaml")} == first  # same bytes
+
+
+def test_only_some_codes(tmp_path: Path) -> None:
+    release = write_release(tmp_path / "db_30_3_text", 5, version="30.3")
+    out = tmp_path / "careers"
+    code, err = run("import-onet", release, "-o", out, "--only", "29-2072,15-1252.00")
+    assert code == 0, err
+    assert sorted(p.stem for p in out.glob("*.yaml")) == [
+        "medical-records-specialists",
+        "software-developers",
+    ]
+
+
+def test_a_bad_release_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    release = write_release(tmp_path / "db_30_2_text", 2)
+    (release / "Task Statements.txt").write_text("O*NET-SOC Code\tTask\n")
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["import-onet", str(release), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert exited.value.code == 1
+    assert err.count("\n") == 1
+    assert "Task Statements.txt:1: not the O*NET file it should be" in err
+    assert not (tmp_path / "out").exists()
