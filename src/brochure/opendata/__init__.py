@@ -1,0 +1,1 @@
+"""Readers of open career data: O*NET text files and BLS spreadsheets."""
