@@ -78,3 +78,47 @@ def test_a_bad_release_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture
     assert err.count("\n") == 1
     assert "Task Statements.txt:1: not the O*NET file it should be" in err
     assert not (tmp_path / "out").exists()
+
+
+BLS = Path(__file__).parent / "data" / "opendata" / "bls"
+
+
+def test_figures_come_from_the_bls_sheets(tmp_path: Path) -> None:
+    release = write_release(tmp_path / "db_30_2_text", 5)
+    out = tmp_path / "careers"
+    code, err = run(
+        "import-onet",
+        release,
+        "-o",
+        out,
+        "--wages",
+        BLS / "national_M2025_dl.csv",
+        "--projections",
+        BLS / "occupation_Table_1.2.csv",
+    )
+    assert code == 0, err
+    developers = load_profile(out / "software-developers.yaml")
+    assert developers.as_of == "2025-05"
+    assert developers.facts.median_pay is not None
+    assert developers.facts.median_pay.period == "year"
+    records = load_profile(out / "medical-records-specialists.yaml")
+    assert records.facts.job_growth is not None
+    assert records.facts.job_growth.years == "2024-2034"
+    assert records.facts.job_growth.rating == "Faster than average"  # 7.0 against 3.1
+    assert records.facts.education == "Postsecondary nondegree award"
+    assert records.facts.source is not None
+    assert "growth words are this brochure's" in records.facts.source
+
+
+def test_a_top_coded_wage_prints_as_more_than() -> None:
+    from brochure.fields import Money
+    from brochure.opendata.build import pay
+    from brochure.render import money
+
+    class Top:
+        annual_median, hourly_median = 239_200.0, None
+        annual_top_coded, hourly_top_coded = True, False
+
+    figure = pay(Top())
+    assert figure == {"amount": 239_200.0, "period": "year", "at_least": True}
+    assert money(Money.model_validate(figure)) == "more than $239,200"

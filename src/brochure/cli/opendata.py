@@ -22,6 +22,16 @@ from .common import EXIT_FAILED, debug_option, warning_line
     help="Folder for the profiles (files already there are never replaced).",
 )
 @click.option(
+    "--wages",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="BLS OEWS national wages: national_M2025_dl.xlsx (or its CSV export).",
+)
+@click.option(
+    "--projections",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="BLS Employment Projections occupation.xlsx (sheet Table 1.2, or its CSV export).",
+)
+@click.option(
     "--clusters",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="O*NET OnLine's All_Career_Clusters.csv, for each career's cluster.",
@@ -33,7 +43,14 @@ from .common import EXIT_FAILED, debug_option, warning_line
     help="Only these O*NET-SOC or SOC codes (comma-separated, repeatable).",
 )
 @debug_option
-def import_onet(onet: Path, output: Path, clusters: Path | None, only: Sequence[str]) -> None:
+def import_onet(
+    onet: Path,
+    output: Path,
+    wages: Path | None,
+    projections: Path | None,
+    clusters: Path | None,
+    only: Sequence[str],
+) -> None:
     """Make a profile for every occupation with data in an O*NET text release.
 
     ONET is the release's folder or its zip (db_30_3_text.zip from onetcenter.org,
@@ -41,18 +58,28 @@ def import_onet(onet: Path, output: Path, clusters: Path | None, only: Sequence[
     """
     import sys
 
-    from ..opendata.build import Context, codes_wanted
+    from ..opendata.bls import read_projections, read_wages
+    from ..opendata.build import Context, codes_wanted, month_of
     from ..opendata.library import ImportReport, build_profiles, read_clusters, write_profiles
     from ..opendata.onet import read_release
 
+    # Every input is read and checked before anything is written.
     release = read_release(onet, codes_wanted(only) if only else None)
+    pay = read_wages(wages) if wages else None
+    outlook = read_projections(projections) if projections else None
     context = Context(
         release=release.version,
+        wages_month=month_of(pay.year) if pay else None,
+        wages_label=f"BLS OEWS {pay.year}" if pay and pay.year else ("BLS OEWS" if pay else None),
+        projection_years=outlook.years if outlook else None,
+        average_growth=outlook.average_growth if outlook else None,
         clusters=read_clusters(clusters) if clusters else None,
         titles={code: o.title for code, o in release.occupations.items()},
         imported=frozenset(release.occupations),
     )
-    made, failed = build_profiles(release, context)
+    made, failed = build_profiles(
+        release, context, pay.by_soc if pay else None, outlook.by_soc if outlook else None
+    )
     report = ImportReport(skipped=dict(release.skipped), problems=list(failed.values()))
     write_profiles(made, output, report, lambda _: None)
     for path in report.collisions:

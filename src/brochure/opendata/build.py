@@ -71,17 +71,23 @@ GROWTH_WORDS: tuple[tuple[float, str], ...] = (
 class WageFigures(Protocol):
     """What the builder reads of a BLS wage row (national or one state's)."""
 
-    annual_median: float | None
-    hourly_median: float | None
-    annual_top_coded: bool
-    hourly_top_coded: bool
+    @property
+    def annual_median(self) -> float | None: ...
+    @property
+    def hourly_median(self) -> float | None: ...
+    @property
+    def annual_top_coded(self) -> bool: ...
+    @property
+    def hourly_top_coded(self) -> bool: ...
 
 
 class ProjectionFigures(Protocol):
     """What the builder reads of a BLS Employment Projections row."""
 
-    growth_percent: float | None
-    education: str | None
+    @property
+    def growth_percent(self) -> float | None: ...
+    @property
+    def education(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,36 @@ class Context:
     clusters: Mapping[str, str] | None = None  # O*NET-SOC → cluster
     titles: Mapping[str, str] | None = None  # O*NET-SOC → title, for related careers
     imported: frozenset[str] = frozenset()  # O*NET-SOC codes written by this import
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+
+
+def month_of(period: str | None) -> str | None:
+    """`May 2025` (the OEWS reference period) → `2025-05`, the profiles' `as_of`."""
+    found = re.fullmatch(r"\s*([A-Za-z]+)\s+(\d{4})\s*", period or "")
+    if not found or found.group(1).lower() not in _MONTHS:
+        return None
+    return f"{found.group(2)}-{_MONTHS[found.group(1).lower()]:02d}"
 
 
 def growth_word(percent: float, average: float | None) -> str | None:
