@@ -89,3 +89,76 @@ def import_onet(
     click.echo(f"{report.summary()} in {output}", err=True)
     if report.problems:
         sys.exit(EXIT_FAILED)
+
+
+@cli.command("export-table")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("careers.xlsx"),
+    show_default=True,
+    help="The sheet to write: .xlsx or .csv.",
+)
+@debug_option
+def export_table(paths: Sequence[Path], output: Path) -> None:
+    """Write profiles as a spreadsheet: one row per career, one column per field."""
+    from ..inputs import expand_paths
+    from ..output import write_atomic
+    from ..profile import load_profile
+    from ..sheets import export_rows, write_table
+
+    if output.suffix.lower() not in (".xlsx", ".csv"):
+        raise click.BadParameter("the sheet must be .xlsx or .csv", param_hint="'-o'")
+    profiles = [(path, load_profile(path)) for path in expand_paths(paths)]
+    header, rows = export_rows(profiles)
+    write_atomic(output, write_table(output, header, rows))
+    click.echo(f"{output}  {len(rows)} careers", err=True)
+
+
+@cli.command("import-table")
+@click.argument("sheet", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("careers"),
+    show_default=True,
+    help="Folder for the profiles.",
+)
+@click.option("--force", is_flag=True, help="Replace profiles that are already there.")
+@debug_option
+def import_table(sheet: Path, output: Path, force: bool) -> None:
+    """Turn a careers sheet (from export-table, edited) back into profiles.
+
+    Every row is checked first; one problem anywhere and nothing is written.
+    """
+    from ..errors import BrochureError, Problem
+    from ..importer import to_yaml
+    from ..output import output_name, write_atomic
+    from ..sheets import profile_from_row, read_table
+
+    name, header, rows = read_table(sheet)
+    profiles, problems = [], []
+    for row in rows:
+        try:
+            profiles.append(profile_from_row(sheet, name, header, row))
+        except BrochureError as err:
+            problems += err.problems
+    targets = [output / output_name(p.key, ".yaml") for p in profiles]
+    if not force:
+        problems += [
+            Problem("already there (--force replaces it)", t) for t in targets if t.exists()
+        ]
+    if problems:
+        raise BrochureError(problems[0].message, problems=problems)
+    output.mkdir(parents=True, exist_ok=True)
+    for profile, target in zip(profiles, targets, strict=True):
+        data = profile.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        text = to_yaml(data, sheet.name, "").replace(
+            f"# Imported from {sheet.name} on  by `brochure import`",
+            f"# Imported from {sheet.name} by `brochure import-table`",
+        )
+        write_atomic(target, text.encode())
+    click.echo(f"{len(profiles)} profiles written in {output}", err=True)
