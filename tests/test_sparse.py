@@ -15,9 +15,11 @@ from PIL import Image
 from brochure import load_profile, pipeline, render_html
 from brochure.layout import builtin_layouts, find_layout
 from brochure.render import RenderOptions
+from brochure.theme import load_theme
 
 from .conftest import BUILTIN_PROFILES, DATA, slow_but
 
+ROOT = DATA.parent.parent
 SPARSE = sorted((DATA / "profiles" / "valid").glob("sparse-*.yaml"))
 IDS = [path.stem for path in SPARSE]
 LAYOUTS = [layout.name for layout in builtin_layouts()]
@@ -254,3 +256,18 @@ def test_sparse_profiles_fill_every_layout(path: Path, layout: str, paper: str, 
             assert largest_gap(panel) < 0.6, f"outside panel {number} is mostly blank"
     else:
         assert pdf.pages <= 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", ["flyer", "trifold"])
+@pytest.mark.parametrize("path", SPARSE, ids=IDS)
+def test_sparse_profiles_with_a_theme(path: Path, layout: str) -> None:
+    """The organisation's contact box takes room of its own: still one page or two,
+    set properly, and the flyer without a band of blank paper."""
+    options = RenderOptions(theme=load_theme(ROOT / "examples" / "school-theme.yaml"))
+    rendered = pipeline.render_profile(load_profile(path), layout, "letter", options=options)
+    assert find_layout(layout).allows_pages(rendered.pdf.pages)
+    assert rendered.pdf.typography == []
+    assert rendered.pdf.warnings == []
+    if layout == "flyer":
+        assert largest_gap(pages(rendered.pdf.data)[0]) < 1 / 3
