@@ -214,7 +214,7 @@ def test_validate_reports_every_problem(capsys: pytest.CaptureFixture[str]) -> N
     expected = (folder / "wrong-type.expected").read_text().format(dir=folder).splitlines()
     for line in expected:
         assert line in out.splitlines()
-    assert err.strip() == "11 problems in 2 of 4 profiles"
+    assert err.strip() == "11 problems in 2 of 8 profiles"  # 6 valid, 2 invalid
 
 
 def test_validate_builtin_library(capsys: pytest.CaptureFixture[str]) -> None:

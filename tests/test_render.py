@@ -111,6 +111,17 @@ def _merged(
     return merge
 
 
+def _sparse(name: str, layout: str) -> Callable[[], str]:
+    """A sparse fixture (tests/data/profiles/valid/sparse-*.yaml), as an import from
+    public occupation data leaves a profile: the layout's sparse setting."""
+
+    def merge() -> str:
+        profile = load_profile(TESTS / "data" / "profiles" / "valid" / f"{name}.yaml")
+        return render_html(profile, find_layout(layout), "letter")
+
+    return merge
+
+
 def _booklet() -> str:
     """The booklet template's HTML for the golden careers, put together as
     `build_booklet` does (before WeasyPrint lays it out)."""
@@ -142,6 +153,11 @@ GOLDEN_CASES: dict[str, Callable[[], str]] = {
     "handout/registered-nurse-es": _merged("registered-nurse", "handout", lang="es"),
     "flyer/registered-nurse-cut": _merged("registered-nurse", "flyer", cut=True),
     "trifold/registered-nurse-cut": _merged("registered-nurse", "trifold", cut=True),
+    # Sparse profiles: each layout's setting for missing sections (docs/DESIGN.md).
+    "flyer/sparse-hourly": _sparse("sparse-hourly", "flyer"),
+    "trifold/sparse-minimal": _sparse("sparse-minimal", "trifold"),
+    "trifold/sparse-figures": _sparse("sparse-figures", "trifold"),
+    "handout/sparse-minimal": _sparse("sparse-minimal", "handout"),
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any, ClassVar, TypeVar, get_args
@@ -110,6 +110,14 @@ def break_url(url: str) -> str:
     return re.sub(r"([/.\-_?&=])", "\\1\u200b", display_url(url))
 
 
+def lines(texts: str | Iterable[str | None] | None, width: int) -> int:
+    """About how many lines `texts` (one text, or a list; blanks count none) take at
+    `width` characters a line, each text starting a line: a template's measure of how
+    much room its content needs, to set sparse content larger (docs/DESIGN.md)."""
+    items = [texts] if isinstance(texts, str) else list(texts or ())
+    return sum(-(-len(text) // max(1, width)) for text in items if text)
+
+
 def css_string(value: object) -> Markup:
     """Any text as a quoted CSS string, every risky character escaped.
 
@@ -187,6 +195,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "duration": duration,
     "as_of_date": _as_of_date,
     "paragraphs": paragraphs,
+    "lines": lines,
     "display_url": display_url,
     "break_url": break_url,
     "css_string": css_string,
