@@ -108,6 +108,12 @@ def test_figures_come_from_the_bls_sheets(tmp_path: Path) -> None:
     assert records.facts.education == "Postsecondary nondegree award"
     assert records.facts.source is not None
     assert "growth words are this brochure's" in records.facts.source
+    assert records.attribution is not None
+    assert "Used under the CC BY 4.0 license" in records.attribution
+    assert "O*NET 30.2 Database" in records.attribution
+    assert "has modified all or some of this information" in records.attribution
+    assert "Occupational Employment" not in records.attribution  # the label as the file says
+    assert "Employment Projections 2024-2034" in records.attribution
 
 
 def test_a_top_coded_wage_prints_as_more_than() -> None:
@@ -122,3 +128,32 @@ def test_a_top_coded_wage_prints_as_more_than() -> None:
     figure = pay(Top())
     assert figure == {"amount": 239_200.0, "period": "year", "at_least": True}
     assert money(Money.model_validate(figure)) == "more than $239,200"
+
+
+@pytest.mark.slow
+def test_the_licence_statement_is_printed_in_every_layout_and_once_per_booklet(
+    tmp_path: Path,
+) -> None:
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from brochure import pipeline
+    from brochure.booklet import build_booklet
+
+    release = write_release(tmp_path / "db_30_2_text", 3)
+    out = tmp_path / "careers"
+    run("import-onet", release, "-o", out, "--wages", BLS / "national_M2025_dl.csv")
+
+    def text(pdf: bytes) -> str:
+        pages = PdfReader(io.BytesIO(pdf)).pages
+        return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
+
+    statement = "Used under the CC BY 4.0 license"
+    for layout in ("handout", "flyer", "trifold"):
+        rendered = pipeline.render_profile(out / "medical-records-specialists.yaml", layout)
+        assert statement in text(rendered.pdf.data), layout
+        assert not [w for w in rendered.pdf.warnings if w.startswith("typography")], layout
+    booklet = build_booklet(sorted(out.glob("*.yaml")), None)
+    assert text(booklet.data).count(statement) == 1

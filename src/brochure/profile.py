@@ -154,6 +154,9 @@ class Profile(Part):
     sources: list[Source] = _items()
     related: list[Related] = _items()
     notes: list[Note] = _items()
+    # The licence statement of data the profile is made from (O*NET's CC BY 4.0 text and
+    # its modification notice): printed with the sources, once per booklet.
+    attribution: Text | None = None
 
     _path: Path | None = PrivateAttr(default=None)
     _translation: Path | None = PrivateAttr(default=None)

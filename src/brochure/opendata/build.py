@@ -265,6 +265,29 @@ def facts_source(context: Context) -> str:
     return "; ".join(parts) + (words if context.average_growth is not None else "")
 
 
+def attribution(context: Context) -> str:
+    """The licence statement O*NET's CC BY 4.0 licence asks for, with the modification
+    notice (tasks selected, steps and wording added), and the BLS credit lines."""
+    lines = []
+    if context.wages_label:
+        lines.append(f"Pay: U.S. Bureau of Labor Statistics, {context.wages_label}.")
+    if context.projection_years:
+        lines.append(
+            "Job outlook and typical education: U.S. Bureau of Labor Statistics, "
+            f"Employment Projections {context.projection_years}."
+        )
+    release = f"O*NET {context.release}" if context.release else "O*NET"
+    lines.append(
+        f"This brochure includes information from the {release} Database by the U.S. "
+        "Department of Labor, Employment and Training Administration (USDOL/ETA). Used under "
+        "the CC BY 4.0 license (creativecommons.org/licenses/by/4.0). O*NET® is a trademark "
+        "of USDOL/ETA. The publisher of this brochure has modified all or some of this "
+        "information (tasks selected, steps and wording added). USDOL/ETA has not approved, "
+        "endorsed, or tested these modifications."
+    )
+    return " ".join(lines)
+
+
 def _ep(context: Context) -> str | None:
     years = context.projection_years
     return f"BLS Employment Projections {years}" if years else None
@@ -309,6 +332,7 @@ def profile_data(
         "pathway": pathway(education),
         "sources": sources(occupation, context),
         "related": related(occupation, context),
+        "attribution": attribution(context),
     }
     return {key: value for key, value in data.items() if value not in (None, [], {})}
 
