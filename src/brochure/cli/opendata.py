@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import click
 
 from .app import cli
-from .common import EXIT_FAILED, debug_option, warning_line
+from .common import EXIT_FAILED, F, debug_option, warning_line
+
+
+def _profiles_folder(help_text: str) -> Callable[[F], F]:
+    """-o/--output: the folder profiles are written to, the same on every importer."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=Path("careers"),
+        show_default=True,
+        help=help_text,
+    )
 
 
 @cli.command("import-onet")
 @click.argument("onet", type=click.Path(path_type=Path, exists=True, readable=False))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("careers"),
-    show_default=True,
-    help="Folder for the profiles (files already there are never replaced).",
-)
+@_profiles_folder("Folder for the profiles (files already there are never replaced).")
 @click.option(
     "--wages",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
@@ -119,14 +124,7 @@ def export_table(paths: Sequence[Path], output: Path) -> None:
 
 @cli.command("import-table")
 @click.argument("sheet", type=click.Path(path_type=Path, exists=True, dir_okay=False))
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("careers"),
-    show_default=True,
-    help="Folder for the profiles.",
-)
+@_profiles_folder("Folder for the profiles.")
 @click.option("--force", is_flag=True, help="Replace profiles that are already there.")
 @debug_option
 def import_table(sheet: Path, output: Path, force: bool) -> None:
