@@ -157,3 +157,54 @@ def test_the_licence_statement_is_printed_in_every_layout_and_once_per_booklet(
         assert not [w for w in rendered.pdf.warnings if w.startswith("typography")], layout
     booklet = build_booklet(sorted(out.glob("*.yaml")), None)
     assert text(booklet.data).count(statement) == 1
+
+
+@pytest.mark.slow
+def test_state_pay_is_printed_with_state(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    release = write_release(tmp_path / "db_30_2_text", 5)
+    out = tmp_path / "careers"
+    code, err = run(
+        "import-onet",
+        release,
+        "-o",
+        out,
+        "--wages",
+        BLS / "national_M2025_dl.csv",
+        "--state-wages",
+        BLS / "state_M2025_dl.csv",
+    )
+    assert code == 0, err
+    developers = load_profile(out / "software-developers.yaml")
+    assert developers.facts.state_pay["VA"].amount == 136_460
+
+    def printed(*options: str) -> str:
+        pdf = tmp_path / "x.pdf"
+        command = [
+            sys.executable,
+            "-m",
+            "brochure",
+            "render",
+            str(out / "software-developers.yaml"),
+        ]
+        subprocess.run([*command, "-o", str(pdf), "-q", *options], check=True)
+        return " ".join(
+            subprocess.run(
+                ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+            ).stdout.split()
+        )
+
+    assert "Median pay in Virginia: $136,460 a year (national: $135,980)" in printed(
+        "--state", "VA"
+    )
+    assert "No median pay estimate for Illinois" in printed("--state", "il", "-l", "flyer")
+    assert "Median pay in" not in printed()
+    refused = subprocess.run(
+        [sys.executable, "-m", "brochure", "render", str(out), "--state", "XX", "-o", "-"],
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2
+    assert refused.stderr == "error: --state: a US state's postal code such as IL or VA, got 'XX'\n"

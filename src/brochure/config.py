@@ -31,6 +31,7 @@ class Settings(BaseModel):
     paper: str | None = None
     layout: str | None = None
     grayscale: bool | None = None
+    state: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] | None = None
 
 
 def load_settings(folder: Path | None = None) -> tuple[Path | None, dict[str, Any]]:

@@ -18,6 +18,7 @@ from .errors import OptionsError
 from .i18n import valid_lang
 from .icc import OutputIntent
 from .paper import MARKS, PDF_VARIANTS, format_length
+from .states import STATES
 from .theme import PLAIN, Theme
 
 Token = Callable[["RenderOptions"], object]
@@ -60,7 +61,9 @@ class RenderOptions:
     again. `bleed` (PDF points) and `marks` (`paper.MARKS`) are for a print shop: bands
     that touch the paper's edge run on past it by the bleed, and marks show where to
     cut. `output_intent` is the print shop's own ICC profile, for PDF/X-4 in place of
-    sRGB. `qr` off leaves the QR codes out (the addresses stay printed).
+    sRGB. `qr` off leaves the QR codes out (the addresses stay printed). `state` (a
+    postal code) prints that state's median pay beside the national one, where a
+    profile has it.
 
     A new field of plain data (text, a number, a flag, a tuple of those) needs nothing
     more here: the cache key, the manifest and the templates (`options.NAME`) have it.
@@ -91,8 +94,13 @@ class RenderOptions:
         default=None, metadata=_how(key=_intent_digest, shown=_intent_path, template=False)
     )
     qr: bool = True
+    state: str | None = None
 
     def __post_init__(self) -> None:
+        if self.state is not None and self.state not in STATES:
+            raise OptionsError(
+                f"--state: a US state's postal code such as IL or VA, got {self.state!r}"
+            )
         if self.lang is not None and not valid_lang(self.lang):
             raise OptionsError(
                 f"--lang: expected a language tag such as es or es-MX, got {self.lang!r}"

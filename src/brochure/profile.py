@@ -72,6 +72,10 @@ class Facts(Part):
     job_growth: Growth | None = None
     education: Title | None = None
     time_to_start: Span | None = None
+    # Each state's median where BLS estimates one (postal code → pay), for `--state`.
+    state_pay: dict[Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")], Money] = Field(
+        default_factory=dict, max_length=60
+    )
 
 
 class Step(Part):

@@ -21,6 +21,7 @@ from .options import DEFAULT_OPTIONS as DEFAULT_OPTIONS  # re-exported: scripts 
 from .options import RenderOptions as RenderOptions
 from .profile import Growth, Money, Profile, Span
 from .sandbox import Record, plain, record_data
+from .states import state_name
 from .templates import make_environment, template_error
 from .theme import Theme
 
@@ -201,6 +202,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "css_string": css_string,
     "css_content": _css_content,
     "qr": qr_data_uri,
+    "state_name": state_name,
 }
 
 

@@ -126,6 +126,12 @@ def look_options(func: F) -> F:
         "(x-4). Imposed booklet sheets declare none.",
     )(func)
     func = click.option(
+        "--state",
+        callback=lambda ctx, param, value: value.upper() if value else None,
+        metavar="XX",
+        help="A US state's postal code: print its median pay beside the national one.",
+    )(func)
+    func = click.option(
         "--qr/--no-qr",
         default=True,
         help="QR codes for the career's main source and the school's website (the "

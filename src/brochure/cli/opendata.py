@@ -37,6 +37,11 @@ def _profiles_folder(help_text: str) -> Callable[[F], F]:
     help="BLS Employment Projections occupation.xlsx (sheet Table 1.2, or its CSV export).",
 )
 @click.option(
+    "--state-wages",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="BLS OEWS state wages: state_M2025_dl.xlsx (or its CSV export), for --state.",
+)
+@click.option(
     "--clusters",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
     help="O*NET OnLine's All_Career_Clusters.csv, for each career's cluster.",
@@ -53,6 +58,7 @@ def import_onet(
     output: Path,
     wages: Path | None,
     projections: Path | None,
+    state_wages: Path | None,
     clusters: Path | None,
     only: Sequence[str],
 ) -> None:
@@ -63,7 +69,7 @@ def import_onet(
     """
     import sys
 
-    from ..opendata.bls import read_projections, read_wages
+    from ..opendata.bls import Wage, read_projections, read_wages
     from ..opendata.build import Context, codes_wanted, month_of
     from ..opendata.library import ImportReport, build_profiles, read_clusters, write_profiles
     from ..opendata.onet import read_release
@@ -72,6 +78,10 @@ def import_onet(
     release = read_release(onet, codes_wanted(only) if only else None)
     pay = read_wages(wages) if wages else None
     outlook = read_projections(projections) if projections else None
+    by_state: dict[str, dict[str, Wage]] = {}
+    if state_wages:
+        for (state, soc), row in read_wages(state_wages).by_state_soc.items():
+            by_state.setdefault(soc, {})[state] = row
     context = Context(
         release=release.version,
         wages_month=month_of(pay.year) if pay else None,
@@ -83,7 +93,11 @@ def import_onet(
         imported=frozenset(release.occupations),
     )
     made, failed = build_profiles(
-        release, context, pay.by_soc if pay else None, outlook.by_soc if outlook else None
+        release,
+        context,
+        pay.by_soc if pay else None,
+        outlook.by_soc if outlook else None,
+        by_state,
     )
     report = ImportReport(skipped=dict(release.skipped), problems=list(failed.values()))
     write_profiles(made, output, report, lambda _: None)

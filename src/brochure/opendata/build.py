@@ -302,12 +302,21 @@ def profile_data(
     context: Context,
     wage: WageFigures | None = None,
     projection: ProjectionFigures | None = None,
+    states: Mapping[str, WageFigures] | None = None,
 ) -> dict[str, Any]:
-    """The profile's data, in the order a person reads a profile file."""
+    """The profile's data, in the order a person reads a profile file. `states` are
+    the occupation's state wage rows by postal code."""
     education = education_of(occupation, projection)
     facts: dict[str, Any] = {"source": facts_source(context)}
     if (money := pay(wage)) is not None:
         facts["median_pay"] = money
+        by_state = {code: pay(row) for code, row in sorted((states or {}).items())}
+        # A state's figure is printed beside the national one, so it needs the same period.
+        facts["state_pay"] = {
+            code: figure
+            for code, figure in by_state.items()
+            if figure is not None and figure["period"] == money["period"]
+        }
     if projection is not None and projection.growth_percent is not None:
         growth: dict[str, Any] = {"percent": round(projection.growth_percent, 1)}
         if (word := growth_word(projection.growth_percent, context.average_growth)) is not None:

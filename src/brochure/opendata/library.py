@@ -77,6 +77,7 @@ def build_profiles(
     context: Context,
     wages: Mapping[str, WageFigures] | None = None,
     projections: Mapping[str, ProjectionFigures] | None = None,
+    states: Mapping[str, Mapping[str, WageFigures]] | None = None,
 ) -> tuple[dict[str, str], dict[str, Problem]]:
     """Each occupation's profile as YAML text, by file name, checked against the
     profile format; and the occupations that could not be made, with the problem."""
@@ -89,6 +90,7 @@ def build_profiles(
             context,
             (wages or {}).get(occupation.soc),
             (projections or {}).get(occupation.soc),
+            (states or {}).get(occupation.soc),
         )
         try:
             profile = Profile.model_validate(data)
