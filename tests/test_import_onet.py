@@ -208,3 +208,18 @@ def test_state_pay_is_printed_with_state(tmp_path: Path) -> None:
     )
     assert refused.returncode == 2
     assert refused.stderr == "error: --state: a US state's postal code such as IL or VA, got 'XX'\n"
+
+
+def test_a_career_the_built_in_library_has_is_pointed_out(tmp_path: Path) -> None:
+    release = write_release(tmp_path / "db_30_2_text", 1)
+    occupations = release / "Occupation Data.txt"
+    occupations.write_text(
+        occupations.read_text().replace("Medical Records Specialists", "Registered Nurses", 1)
+    )
+    out = tmp_path / "careers"
+    code, err = run("import-onet", release, "-o", out)
+    assert code == 0, err
+    assert (
+        f"warning: {out / 'registered-nurses.yaml'}: the built-in library has this career "
+        "too (registered-nurse)" in err
+    )

@@ -103,6 +103,11 @@ def import_onet(
     write_profiles(made, output, report, lambda _: None)
     for path in report.collisions:
         warning_line(f"{path}: already there, kept as it was")
+    from ..inputs import builtin_profiles
+
+    builtin = {p.stem: p.name for p in builtin_profiles()}
+    for path, slug in report.similar(builtin):
+        warning_line(f"{path}: the built-in library has this career too ({slug})")
     for problem in report.problems:
         warning_line(f"{onet}: {problem}")
     click.echo(f"{report.summary()} in {output}", err=True)

@@ -33,6 +33,20 @@ class ImportReport:
     skipped: dict[str, str] = field(default_factory=dict)  # O*NET-SOC → why
     problems: list[Problem] = field(default_factory=list)
 
+    def similar(self, builtin: dict[str, str]) -> list[tuple[Path, str]]:
+        """Written profiles that look like a built-in one (`registered-nurses` and
+        `registered-nurse`): the counselor chooses which to keep."""
+
+        found = []
+        for path in self.written:
+            singular = [
+                path.stem.removesuffix(end) for end in ("s", "es") if path.stem.endswith(end)
+            ]
+            match = next((s for s in [path.stem, *singular] if s in builtin), None)
+            if match is not None:
+                found.append((path, match))
+        return found
+
     def summary(self) -> str:
         parts = [f"{len(self.written)} profiles written"]
         if self.collisions:
