@@ -81,3 +81,20 @@ def test_the_error_names_the_sheet_and_the_cell(
     err = capsys.readouterr().err
     letter = get_column_letter(column)
     assert f"error: {sheet}:Careers!{letter}13: facts.median_pay.amount: " in err
+
+
+def test_a_zip_bomb_sheet_is_refused_unread(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import zipfile
+
+    bomb = tmp_path / "careers.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (300 * 2**20))
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["import-table", str(bomb), "-o", str(tmp_path / "out")])
+    err = capsys.readouterr().err
+    assert exited.value.code == 1
+    assert err.startswith(f"error: {bomb}: not read: it unpacks to 300 MiB")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "out").exists()

@@ -23,17 +23,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import BrochureError, Problem, ProfileError
+from .errors import Problem, ProfileError
 from .fields import Span
+from .opendata.tables import DEFAULT_CAPS, MIB, CellProblem, Origin, open_workbook
 from .profile import Profile
 
 PART = " | "
-MAX_ROWS = 10_000
 SHEET = "Careers"
-
-
-class TableError(BrochureError):
-    """A careers sheet that cannot be read back into profiles."""
 
 
 def _model_of(annotation: Any) -> type[BaseModel] | None:
@@ -215,8 +211,11 @@ class SheetRow:
 
 
 def read_table(path: Path) -> tuple[str, list[str], list[SheetRow]]:
-    """The sheet's name (empty for CSV), header and rows."""
+    """The sheet's name (empty for CSV), header and rows, under the same caps as any
+    sheet the tool reads (`opendata.tables`: size, zip bombs, rows)."""
     if path.suffix.lower() == ".csv":
+        if path.stat().st_size > DEFAULT_CAPS.total_bytes:
+            raise Origin(path).error(f"larger than {DEFAULT_CAPS.total_bytes // MIB} MiB")
         data = path.read_bytes()
         try:
             text = data.decode("utf-8-sig")
@@ -224,30 +223,29 @@ def read_table(path: Path) -> tuple[str, list[str], list[SheetRow]]:
             text = data.decode("cp1252")
         reader = csv.reader(io.StringIO(text, newline=""))
         header = next(reader, [])
-        found = [
-            SheetRow(n, dict(zip(header, record, strict=False)))
-            for n, record in enumerate(reader, start=2)
-            if any(record)
-        ]
-        return "", header, found
-    from openpyxl import load_workbook
-
+        records = enumerate(reader, start=2)
+        return "", header, _rows(Origin(path), header, records)
+    book = open_workbook(path)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises many kinds for a broken file
-        raise TableError(f"not a readable xlsx file ({type(err).__name__})", path=path) from None
-    sheet = book.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    header = [str(v or "") for v in next(lines, ())]
-    rows = []
-    for number, values in enumerate(lines, start=2):
-        if number > MAX_ROWS:
-            raise TableError(f"more than {MAX_ROWS:,} rows", path=path)
+        sheet = book.worksheets[0]
+        lines = sheet.iter_rows(values_only=True)
+        header = [str(v or "") for v in next(lines, ())]
+        return sheet.title, header, _rows(Origin(path, sheet.title), header, enumerate(lines, 2))
+    finally:
+        book.close()
+
+
+def _rows(
+    origin: Origin, header: list[str], records: Iterable[tuple[int, Sequence[Any]]]
+) -> list[SheetRow]:
+    found = []
+    for number, values in records:
+        if number > DEFAULT_CAPS.rows:
+            raise origin.error(f"more than {DEFAULT_CAPS.rows:,} rows", row=number)
         cells = {h: "" if v is None else _plain(v) for h, v in zip(header, values, strict=False)}
         if any(cells.values()):
-            rows.append(SheetRow(number, cells))
-    book.close()
-    return sheet.title, header, rows
+            found.append(SheetRow(number, cells))
+    return found
 
 
 def _plain(value: Any) -> str:
@@ -273,15 +271,11 @@ def profile_from_row(path: Path, sheet: str, header: list[str], row: SheetRow) -
 
 
 def _located(path: Path, sheet: str, header: list[str], row: SheetRow, error: Any) -> Problem:
-    from openpyxl.utils import get_column_letter
-
     loc = [str(p) for p in error["loc"]]
-    field = ".".join(loc)
     column = next(
         (".".join(loc[:n]) for n in range(len(loc), 0, -1) if ".".join(loc[:n]) in header), None
     )
-    if not sheet:
-        return Problem(f"{field}: {error['msg']}", path, line=row.number)
-    letter = get_column_letter(header.index(column) + 1) if column is not None else "A"
-    # The cell stands where a text file's line would: `careers.xlsx:Careers!D14: …`.
-    return Problem(f"{field}: {error['msg']}", Path(f"{path}:{sheet}!{letter}{row.number}"))
+    at = header.index(column) + 1 if column is not None else None
+    return CellProblem(
+        error["msg"], path, row.number, ".".join(loc), sheet=sheet or None, column=at
+    )

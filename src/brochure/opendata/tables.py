@@ -346,7 +346,7 @@ def _workbook_sheets(
     path: Path, spec: TableSpec, caps: Caps, stack: ExitStack
 ) -> Iterator[tuple[Origin, Iterator[RawRow]]]:
     """The sheet `spec` names, else every sheet, first the one named like the file (OEWS)."""
-    book = _open_workbook(path, caps)
+    book = open_workbook(path, caps)
     stack.callback(book.close)
     sheets = {sheet.title: sheet for sheet in book.worksheets}
     names = sorted(sheets, key=lambda name: name.casefold() != path.stem.casefold())
@@ -371,7 +371,7 @@ def _sheet_rows(rows: Iterator[Sequence[object]], path: Path) -> Iterator[RawRow
         raise _unreadable(path, err) from None
 
 
-def _open_workbook(path: Path, caps: Caps) -> Workbook:
+def open_workbook(path: Path, caps: Caps = DEFAULT_CAPS) -> Workbook:
     """The workbook, opened to stream its values, once it is known to be no zip bomb."""
     from openpyxl import load_workbook  # here: only workbooks need it
     from openpyxl.utils.exceptions import InvalidFileException
