@@ -173,9 +173,7 @@ def import_table(sheet: Path, output: Path, force: bool) -> None:
     output.mkdir(parents=True, exist_ok=True)
     for profile, target in zip(profiles, targets, strict=True):
         data = profile.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
-        text = to_yaml(data, sheet.name, "").replace(
-            f"# Imported from {sheet.name} on  by `brochure import`",
-            f"# Imported from {sheet.name} by `brochure import-table`",
-        )
+        made = f"Imported from {sheet.name} by `brochure import-table`"
+        text = to_yaml(data, sheet.name, "", made=made)
         write_atomic(target, text.encode())
     click.echo(f"{len(profiles)} profiles written in {output}", err=True)

@@ -26,8 +26,9 @@ def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _TidyDumper.add_representer(str, _represent_text)
 
 
-def to_yaml(data: dict[str, Any], source: str, when: str) -> str:
-    """The profile as tidy YAML, headed by where and when it was imported."""
+def to_yaml(data: dict[str, Any], source: str, when: str, *, made: str | None = None) -> str:
+    """The profile as tidy YAML, headed by where and when it was imported; `made` is the
+    second header line's own words, for files that other commands write."""
     body = yaml.dump(
         data,
         Dumper=_TidyDumper,
@@ -39,8 +40,9 @@ def to_yaml(data: dict[str, Any], source: str, when: str) -> str:
     )
     # Blank lines between top-level sections, as in a hand-written profile.
     body = re.sub(r"\n(?=[a-z_]+:\n)", "\n\n", body)
+    made = made or f"Imported from {source} on {when} by `brochure import`"
     header = (
         "# Career profile for brochure. Schema: `brochure schema` (JSON Schema for editors).\n"
-        f"# Imported from {source} on {when} by `brochure import`; review before printing.\n"
+        f"# {made}; review before printing.\n"
     )
     return header + body

@@ -116,15 +116,13 @@ def build_profiles(
         if name in made:
             failed[code] = Problem(f"{code}: slug '{profile.key}' is also another occupation's")
             continue
-        made[name] = _header(to_yaml(data, code, ""), code, release, context)
+        made[name] = to_yaml(data, code, "", made=_made_from(code, release, context))
     return made, failed
 
 
-def _header(text: str, code: str, release: Release, context: Context) -> str:
-    """The file's second comment line: what it was made from, with no date of making, so
-    importing the same files twice writes the same bytes."""
-    first, _, rest = text.partition("\n")
-    _, _, body = rest.partition("\n")
+def _made_from(code: str, release: Release, context: Context) -> str:
+    """What the file was made from, with no date of making, so importing the same files
+    twice writes the same bytes."""
     years = context.projection_years
     parts = [
         f"O*NET {release.version}" if release.version else "O*NET",
@@ -132,8 +130,7 @@ def _header(text: str, code: str, release: Release, context: Context) -> str:
         f"BLS Employment Projections {years}" if years else None,
     ]
     made_from = ", ".join(p for p in parts if p)
-    line = f"# Made from {made_from} ({code}) by `brochure import-onet`; review before printing."
-    return f"{first}\n{line}\n{body}"
+    return f"Made from {made_from} ({code}) by `brochure import-onet`"
 
 
 def write_profiles(
