@@ -223,3 +223,13 @@ def test_a_career_the_built_in_library_has_is_pointed_out(tmp_path: Path) -> Non
         f"warning: {out / 'registered-nurses.yaml'}: the built-in library has this career "
         "too (registered-nurse)" in err
     )
+
+
+def test_clusters_come_from_the_onet_online_export(tmp_path: Path) -> None:
+    release = write_release(tmp_path / "db_30_2_text", 2)
+    out = tmp_path / "careers"
+    clusters = Path(__file__).parent / "data/opendata/clusters/All_Career_Clusters.csv"
+    code, err = run("import-onet", release, "-o", out, "--clusters", clusters)
+    assert code == 0, err
+    assert load_profile(out / "medical-records-specialists.yaml").cluster == "Health Science"
+    assert load_profile(out / "electronics-engineers-except-computer.yaml").cluster is None

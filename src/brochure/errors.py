@@ -7,14 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# Characters that would move the cursor, recolor or reverse a terminal's line, or start
+# a new one: escaped in messages, refused in text read from data files.
+CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str) -> str:
     """`text` with control characters escaped (\\x1b, \\u202e): a file name or value
     from an input must not move the cursor, recolor the terminal, reverse the line
     or start a new one in an error message."""
-    return _CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
+    return CONTROL.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True)

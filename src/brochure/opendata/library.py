@@ -8,8 +8,6 @@ reported as a collision (a hand-written profile, or last year's import someone e
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +17,8 @@ from ..importer import to_yaml
 from ..output import write_atomic
 from ..profile import Profile
 from .build import Context, ProjectionFigures, WageFigures, profile_data
-from .onet import OnetError, Release
-
-MAX_CLUSTER_ROWS = 50_000
+from .onet import Release
+from .tables import Column, TableSpec, open_table
 
 
 @dataclass
@@ -58,31 +55,23 @@ class ImportReport:
         return ", ".join(parts)
 
 
+CLUSTERS = TableSpec(
+    kind="O*NET OnLine's career cluster export",
+    columns=(Column("cluster", ("Career Cluster",)), Column("code", ("Code",))),
+    key="code",
+)
+
+
 def read_clusters(path: Path) -> dict[str, str]:
-    """O*NET OnLine's `All_Career_Clusters.csv`: each code's first career cluster."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_bytes().decode("cp1252")
-    except OSError as err:
-        raise OnetError(f"cannot read: {err.strerror}", path=path) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    wanted = ("Career Cluster", "Code")
-    if reader.fieldnames is None or any(c not in reader.fieldnames for c in wanted):
-        raise OnetError(
-            "not O*NET OnLine's career cluster export: expected the columns "
-            "Career Cluster, Career Pathway, Code, Occupation",
-            path=path,
-            line=1,
-        )
+    """O*NET OnLine's `All_Career_Clusters.csv`: each code's first career cluster, read
+    like every other table (encodings, caps, errors at their line)."""
     found: dict[str, str] = {}
-    for number, row in enumerate(reader, start=2):
-        if number > MAX_CLUSTER_ROWS:
-            raise OnetError(f"more than {MAX_CLUSTER_ROWS:,} rows", path=path, line=number)
-        cluster = (row.get("Career Cluster") or "").split(";")[0].strip()
-        code = (row.get("Code") or "").strip()
-        if cluster and code:
-            found.setdefault(code, printable(cluster)[:60])
+    with open_table(path, CLUSTERS) as table:
+        for record in table.records:
+            cluster = str(record["cluster"] or "").split(";")[0].strip()
+            code = str(record["code"] or "").strip()
+            if cluster and code:
+                found.setdefault(code, printable(cluster)[:60])
     return found
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import BrochureError, printable
+from ..errors import CONTROL, BrochureError, printable
 
 MAX_FILE_BYTES = 200 * 2**20  # the largest text file (Work Context) is about 30 MiB
 MAX_ROWS = 2_000_000
@@ -214,12 +214,9 @@ def _number(row: Row, column: str, path: Path) -> float | None:
         ) from None
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
-
 def _text(row: Row, column: str, path: Path) -> str:
     value = row[column]
-    if _CONTROL.search(value):
+    if CONTROL.search(value):
         raise OnetError("control characters in the text", path=path, line=row.line, field=column)
     return value
 
