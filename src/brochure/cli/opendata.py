@@ -69,35 +69,26 @@ def import_onet(
     """
     import sys
 
-    from ..opendata.bls import Wage, read_projections, read_wages
-    from ..opendata.build import Context, codes_wanted, month_of
+    from ..opendata.bls import read_figures
+    from ..opendata.build import Context, codes_wanted
     from ..opendata.library import ImportReport, build_profiles, read_clusters, write_profiles
     from ..opendata.onet import read_release
 
     # Every input is read and checked before anything is written.
     release = read_release(onet, codes_wanted(only) if only else None)
-    pay = read_wages(wages) if wages else None
-    outlook = read_projections(projections) if projections else None
-    by_state: dict[str, dict[str, Wage]] = {}
-    if state_wages:
-        for (state, soc), row in read_wages(state_wages).by_state_soc.items():
-            by_state.setdefault(soc, {})[state] = row
+    figures = read_figures(wages, projections, state_wages)
     context = Context(
         release=release.version,
-        wages_month=month_of(pay.year) if pay else None,
-        wages_label=f"BLS OEWS {pay.year}" if pay and pay.year else ("BLS OEWS" if pay else None),
-        projection_years=outlook.years if outlook else None,
-        average_growth=outlook.average_growth if outlook else None,
+        wages_month=figures.wages_month,
+        wages_label=figures.wages_label,
+        projection_years=figures.years,
+        average_growth=figures.average_growth,
         clusters=read_clusters(clusters) if clusters else None,
         titles={code: o.title for code, o in release.occupations.items()},
         imported=frozenset(release.occupations),
     )
     made, failed = build_profiles(
-        release,
-        context,
-        pay.by_soc if pay else None,
-        outlook.by_soc if outlook else None,
-        by_state,
+        release, context, figures.wages, figures.projections, figures.states
     )
     report = ImportReport(skipped=dict(release.skipped), problems=list(failed.values()))
     write_profiles(made, output, report, lambda _: None)

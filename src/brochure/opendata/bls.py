@@ -17,6 +17,7 @@ from .tables import (
     Cell,
     Column,
     Record,
+    TableError,
     TableSpec,
     open_table,
     plain_header,
@@ -390,3 +391,87 @@ def _year(label: str) -> str | None:
     """A header's year outside any span: `Median annual wage, dollars, 2024[1]` → 2024."""
     found = YEAR.search(SPAN.sub(" ", plain_header(label)))
     return found[0] if found else None
+
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+
+
+def month_of(period: str | None) -> str | None:
+    """`May 2025` (the OEWS reference period) → `2025-05`, the profiles' `as_of`."""
+    found = re.fullmatch(r"\s*([A-Za-z]+)\s+(\d{4})\s*", period or "")
+    if not found or found.group(1).lower() not in _MONTHS:
+        return None
+    return f"{found.group(2)}-{_MONTHS[found.group(1).lower()]:02d}"
+
+
+@dataclass(frozen=True)
+class Figures:
+    """This year's BLS sheets as an import or a refresh uses them, each optional: pay and
+    growth by SOC code, and each occupation's pay by state (SOC → postal code → row)."""
+
+    wages: Mapping[str, Wage] | None = None
+    projections: Mapping[str, Projection] | None = None
+    states: Mapping[str, Mapping[str, Wage]] | None = None
+    wages_period: str | None = None  # `May 2025`
+    years: str | None = None  # `2024-2034`
+    average_growth: float | None = None  # all occupations, percent
+
+    @property
+    def wages_month(self) -> str | None:
+        """`2025-05`: the profiles' `as_of`."""
+        return month_of(self.wages_period)
+
+    @property
+    def wages_label(self) -> str | None:
+        """`BLS OEWS May 2025`, as sources and facts name it."""
+        if self.wages is None:
+            return None
+        return f"BLS OEWS {self.wages_period}" if self.wages_period else "BLS OEWS"
+
+
+def read_figures(
+    wages: Path | None = None,
+    projections: Path | None = None,
+    state_wages: Path | None = None,
+    *,
+    caps: Caps = DEFAULT_CAPS,
+) -> Figures:
+    """Read the sheets given; each is checked whole before anything uses it."""
+    pay = read_wages(wages, caps=caps) if wages else None
+    if pay is not None and not pay.by_soc:
+        raise TableError("no national rows: a state file goes with --state-wages", path=pay.path)
+    outlook = read_projections(projections, caps=caps) if projections else None
+    states: dict[str, dict[str, Wage]] = {}
+    if state_wages:
+        table = read_wages(state_wages, caps=caps)
+        if not table.by_state_soc:
+            raise TableError("no state rows: the national file goes with --wages", path=table.path)
+        for (state, soc), row in table.by_state_soc.items():
+            states.setdefault(soc, {})[state] = row
+    return Figures(
+        wages=pay.by_soc if pay else None,
+        projections=outlook.by_soc if outlook else None,
+        states=states if state_wages else None,
+        wages_period=pay.year if pay else None,
+        years=outlook.years if outlook else None,
+        average_growth=outlook.average_growth if outlook else None,
+    )

@@ -104,36 +104,6 @@ class Context:
     imported: frozenset[str] = frozenset()  # O*NET-SOC codes written by this import
 
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
-
-
-def month_of(period: str | None) -> str | None:
-    """`May 2025` (the OEWS reference period) → `2025-05`, the profiles' `as_of`."""
-    found = re.fullmatch(r"\s*([A-Za-z]+)\s+(\d{4})\s*", period or "")
-    if not found or found.group(1).lower() not in _MONTHS:
-        return None
-    return f"{found.group(2)}-{_MONTHS[found.group(1).lower()]:02d}"
-
-
 def growth_word(percent: float, average: float | None) -> str | None:
     """The brochure's word for `percent` against the average; below every bin, a decline."""
     if average is None:
@@ -158,7 +128,11 @@ def pay(wage: WageFigures | None) -> dict[str, Any] | None:
 
 
 def _money(amount: float, period: str, top: bool) -> dict[str, Any]:
-    money: dict[str, Any] = {"amount": round(amount, 2), "period": period}
+    whole = round(amount, 2)
+    money: dict[str, Any] = {
+        "amount": int(whole) if whole.is_integer() else whole,
+        "period": period,
+    }
     if top:
         money["at_least"] = True
     return money
@@ -312,11 +286,12 @@ def profile_data(
         facts["median_pay"] = money
         by_state = {code: pay(row) for code, row in sorted((states or {}).items())}
         # A state's figure is printed beside the national one, so it needs the same period.
-        facts["state_pay"] = {
+        if same := {
             code: figure
             for code, figure in by_state.items()
             if figure is not None and figure["period"] == money["period"]
-        }
+        }:
+            facts["state_pay"] = same
     if projection is not None and projection.growth_percent is not None:
         growth: dict[str, Any] = {"percent": round(projection.growth_percent, 1)}
         if (word := growth_word(projection.growth_percent, context.average_growth)) is not None:
