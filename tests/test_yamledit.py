@@ -122,8 +122,7 @@ def test_a_file_without_a_final_line_break() -> None:
 
 def test_a_shorthand_value_becomes_a_mapping() -> None:
     text = (
-        "title: Welder\nfacts:\n  median_pay: $51,000 per year  # from the OOH\n"
-        "  education: HS\n"
+        "title: Welder\nfacts:\n  median_pay: $51,000 per year  # from the OOH\n  education: HS\n"
     )
 
     def change(data: dict[str, Any]) -> None:
