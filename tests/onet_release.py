@@ -9,6 +9,7 @@ throughout, clearly so. Nothing here is O*NET data to print.
 
 from __future__ import annotations
 
+import csv
 import random
 from pathlib import Path
 
@@ -150,3 +151,143 @@ def write_release(folder: Path, count: int = 5, *, version: str = "30.2", tasks:
         f"O*NET {version} Database, synthetic test release\n\nMade by tests/onet_release.py.\n"
     )
     return folder
+
+
+OEWS = [
+    "AREA",
+    "AREA_TITLE",
+    "AREA_TYPE",
+    "PRIM_STATE",
+    "NAICS",
+    "NAICS_TITLE",
+    "I_GROUP",
+    "OWN_CODE",
+    "OCC_CODE",
+    "OCC_TITLE",
+    "O_GROUP",
+    "TOT_EMP",
+    "EMP_PRSE",
+    "JOBS_1000",
+    "LOC_QUOTIENT",
+    "PCT_TOTAL",
+    "PCT_RPT",
+    "H_MEAN",
+    "A_MEAN",
+    "MEAN_PRSE",
+    "H_PCT10",
+    "H_PCT25",
+    "H_MEDIAN",
+    "H_PCT75",
+    "H_PCT90",
+    "A_PCT10",
+    "A_PCT25",
+    "A_MEDIAN",
+    "A_PCT75",
+    "A_PCT90",
+    "ANNUAL",
+    "HOURLY",
+]
+EP = [
+    "2024 National Employment Matrix title",
+    "2024 National Employment Matrix code",
+    "Occupation type",
+    "Employment, 2024",
+    "Employment, 2034",
+    "Employment change, numeric, 2024\u201334",
+    "Employment change, percent, 2024\u201334",
+    "Median annual wage, dollars, 2024[1]",
+    "Typical education needed for entry",
+    "Work experience in a related occupation",
+    "Typical on-the-job training needed to attain competency in the occupation",
+]
+EDUCATION = [
+    "High school diploma or equivalent",
+    "Postsecondary nondegree award",
+    "Associate's degree",
+    "Bachelor's degree",
+    "Master's degree",
+]
+
+
+def write_bls(
+    folder: Path,
+    count: int,
+    *,
+    year: int = 2025,
+    base: int = 2024,
+    rise: float = 0.0,
+    extra: tuple[tuple[str, str], ...] = (),
+) -> tuple[Path, Path]:
+    """National OEWS wages of May `year` and Employment Projections from `base` for the
+    occupations of `write_release(count)` and the `extra` (SOC code, title) ones, in CSV;
+    `rise` (a fraction) makes next year's sheets. Every figure is invented."""
+    jobs = occupations(count) + [(code, title, "") for code, title in extra]
+    folder.mkdir(parents=True, exist_ok=True)
+    wages = folder / f"national_M{year}_dl.csv"
+    outlook = folder / f"occupation_{base}.csv"
+    with wages.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(OEWS)
+        for index, (code, title, _) in enumerate(jobs):
+            annual = round((30_000 + index * 97 % 120_000) * (1 + rise))
+            row = dict.fromkeys(OEWS, "")
+            row |= {
+                "AREA": "99",
+                "AREA_TITLE": "U.S.",
+                "AREA_TYPE": "1",
+                "PRIM_STATE": "US",
+                "NAICS": "000000",
+                "NAICS_TITLE": "Cross-industry",
+                "I_GROUP": "cross-industry",
+                "OWN_CODE": "1235",
+                "OCC_CODE": code[:7],
+                "OCC_TITLE": title,
+                "O_GROUP": "detailed",
+                "A_MEDIAN": str(annual),
+                "H_MEDIAN": f"{annual / 2080:.2f}",
+            }
+            writer.writerow([row[c] for c in OEWS])
+    with outlook.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        span = f"{base}\u2013{(base + 10) % 100:02d}"
+        writer.writerow([f"Table 1.2 Occupational projections, {span} (synthetic)"])
+        writer.writerow(
+            [
+                c.replace("2024\u201334", span)
+                .replace("2034", str(base + 10))
+                .replace("2024", str(base))
+                for c in EP
+            ]
+        )
+        writer.writerow(
+            [
+                "Total, all occupations",
+                "00-0000",
+                "Summary",
+                "1",
+                "1",
+                "1",
+                "3.1",
+                "49500",
+                "\u2014",
+                "\u2014",
+                "\u2014",
+            ]
+        )
+        for index, (code, title, _) in enumerate(jobs):
+            writer.writerow(
+                [
+                    title,
+                    code[:7],
+                    "Line item",
+                    "100",
+                    "105",
+                    "5",
+                    f"{(index % 25) - 5 + rise * 10:.1f}",
+                    "50000",
+                    EDUCATION[index % 5],
+                    "None",
+                    "None",
+                ]
+            )
+    return wages, outlook

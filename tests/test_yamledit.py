@@ -130,8 +130,8 @@ def test_a_shorthand_value_becomes_a_mapping() -> None:
 
     after = edited(text, change)
     assert after == (
-        "title: Welder\nfacts:\n  median_pay:\n    amount: 52000\n    period: year\n"
-        "  education: HS\n"
+        "title: Welder\nfacts:\n  median_pay:  # from the OOH\n    amount: 52000\n"
+        "    period: year\n  education: HS\n"
     )
 
 

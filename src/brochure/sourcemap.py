@@ -22,6 +22,7 @@ from .errors import BrochureError, Problem, ProfileError
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
 MAX_DEPTH = 40
+_C_SAFE_BRACKETS = 1_000
 
 Key = str | int
 FieldPath = tuple[Key, ...]
@@ -258,11 +259,13 @@ def compose_yaml(
 ) -> yaml.Node:
     """The node graph of one YAML document, its marks giving every value's place in `text`.
 
-    `checked` is for text that was already read once through `load_yaml` (or edited from
-    such text): it is composed by libyaml.
+    libyaml composes it (thirty times faster) unless the text could nest deep enough to
+    exhaust the C stack: block nesting is bounded by the indentation `MAX_BYTES` allows,
+    flow nesting by the number of brackets. `checked` text was read once already.
     """
+    shallow = checked or text.count("[") + text.count("{") < _C_SAFE_BRACKETS
     try:
-        node = yaml.compose(text, Loader=_FastLoader if checked else _Loader)
+        node = yaml.compose(text, Loader=_FastLoader if shallow else _Loader)
     except yaml.MarkedYAMLError as err:
         mark = err.problem_mark or err.context_mark
         reason = err.problem or err.context or "invalid YAML"

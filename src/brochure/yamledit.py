@@ -209,7 +209,17 @@ class _Edits:
             raise _Unplaced
         start = self.line_start(key.start_mark.index)
         end = self.after_line(self.content_end(value))
-        self.spans.append((start, end, self.entry(name, new, key.start_mark.column)))
+        text = self.entry(name, new, key.start_mark.column)
+        if (
+            isinstance(value, yaml.ScalarNode)
+            and "\n" not in self.text[start : value.end_mark.index]
+        ):
+            # A comment after a one-line value stays on the key's line.
+            comment = self.text[value.end_mark.index : end].rstrip("\r\n")
+            if comment.strip().startswith("#"):
+                head, rest = text.split(self.newline, 1)
+                text = f"{head}{comment}{self.newline}{rest}"
+        self.spans.append((start, end, text))
 
     def sequence(self, node: yaml.SequenceNode, old: list[Any], new: list[Any]) -> None:
         items = node.value

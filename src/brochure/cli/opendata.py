@@ -168,3 +168,66 @@ def import_table(sheet: Path, output: Path, force: bool) -> None:
         text = to_yaml(data, sheet.name, "", made=made)
         write_atomic(target, text.encode())
     click.echo(f"{len(profiles)} profiles written in {output}", err=True)
+
+
+@cli.command("refresh")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
+@click.option(
+    "--wages",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="This year's BLS OEWS national wages (xlsx or its CSV export).",
+)
+@click.option(
+    "--projections",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="This year's BLS Employment Projections occupation.xlsx (or its CSV export).",
+)
+@click.option(
+    "--state-wages",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="This year's BLS OEWS state wages, for each state's median.",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@debug_option
+def refresh(
+    paths: Sequence[Path],
+    wages: Path | None,
+    projections: Path | None,
+    state_wages: Path | None,
+    dry_run: bool,
+) -> None:
+    """Update the figures of profiles in place from this year's BLS sheets.
+
+    Pay, growth, their dates and source lines change; every other line of each file,
+    comments included, stays as it was. Profiles are found in the sheets by their
+    codes (codes.soc or codes.onet). Every profile is checked first; one that cannot
+    be read stops the refresh before anything is written.
+    """
+    import sys
+
+    from ..errors import BrochureError
+    from ..inputs import expand_paths
+    from ..opendata.bls import read_figures
+    from ..opendata.refresh import refresh_profiles, write_refreshed
+
+    if not (wages or projections or state_wages):
+        raise click.UsageError("give this year's sheets: --wages, --projections, --state-wages")
+    if state_wages and not wages:
+        raise click.UsageError("--state-wages goes with --wages (a state is shown beside it)")
+    for raw in paths:
+        if not Path(raw).exists() and not Path(raw).is_symlink():
+            raise BrochureError("no such file or folder (refresh changes files)", path=raw)
+    figures = read_figures(wages, projections, state_wages)
+    report = refresh_profiles(expand_paths(paths), figures)
+    for problem in report.problems:
+        warning_line(str(problem))
+    if report.problems:
+        click.echo(f"{report.summary(False)}: nothing written", err=True)
+        sys.exit(EXIT_FAILED)
+    for outcome in report.outcomes:
+        click.echo(outcome.summary())
+    if not dry_run:
+        write_refreshed(report)
+    click.echo(
+        report.summary(not dry_run) + (" (dry run: nothing written)" if dry_run else ""), err=True
+    )

@@ -127,12 +127,14 @@ def pay(wage: WageFigures | None) -> dict[str, Any] | None:
     return None
 
 
+def figure(number: float, places: int) -> float | int:
+    """Rounded, and whole numbers as integers (`12`, not `12.0`, in the file)."""
+    rounded = round(number, places)
+    return int(rounded) if rounded.is_integer() else rounded
+
+
 def _money(amount: float, period: str, top: bool) -> dict[str, Any]:
-    whole = round(amount, 2)
-    money: dict[str, Any] = {
-        "amount": int(whole) if whole.is_integer() else whole,
-        "period": period,
-    }
+    money: dict[str, Any] = {"amount": figure(amount, 2), "period": period}
     if top:
         money["at_least"] = True
     return money
@@ -215,28 +217,44 @@ def sources(occupation: Occupation, context: Context) -> list[dict[str, Any]]:
         },
     ]
     if context.wages_label:
-        found.append(
-            {
-                "title": f"{context.wages_label}: {soc}",
-                "url": f"https://www.bls.gov/oes/current/oes{soc.replace('-', '')}.htm",
-                "publisher": "U.S. Bureau of Labor Statistics",
-            }
-        )
+        found.append(oews_source(context.wages_label, soc))
     if context.projection_years:
-        found.append(
-            {
-                "title": f"BLS Employment Projections {context.projection_years}",
-                "url": "https://www.bls.gov/emp/tables/occupational-projections-and-characteristics.htm",
-                "publisher": "U.S. Bureau of Labor Statistics",
-            }
-        )
+        found.append(projections_source(context.projection_years))
     return found
+
+
+BLS = "U.S. Bureau of Labor Statistics"
+OEWS_PAGES = "https://www.bls.gov/oes/"
+EP_PAGE = "https://www.bls.gov/emp/tables/occupational-projections-and-characteristics.htm"
+GROWTH_NOTE = "growth words are this brochure's, against the average of all jobs"
+
+
+def oews_source(label: str, soc: str) -> dict[str, Any]:
+    """The occupation's page of the OEWS release the pay is from."""
+    url = f"{OEWS_PAGES}current/oes{soc.replace('-', '')}.htm"
+    return {"title": f"{label}: {soc}", "url": url, "publisher": BLS}
+
+
+def projections_source(years: str) -> dict[str, Any]:
+    return {"title": f"BLS Employment Projections {years}", "url": EP_PAGE, "publisher": BLS}
 
 
 def facts_source(context: Context) -> str:
     parts = [p for p in (context.wages_label, _ep(context), _onet(context)) if p]
-    words = "; growth words are this brochure's, against the average of all jobs"
-    return "; ".join(parts) + (words if context.average_growth is not None else "")
+    return "; ".join(parts) + (f"; {GROWTH_NOTE}" if context.average_growth is not None else "")
+
+
+def state_pay(
+    states: Mapping[str, WageFigures] | None, national: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Each state's median by postal code, where it has the national figure's period: a
+    state's figure is printed beside the national one."""
+    found = {code: pay(row) for code, row in sorted((states or {}).items())}
+    return {
+        code: money
+        for code, money in found.items()
+        if money is not None and money["period"] == national["period"]
+    }
 
 
 def attribution(context: Context) -> str:
@@ -284,16 +302,10 @@ def profile_data(
     facts: dict[str, Any] = {"source": facts_source(context)}
     if (money := pay(wage)) is not None:
         facts["median_pay"] = money
-        by_state = {code: pay(row) for code, row in sorted((states or {}).items())}
-        # A state's figure is printed beside the national one, so it needs the same period.
-        if same := {
-            code: figure
-            for code, figure in by_state.items()
-            if figure is not None and figure["period"] == money["period"]
-        }:
-            facts["state_pay"] = same
+        if by_state := state_pay(states, money):
+            facts["state_pay"] = by_state
     if projection is not None and projection.growth_percent is not None:
-        growth: dict[str, Any] = {"percent": round(projection.growth_percent, 1)}
+        growth: dict[str, Any] = {"percent": figure(projection.growth_percent, 1)}
         if (word := growth_word(projection.growth_percent, context.average_growth)) is not None:
             growth["rating"] = word
         if context.projection_years:
