@@ -31,6 +31,7 @@ from .pipeline import allowed_roots, source_files
 from .preflight import accessibility_problems
 from .profile import Profile, load_profile
 from .render import BookletSpec, Group, render_booklet_html
+from .stale import stale_notices
 from .typography import sparse_endings
 
 
@@ -206,6 +207,7 @@ def _lay_out(
         trim=Trim(options.bleed, options.marks),
     )
     result.warnings += accessibility_problems(html, layout.name)
+    result.warnings += stale_notices(ordered, options.stale_after)
     endings = _sparse_careers(result, ordered, layout)
     result.typography += endings
     result.warnings += [Notice(f"typography: {problem}", "typography") for problem in endings]

@@ -1,4 +1,5 @@
-"""`brochure.yaml`: a folder's standing choices (theme, language, paper, layout, grayscale).
+"""`brochure.yaml`: a folder's standing choices (theme, language, paper, layout, grayscale,
+state, the age of stale figures).
 
 A counselor's office keeps one beside its profiles so that every command run there
 prints with the school's theme without repeating options. Command-line options win.
@@ -9,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from .errors import ThemeError
 from .paper import PAPER_NAMES
@@ -32,6 +33,7 @@ class Settings(BaseModel):
     layout: str | None = None
     grayscale: bool | None = None
     state: Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$")] | None = None
+    stale_after: Annotated[float, Field(ge=0, le=100)] | None = None
 
 
 def load_settings(folder: Path | None = None) -> tuple[Path | None, dict[str, Any]]:

@@ -63,7 +63,8 @@ class RenderOptions:
     cut. `output_intent` is the print shop's own ICC profile, for PDF/X-4 in place of
     sRGB. `qr` off leaves the QR codes out (the addresses stay printed). `state` (a
     postal code) prints that state's median pay beside the national one, where a
-    profile has it.
+    profile has it. `stale_after` (years; 0 never) is the age of a profile's figures
+    past which a render warns (`stale`).
 
     A new field of plain data (text, a number, a flag, a tuple of those) needs nothing
     more here: the cache key, the manifest and the templates (`options.NAME`) have it.
@@ -95,12 +96,15 @@ class RenderOptions:
     )
     qr: bool = True
     state: str | None = None
+    stale_after: float = 2.0
 
     def __post_init__(self) -> None:
         if self.state is not None and self.state not in STATES:
             raise OptionsError(
                 f"--state: a US state's postal code such as IL or VA, got {self.state!r}"
             )
+        if not 0 <= self.stale_after <= 100:
+            raise OptionsError(f"--stale-after: years from 0 to 100, got {self.stale_after:g}")
         if self.lang is not None and not valid_lang(self.lang):
             raise OptionsError(
                 f"--lang: expected a language tag such as es or es-MX, got {self.lang!r}"

@@ -29,6 +29,7 @@ from .preflight import accessibility_problems
 from .profile import Profile, load_profile
 from .render import render_html
 from .resources import layouts_dir
+from .stale import stale_notice
 from .typography import SPARSE_LAST_PAGE
 
 
@@ -196,6 +197,8 @@ def render_profile(
         min_last_page=0.0 if chosen.pages_exact else SPARSE_LAST_PAGE,
     )
     result.warnings += accessibility_problems(html, chosen.name)
+    if (stale := stale_notice(profile, options.stale_after)) is not None:
+        result.warnings.append(stale)
     return Rendered(profile, chosen, sheet.name, html, result)
 
 

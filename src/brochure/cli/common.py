@@ -126,6 +126,14 @@ def look_options(func: F) -> F:
         "(x-4). Imposed booklet sheets declare none.",
     )(func)
     func = click.option(
+        "--stale-after",
+        type=click.FloatRange(0, 100),
+        default=2.0,
+        show_default=True,
+        metavar="YEARS",
+        help="Warn when a profile's figures (its as_of) are older than this; 0 never.",
+    )(func)
+    func = click.option(
         "--state",
         callback=lambda ctx, param, value: value.upper() if value else None,
         metavar="XX",

@@ -218,6 +218,8 @@ class Progress:
         self.warn = not quiet if warn is None else warn
         self.bar: Any = None
         self.said: set[str] = set()  # the layout's own warnings, printed once per run
+        # Old figures are usually a whole library's: one line per date, at the end.
+        self.stale: dict[str, list[Path]] = {}
 
     def start(self, total: int) -> None:
         if self.quiet or self.verbose or total < 2 or not sys.stderr.isatty():
@@ -235,6 +237,9 @@ class Progress:
             click.echo(f"{outcome.status:<9} {where}{pages}", err=True)
         if self.warn:
             for warning in outcome.warnings:
+                if warning.kind == "stale":
+                    self.stale.setdefault(warning, []).append(outcome.source)
+                    continue
                 if warning.layout and warning in self.said:
                     continue
                 self._clear()
@@ -254,6 +259,13 @@ class Progress:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+        from ..stale import stale_line
+
+        for warning, found in self.stale.items():
+            # Sorted: not in the order the workers finished.
+            names = [str(found[0])] if len(found) == 1 else sorted(p.stem for p in found)
+            warning_line(stale_line(warning, names))
+        self.stale.clear()
 
 
 def _render_to_stdout(
