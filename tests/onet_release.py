@@ -50,17 +50,80 @@ KNOWN = [
         "Research, design, and develop computer and network software.",
     ),
 ]
+# Real codes and titles, among the longest O*NET has, with invented descriptions: for
+# the layouts' sake (a title on two or three lines, a cluster of its own).
+LONG_TITLES = [
+    (
+        "25-9042.00",
+        "Teaching Assistants, Preschool, Elementary, Middle, and Secondary School, Except "
+        "Special Education",
+        "Synthetic description: help teachers in classrooms with lessons, supervision and "
+        "records, working with small groups of students and with families as the school asks.",
+    ),
+    (
+        "49-9021.00",
+        "Heating, Air Conditioning, and Refrigeration Mechanics and Installers",
+        "Synthetic description: install, service, and repair heating, cooling, and "
+        "refrigeration systems in homes and businesses.",
+    ),
+    (
+        "41-1012.00",
+        "First-Line Supervisors of Non-Retail Sales Workers",
+        "Synthetic description: lead a team of sales workers who sell to businesses.",
+    ),
+]
 WITHOUT_DATA = ("11-9199.00", "Managers, All Other", "All managers not listed separately.")
+
+# Invented task text of the lengths O*NET's tasks have (from five to about forty words).
+VERBS = (
+    "Inspect",
+    "Prepare",
+    "Record",
+    "Coordinate",
+    "Maintain",
+    "Explain",
+    "Measure",
+    "Review",
+    "Assemble",
+    "Schedule",
+    "Monitor",
+    "Repair",
+    "Train new workers on",
+    "Estimate the cost of",
+)
+THINGS = (
+    "work orders and job records",
+    "tools, parts, and materials",
+    "safety equipment",
+    "reports for supervisors and clients",
+    "equipment, instruments, and machines",
+    "plans, drawings, and written specifications",
+    "budgets and supply orders",
+    "test results and quality checks",
+)
+CLAUSES = (
+    "following written procedures and safety rules",
+    "using hand tools, gauges, or computer software",
+    "to make sure the work meets codes, standards, and the client's needs",
+    "and discuss the results with coworkers, supervisors, or customers",
+    "as part of a team in offices, shops, or on job sites",
+    "keeping accurate records of what was done and what is still needed",
+)
 
 
 def occupations(count: int) -> list[tuple[str, str, str]]:
-    found = list(KNOWN[:count])
+    found = list((KNOWN + LONG_TITLES)[:count])
     for index in range(len(found), count):
         major = 11 + (index * 2) % 42
         code = f"{major:02d}-{1000 + index:04d}.00"
         title = f"Synthetic Occupation {index:04d} Workers"
         found.append((code, title, f"Perform the synthetic duties of occupation {index}."))
     return found
+
+
+def task_text(rng: random.Random) -> str:
+    words = [rng.choice(VERBS), rng.choice(THINGS), *rng.sample(CLAUSES, rng.randint(0, 3))]
+    return " ".join(words).replace(" and discuss", ", and discuss") + "."
 
 
 def write_release(folder: Path, count: int = 5, *, version: str = "30.2", tasks: int = 18) -> Path:
@@ -96,9 +159,7 @@ def write_release(folder: Path, count: int = 5, *, version: str = "30.2", tasks:
         for step in range(tasks):
             task_id += 1
             kind = "Core" if step < tasks * 2 // 3 else "Supplemental"
-            text = (
-                f"Carry out synthetic task {step + 1} of the {title.lower()}, as the work requires."
-            )
+            text = task_text(rng)
             row = (code, str(task_id), text, kind, "40", "08/2025", "Incumbent")
             lines["Task Statements.txt"].append(TAB.join(row))
             rating = f"{rng.uniform(2.5, 4.9):.2f}"

@@ -232,3 +232,39 @@ def test_clusters_come_from_the_onet_online_export(tmp_path: Path) -> None:
     assert code == 0, err
     assert load_profile(out / "medical-records-specialists.yaml").cluster == "Health Science"
     assert load_profile(out / "electronics-engineers-except-computer.yaml").cluster is None
+
+
+def test_every_word_the_import_writes_has_its_spanish() -> None:
+    """The growth words and the education vocabulary are the import's own: a Spanish
+    brochure prints them in Spanish (the O*NET text itself stays as published)."""
+    from brochure.i18n import messages
+    from brochure.opendata.build import GROWTH_WORDS, ONET_EDUCATION, growth_word
+
+    spanish = messages("es")
+    words = {word for _, word in GROWTH_WORDS} | {growth_word(-0.5, 3), growth_word(-9, 3)}
+    bls = {
+        "No formal educational credential",
+        "High school diploma or equivalent",
+        "Postsecondary nondegree award",
+        "Some college, no degree",
+        "Associate's degree",
+        "Bachelor's degree",
+        "Master's degree",
+        "Doctoral or professional degree",
+    }
+    for word in sorted(words | bls | set(ONET_EDUCATION.values())):
+        assert spanish(word) != word, word
+
+
+def test_a_spanish_brochure_of_an_import_says_its_facts_in_spanish(tmp_path: Path) -> None:
+    from brochure import render_html
+    from brochure.layout import find_layout
+    from brochure.render import RenderOptions
+
+    release = write_release(tmp_path / "db", 5)
+    out = tmp_path / "careers"
+    run("import-onet", release, "-o", out, "--projections", BLS / "occupation_Table_1.2.csv")
+    records = load_profile(out / "medical-records-specialists.yaml", "es")
+    html = render_html(records, find_layout("handout"), options=RenderOptions(lang="es"))
+    assert "Certificado postsecundario sin título" in html
+    assert "Más rápido que el promedio" in html

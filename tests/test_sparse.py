@@ -271,3 +271,69 @@ def test_sparse_profiles_with_a_theme(path: Path, layout: str) -> None:
     assert rendered.pdf.warnings == []
     if layout == "flyer":
         assert largest_gap(pages(rendered.pdf.data)[0]) < 1 / 3
+
+
+# Careers as `import-onet` makes them, from a synthetic release with realistic lengths of
+# text: three clusters, among them one of O*NET's longest titles.
+IMPORTED = ["electricians", "medical-records-specialists", "teaching-assistants-preschool"]
+IMPORTED_CASES = [
+    (slug, layout, paper, lang)
+    for slug in IMPORTED
+    for layout in LAYOUTS
+    for paper in ("letter", "a4")
+    for lang in LANGS
+]
+IMPORTED_IDS = ["-".join(case) for case in IMPORTED_CASES]
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from click.testing import CliRunner
+
+    from brochure import cli
+
+    from .onet_release import write_bls, write_release
+
+    work = tmp_path_factory.mktemp("imported")
+    release = write_release(work / "db_30_3_text", 8, version="30.3")
+    wages, projections = write_bls(work, 8)
+    clusters = work / "clusters.csv"
+    clusters.write_text(
+        "Career Cluster,Career Pathway,Code,Occupation\n"
+        "Health Science,Health Informatics,29-2072.00,Medical Records Specialists\n"
+        "Architecture & Construction,Construction,47-2111.00,Electricians\n"
+        "Education & Training,Teaching/Training,25-9042.00,Teaching Assistants\n"
+    )
+    command = ["import-onet", release, "-o", work / "careers", "--wages", wages]
+    command += ["--projections", projections, "--clusters", clusters]
+    result = CliRunner().invoke(cli.cli, [str(part) for part in command])
+    assert result.exit_code == 0, result.output
+    return work / "careers"
+
+
+@pytest.mark.parametrize(
+    ("slug", "layout", "paper", "lang"),
+    slow_but(("electricians", "handout", "letter", "es"), IMPORTED_CASES, IMPORTED_IDS),
+)
+def test_imported_careers_fill_every_layout(
+    imported: Path, slug: str, layout: str, paper: str, lang: str
+) -> None:
+    """What the import writes prints in every layout, paper and language: within the
+    page count, no typography or other warning, pages filled."""
+    path = next(imported.glob(f"{slug}*.yaml"))
+    profile = load_profile(path, lang)
+    chosen = find_layout(layout)
+    rendered = pipeline.render_profile(profile, chosen, paper, options=RenderOptions(lang=lang))
+    pdf = rendered.pdf
+    assert chosen.allows_pages(pdf.pages), f"{chosen.page_rule}, got {pdf.pages}"
+    assert pdf.typography == []
+    assert pdf.warnings == []
+    assert profile.attribution is not None
+    images = pages(pdf.data)
+    if layout == "flyer":
+        assert largest_gap(images[0]) < 1 / 3
+    elif layout == "trifold":
+        for number, panel in enumerate(panels(images[1]), start=1):
+            assert reach(panel) > 0.25, f"inside panel {number} is nearly blank"
+    else:
+        assert reach(images[-1]) > 0.25, "the handout's last page is nearly empty"

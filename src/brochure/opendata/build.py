@@ -63,7 +63,7 @@ SCHOOLING: dict[str, tuple[str | None, str | None]] = {
 GROWTH_WORDS: tuple[tuple[float, str], ...] = (
     (5.0, "Much faster than average"),
     (1.5, "Faster than average"),
-    (-1.5, "About as fast as average"),
+    (-1.5, "As fast as average"),
     (-4.0, "Slower than average"),
 )
 
@@ -112,7 +112,7 @@ def growth_word(percent: float, average: float | None) -> str | None:
     for floor, word in GROWTH_WORDS:
         if gap >= floor:
             return word
-    return "Little or no change" if percent > -1 else "Declining"
+    return "Little or no change" if percent > -1 else "Decline"
 
 
 def pay(wage: WageFigures | None) -> dict[str, Any] | None:
