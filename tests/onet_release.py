@@ -185,7 +185,7 @@ def write_release(folder: Path, count: int = 5, *, version: str = "30.2", tasks:
         for _ in range(20):
             levels[min(11, max(1, 2 + number % 5 + rng.randint(-1, 1)))] += 5.0
         for category, value in enumerate(levels, start=1):
-            row = (
+            level = (
                 code,
                 "2.D.1",
                 "Required Level of Education",
@@ -200,7 +200,7 @@ def write_release(folder: Path, count: int = 5, *, version: str = "30.2", tasks:
                 "08/2025",
                 "Occupational Expert",
             )
-            lines[education_name].append(TAB.join(row))
+            lines[education_name].append(TAB.join(level))
         others = [c for c, _, _ in jobs if c != code][:5]
         for index, other in enumerate(others, start=1):
             tier = "Primary-Short" if index <= 5 else "Primary-Long"

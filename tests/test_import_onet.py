@@ -11,7 +11,7 @@ from brochure import cli
 from brochure.inputs import validate_paths
 from brochure.profile import load_profile
 
-from .onet_release import write_release
+from .onet_release import write_bls, write_release
 
 
 def run(*args: object) -> tuple[int, str]:
@@ -234,6 +234,38 @@ def test_clusters_come_from_the_onet_online_export(tmp_path: Path) -> None:
     assert load_profile(out / "electronics-engineers-except-computer.yaml").cluster is None
 
 
+def test_one_cluster_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    release = write_release(tmp_path / "db_30_2_text", 5)
+    clusters = Path(__file__).parent / "data/opendata/clusters/All_Career_Clusters.csv"
+    out = tmp_path / "health"
+    code, err = run(
+        "import-onet", release, "-o", out, "--clusters", clusters, "--cluster", "HEALTH science"
+    )
+    assert code == 0, err
+    assert sorted(p.name for p in out.iterdir()) == ["medical-records-specialists.yaml"]
+    with pytest.raises(SystemExit) as exited:
+        cli.main(
+            [
+                "import-onet",
+                str(release),
+                "-o",
+                str(tmp_path / "x"),
+                "--clusters",
+                str(clusters),
+                "--cluster",
+                "Health",
+            ]
+        )
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: no career cluster 'Health' (there are: Agriculture, Food")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "x").exists()
+    code, err = run("import-onet", release, "-o", out, "--cluster", "Health Science")
+    assert code == 2
+    assert "--cluster needs --clusters" in err
+
+
 def test_every_word_the_import_writes_has_its_spanish() -> None:
     """The growth words and the education vocabulary are the import's own: a Spanish
     brochure prints them in Spanish (the O*NET text itself stays as published)."""
@@ -241,7 +273,8 @@ def test_every_word_the_import_writes_has_its_spanish() -> None:
     from brochure.opendata.build import GROWTH_WORDS, ONET_EDUCATION, growth_word
 
     spanish = messages("es")
-    words = {word for _, word in GROWTH_WORDS} | {growth_word(-0.5, 3), growth_word(-9, 3)}
+    words = {word for _, word in GROWTH_WORDS} | {"Little or no change", "Decline"}
+    assert {growth_word(-0.5, 5), growth_word(-9, 3)} == {"Little or no change", "Decline"}
     bls = {
         "No formal educational credential",
         "High school diploma or equivalent",
@@ -268,3 +301,79 @@ def test_a_spanish_brochure_of_an_import_says_its_facts_in_spanish(tmp_path: Pat
     html = render_html(records, find_layout("handout"), options=RenderOptions(lang="es"))
     assert "Certificado postsecundario sin título" in html
     assert "Más rápido que el promedio" in html
+
+
+def hostile_sheet(kind: str, folder: Path) -> tuple[Path, str]:
+    """A bad --wages file of `kind`, and the error line it must give."""
+    import csv
+    import zipfile
+
+    import openpyxl
+
+    wages, projections = write_bls(folder / "bls", 3)
+    with wages.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    if kind == "truncated-xlsx":
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)  # type: ignore[union-attr]
+        book.save(folder / "whole.xlsx")
+        data = (folder / "whole.xlsx").read_bytes()
+        (folder / "national.xlsx").write_bytes(data[: len(data) // 2])
+        return folder / "national.xlsx", "national.xlsx: not a readable xlsx file"
+    if kind == "zip-bomb":
+        with zipfile.ZipFile(folder / "national.xlsx", "w", zipfile.ZIP_DEFLATED) as bomb:
+            bomb.writestr("[Content_Types].xml", "<Types/>")
+            bomb.writestr("xl/worksheets/sheet1.xml", b"\0" * (8 << 20))
+        return folder / "national.xlsx", "unpacks to 1,028 times its size (at most 200)"
+    if kind == "endless-csv":
+        with (folder / "national.csv").open("w", encoding="utf-8") as handle:
+            handle.write(",".join(rows[0]) + "\n")
+            code = rows[0].index("OCC_CODE")
+            for number in range(100_001):
+                row = list(rows[1])
+                row[code] = f"{number // 10_000 + 11:02d}-{number % 10_000:04d}"
+                handle.write(",".join(row) + "\n")
+        return folder / "national.csv", "more than 100,000 rows (the most one table may have)"
+    if kind == "text-wage":
+        rows[2][rows[0].index("A_MEDIAN")] = "about 50k"
+        with (folder / "national.csv").open("w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        return folder / "national.csv", "national.csv:3: A_MEDIAN: expected a wage, got 'about 50k'"
+    assert kind == "other-program"
+    return projections, "not an OEWS wage file: no column OCC_CODE (expected OCC_CODE"
+
+
+@pytest.mark.parametrize(
+    "kind", ["truncated-xlsx", "zip-bomb", "endless-csv", "text-wage", "other-program"]
+)
+def test_a_bad_sheet_is_one_line_and_nothing_is_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    release = write_release(tmp_path / "db_30_2_text", 3)
+    sheet, expected = hostile_sheet(kind, tmp_path)
+    out = tmp_path / "careers"
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["import-onet", str(release), "-o", str(out), "--wages", str(sheet)])
+    err = capsys.readouterr().err
+    assert exited.value.code == 1
+    assert err.startswith(f"error: {sheet}")
+    assert expected in err
+    assert err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_a_title_with_control_characters_is_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    release = write_release(tmp_path / "db_30_2_text", 3)
+    data = release / "Occupation Data.txt"
+    lines = data.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("Medical", "Med\x07ical\x1b[31m", 1)
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["import-onet", str(release), "-o", str(tmp_path / "out")])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert err == f"error: {data}:2: Title: control characters in the text\n"
+    assert not (tmp_path / "out").exists()

@@ -52,6 +52,11 @@ def _profiles_folder(help_text: str) -> Callable[[F], F]:
     metavar="CODES",
     help="Only these O*NET-SOC or SOC codes (comma-separated, repeatable).",
 )
+@click.option(
+    "--cluster",
+    metavar="NAME",
+    help="Only the careers of this career cluster (needs --clusters): 'Health Science'.",
+)
 @debug_option
 def import_onet(
     onet: Path,
@@ -61,6 +66,7 @@ def import_onet(
     state_wages: Path | None,
     clusters: Path | None,
     only: Sequence[str],
+    cluster: str | None,
 ) -> None:
     """Make a profile for every occupation with data in an O*NET text release.
 
@@ -71,11 +77,24 @@ def import_onet(
 
     from ..opendata.bls import read_figures
     from ..opendata.build import Context, codes_wanted
-    from ..opendata.library import ImportReport, build_profiles, read_clusters, write_profiles
+    from ..opendata.library import (
+        ImportReport,
+        build_profiles,
+        in_cluster,
+        read_clusters,
+        write_profiles,
+    )
     from ..opendata.onet import read_release
 
+    if cluster and not clusters:
+        raise click.UsageError("--cluster needs --clusters (O*NET OnLine's cluster export)")
     # Every input is read and checked before anything is written.
-    release = read_release(onet, codes_wanted(only) if only else None)
+    filed = read_clusters(clusters) if clusters else None
+    wanted = codes_wanted(only) if only else None
+    if cluster and filed is not None:
+        members = in_cluster(filed, cluster)
+        wanted = members if wanted is None else _both(wanted, members)
+    release = read_release(onet, wanted)
     figures = read_figures(wages, projections, state_wages)
     context = Context(
         release=release.version,
@@ -83,7 +102,7 @@ def import_onet(
         wages_label=figures.wages_label,
         projection_years=figures.years,
         average_growth=figures.average_growth,
-        clusters=read_clusters(clusters) if clusters else None,
+        clusters={code: names[0] for code, names in filed.items()} if filed else None,
         titles={code: o.title for code, o in release.occupations.items()},
         imported=frozenset(release.occupations),
     )
@@ -104,6 +123,11 @@ def import_onet(
     click.echo(f"{report.summary()} in {output}", err=True)
     if report.problems:
         sys.exit(EXIT_FAILED)
+
+
+def _both(only: set[str], members: set[str]) -> set[str]:
+    """--only codes (O*NET-SOC or SOC) that are also in the --cluster."""
+    return {code for code in members if code in only or code[:7] in only}
 
 
 @cli.command("export-table")

@@ -17,7 +17,7 @@ from ..importer import to_yaml
 from ..output import write_atomic
 from ..profile import Profile
 from .build import Context, ProjectionFigures, WageFigures, profile_data
-from .onet import Release
+from .onet import OnetError, Release
 from .tables import Column, TableSpec, open_table
 
 
@@ -62,17 +62,33 @@ CLUSTERS = TableSpec(
 )
 
 
-def read_clusters(path: Path) -> dict[str, str]:
-    """O*NET OnLine's `All_Career_Clusters.csv`: each code's first career cluster, read
-    like every other table (encodings, caps, errors at their line)."""
-    found: dict[str, str] = {}
+def read_clusters(path: Path) -> dict[str, tuple[str, ...]]:
+    """O*NET OnLine's `All_Career_Clusters.csv`: each code's career clusters, the first
+    the one a brochure prints; read like every other table (encodings, caps, errors at
+    their line)."""
+    found: dict[str, tuple[str, ...]] = {}
     with open_table(path, CLUSTERS) as table:
         for record in table.records:
-            cluster = str(record["cluster"] or "").split(";")[0].strip()
+            names = str(record["cluster"] or "").split(";")
+            clusters = tuple(dict.fromkeys(printable(n).strip()[:60] for n in names if n.strip()))
             code = str(record["code"] or "").strip()
-            if cluster and code:
-                found.setdefault(code, printable(cluster)[:60])
+            if clusters and code:
+                found[code] = tuple(dict.fromkeys(found.get(code, ()) + clusters))
     return found
+
+
+def in_cluster(clusters: Mapping[str, tuple[str, ...]], name: str) -> set[str]:
+    """The codes filed under the cluster `name` (any letter case).
+
+    Raises:
+        OnetError: no cluster has that name; the message lists those there are.
+    """
+    wanted = name.strip().casefold()
+    codes = {code for code, names in clusters.items() if wanted in (n.casefold() for n in names)}
+    if not codes:
+        known = sorted({n for names in clusters.values() for n in names})
+        raise OnetError(f"no career cluster {name!r} (there are: {'; '.join(known)})")
+    return codes
 
 
 def build_profiles(
