@@ -377,3 +377,24 @@ def test_a_title_with_control_characters_is_located(
     err = capsys.readouterr().err
     assert err == f"error: {data}:2: Title: control characters in the text\n"
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("layout", ["handout", "flyer", "trifold"])
+def test_the_licence_and_the_state_line_need_no_figures_source(layout: str) -> None:
+    """A hand-trimmed profile without facts.source or as_of still prints its licence
+    statement and, with --state, the state's pay."""
+    from brochure import render_html
+    from brochure.layout import find_layout
+    from brochure.profile import Profile
+    from brochure.render import RenderOptions
+
+    profile = Profile.model_validate(
+        {
+            "title": "Software Developers",
+            "facts": {"median_pay": 135980, "state_pay": {"VA": 136460}},
+            "attribution": "Used under the CC BY 4.0 license.",
+        }
+    )
+    html = render_html(profile, find_layout(layout), options=RenderOptions(state="VA"))
+    assert "Used under the CC BY 4.0 license." in html
+    assert "Median pay in Virginia: $136,460 a year (national: $135,980)" in html

@@ -172,3 +172,31 @@ def test_a_layout_of_ones_own_is_offered_beside_the_built_in(tmp_path: Path) -> 
         pdf = client.get(f"/careers/{NURSE}.pdf", params={"layout": "tiny"})
         assert pdf.status_code == 200, pdf.text
         assert pdf.headers["content-disposition"].endswith(f'filename="{NURSE}-tiny.pdf"')
+
+
+def test_a_state_is_chosen_where_the_profile_has_its_pay(tmp_path: Path) -> None:
+    profile = tmp_path / "software-developers.yaml"
+    profile.write_text(
+        "title: Software Developers\n"
+        "facts:\n"
+        "  median_pay: {amount: 135980, period: year}\n"
+        "  state_pay:\n"
+        "    VA: {amount: 136460, period: year}\n"
+        "    MD: {amount: 131000, period: year}\n"
+    )
+    with TestClient(
+        create_app(ServeConfig(paths=(tmp_path,))), base_url="http://localhost"
+    ) as client:
+        page = client.get("/careers/software-developers")
+        assert page.status_code == 200, page.text
+        assert '<select id="state" name="state">' in page.text
+        assert page.text.index(">Maryland<") < page.text.index(">Virginia<")
+        got = client.get("/careers/software-developers.pdf", params={"state": "va"})
+        assert got.status_code == 200, got.text
+        text = " ".join(PdfReader(io.BytesIO(got.content)).pages[0].extract_text().split())
+        assert "Median pay in Virginia: $136,460 a year (national: $135,980)" in text
+        refused = client.get("/careers/software-developers", params={"state": "ZZ"})
+        assert refused.status_code == 400
+        assert "state: a US state's postal code" in refused.text
+    with TestClient(create_app(ServeConfig()), base_url="http://localhost") as client:
+        assert 'id="state"' not in client.get(f"/careers/{NURSE}").text

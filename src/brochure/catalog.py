@@ -47,6 +47,7 @@ class Card:
     annual_pay: float | None = None
     growth_percent: float | None = None
     text: str = ""  # title, summary, duties, tags and cluster, folded
+    states: tuple[str, ...] = ()  # postal codes with a state median pay (--state)
 
 
 def card_of(profile: Profile, path: Path) -> Card:
@@ -71,6 +72,7 @@ def card_of(profile: Profile, path: Path) -> Card:
         annual_pay=annual,
         growth_percent=facts.job_growth.percent if facts.job_growth else None,
         text=fold(" ".join(words)),
+        states=tuple(sorted(facts.state_pay)),
     )
 
 

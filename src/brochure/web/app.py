@@ -32,6 +32,7 @@ from ..freshness import layout_digest
 from ..i18n import LANGUAGES
 from ..layout import Layout, builtin_layouts, find_layout
 from ..options import RenderOptions
+from ..states import STATES
 from ..theme import PLAIN, Theme
 from . import booklets, edit, themes
 from .booklets import Picks
@@ -65,10 +66,12 @@ class Look:
     lang: str = ""
     grayscale: bool = False
     themed: bool = True
+    state: str = ""  # a postal code: that state's pay beside the national
 
     def query(self, **changes: Any) -> str:
         look = replace(self, **changes)
         pairs = {"layout": look.layout, "paper": look.paper, "lang": look.lang}
+        pairs |= {"state": look.state}
         pairs |= {"grayscale": "1" if look.grayscale else "", "theme": "1" if look.themed else "0"}
         return urlencode({k: v for k, v in pairs.items() if v})
 
@@ -85,10 +88,14 @@ def _look(params: Mapping[str, str], layouts: Mapping[str, Layout]) -> tuple[Loo
     lang = params.get("lang") or ""
     if lang and lang not in LANGUAGES:
         raise HTTPException(400, f"unknown language {lang!r} (available: {', '.join(LANGUAGES)})")
+    state = (params.get("state") or "").upper()
+    if state and state not in STATES:
+        raise HTTPException(400, f"state: a US state's postal code such as IL, not {state[:8]!r}")
     look = Look(
         layout=name,
         paper=paper,
         lang=lang,
+        state=state,
         grayscale=params.get("grayscale") in ("1", "on", "true"),
         themed=params.get("theme") not in ("0", "off", "false"),
     )
@@ -173,7 +180,9 @@ class Site:
 
     def job(self, card: Card, look: Look, layout: Layout, theme: Theme | None = None) -> PreviewJob:
         theme = theme or (self.theme if look.themed else PLAIN)
-        options = RenderOptions(theme=theme, lang=look.lang or None, grayscale=look.grayscale)
+        options = RenderOptions(
+            theme=theme, lang=look.lang or None, grayscale=look.grayscale, state=look.state or None
+        )
         return PreviewJob(
             source=card.path,
             layout=layout.folder,
@@ -252,6 +261,7 @@ async def career(request: Request) -> Response:
     look, layout = _look(request.query_params, site.layouts)
     values: dict[str, Any] = {"card": card, "look": look, "layout": layout, "site": site}
     values["languages"] = LANGUAGES
+    values["states"] = {code: STATES[code] for code in card.states if code in STATES}
     values["notice"] = next(
         (text for key, text in _NOTICES.items() if request.query_params.get(key)), None
     )
