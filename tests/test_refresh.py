@@ -202,3 +202,37 @@ def test_refresh_needs_a_sheet_and_real_files(
     assert code == 1
     assert err.count("\n") == 1
     assert "national_M2026_dl.csv: not Employment Projections" in err
+
+
+def test_the_built_in_library_refreshes_line_for_line(tmp_path: Path) -> None:
+    """Eleven built-in profiles carry their SOC code; refreshed, each changes only in its
+    figures' lines, its source line and two added sources. The twelfth, two occupations
+    in one, has no code and is left as it was."""
+    import shutil
+
+    from brochure.resources import profiles_dir
+
+    library = tmp_path / "library"
+    shutil.copytree(profiles_dir(), library)
+    codes = {}
+    for path in sorted(library.glob("*.yaml")):
+        soc = load_profile(path).codes.soc
+        if soc is not None:
+            codes[soc] = path.stem
+    assert len(codes) == 11
+    wages, projections = write_bls(
+        tmp_path / "bls", 0, year=2026, base=2025, extra=tuple(codes.items())
+    )
+    before = {path.name: path.read_text(encoding="utf-8") for path in library.glob("*.yaml")}
+    code, out, err = run("refresh", library, "--wages", wages, "--projections", projections)
+    assert code == 0, err
+    assert "11 profiles refreshed, 1 unchanged" in err
+    assert "emt-and-paramedic.yaml: up to date; no occupation code" in out
+    figures = ("as_of:", "amount:", "percent:", "rating:", "years:", "source:", "period:")
+    for name, text in before.items():
+        after = (library / name).read_text(encoding="utf-8")
+        diff = list(difflib.unified_diff(text.splitlines(), after.splitlines(), n=0))
+        removed = [line[1:].strip() for line in diff if line[:1] == "-" and line[:3] != "---"]
+        added = [line[1:].strip() for line in diff if line[:1] == "+" and line[:3] != "+++"]
+        assert all(line.startswith(figures) for line in removed), (name, removed)
+        assert len(added) == len(removed) + 6 or name.startswith("emt"), (name, added)

@@ -23,24 +23,24 @@ def _profiles_folder(help_text: str) -> Callable[[F], F]:
     )
 
 
+def _bls_sheets(func: F) -> F:
+    """--wages, --projections and --state-wages: the same on import-onet and refresh."""
+    sheet = click.Path(path_type=Path, dir_okay=False, exists=True)
+    for name, what in reversed(
+        (
+            ("--wages", "BLS OEWS national wages: national_M2025_dl.xlsx"),
+            ("--projections", "BLS Employment Projections occupation.xlsx (sheet Table 1.2)"),
+            ("--state-wages", "BLS OEWS state wages, state_M2025_dl.xlsx, for --state"),
+        )
+    ):
+        func = click.option(name, type=sheet, help=f"{what}, or its CSV export.")(func)
+    return func
+
+
 @cli.command("import-onet")
 @click.argument("onet", type=click.Path(path_type=Path, exists=True, readable=False))
 @_profiles_folder("Folder for the profiles (files already there are never replaced).")
-@click.option(
-    "--wages",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="BLS OEWS national wages: national_M2025_dl.xlsx (or its CSV export).",
-)
-@click.option(
-    "--projections",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="BLS Employment Projections occupation.xlsx (sheet Table 1.2, or its CSV export).",
-)
-@click.option(
-    "--state-wages",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="BLS OEWS state wages: state_M2025_dl.xlsx (or its CSV export), for --state.",
-)
+@_bls_sheets
 @click.option(
     "--clusters",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
@@ -196,21 +196,7 @@ def import_table(sheet: Path, output: Path, force: bool) -> None:
 
 @cli.command("refresh")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, readable=False))
-@click.option(
-    "--wages",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="This year's BLS OEWS national wages (xlsx or its CSV export).",
-)
-@click.option(
-    "--projections",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="This year's BLS Employment Projections occupation.xlsx (or its CSV export).",
-)
-@click.option(
-    "--state-wages",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="This year's BLS OEWS state wages, for each state's median.",
-)
+@_bls_sheets
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @debug_option
 def refresh(
