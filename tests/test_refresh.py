@@ -165,6 +165,8 @@ def test_profiles_without_codes_or_figures_are_left_and_said(tmp_path: Path) -> 
     assert "99-9999 has no national median in the wages sheet: pay kept" in out
     assert "99-9999 has no growth in the projections sheet: growth kept" in out
     assert (tmp_path / "welder.yaml").read_text(encoding="utf-8") == "title: Welder\n"
+    unknown = (tmp_path / "unknown.yaml").read_text(encoding="utf-8")
+    assert unknown == "title: X\ncodes: {soc: 99-9999}\n"
 
 
 def test_one_unreadable_profile_stops_the_refresh_before_any_write(tmp_path: Path) -> None:

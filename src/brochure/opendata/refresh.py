@@ -86,6 +86,7 @@ class _Update:
     data: dict[str, Any]
     changes: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    taken: set[str] = field(default_factory=set)  # "pay", "growth": what the sheets gave
 
     def run(self) -> tuple[dict[str, Any], list[str], list[str]]:
         facts = dict(self.data.get("facts") or {})
@@ -96,10 +97,11 @@ class _Update:
             rated = self.growth(facts)
         if self.changes:
             facts["source"] = self.source_line(facts.get("source"), rated)
-        self.data = _placed(self.data, "facts", _ordered(facts, Facts))
+        if facts != (self.data.get("facts") or {}):
+            self.data = _placed(self.data, "facts", _ordered(facts, Facts))
         self.sources()
         if "attribution" in self.data:
-            self.data["attribution"] = _attribution(self.data["attribution"], self.figures)
+            self.data["attribution"] = self.attribution(self.data["attribution"])
         return self.data, self.changes, self.notes
 
     def pay(self, facts: dict[str, Any]) -> None:
@@ -117,6 +119,7 @@ class _Update:
             merged.pop(stale, None)
         merged.update(money)
         facts["median_pay"] = _ordered(merged, Money)
+        self.taken.add("pay")
         before, after = self.old.facts.median_pay, Money(**money)
         if before is None or before.model_dump() != after.model_dump():
             _said(self.changes, "pay", *_pay_words(before, after))
@@ -149,6 +152,7 @@ class _Update:
         if word is not None:
             merged["rating"] = word
         facts["job_growth"] = _ordered(merged, Growth)
+        self.taken.add("growth")
         before, after = self.old.facts.job_growth, Growth(**merged)
         _said(self.changes, "growth", _growth(before), _growth(after))
         if before is not None and word is not None:
@@ -158,10 +162,9 @@ class _Update:
     def source_line(self, old: Any, rated: bool) -> str:
         """`facts.source` naming this year's sheets. A line this tool wrote has its BLS
         names replaced; a hand-written one is kept after them, for the other facts."""
-        names = [self.figures.wages_label if self.figures.wages is not None else None]
-        names.append(
-            f"BLS Employment Projections {self.figures.years}" if self.figures.years else None
-        )
+        names = [self.figures.wages_label if "pay" in self.taken else None]
+        years = self.figures.years if "growth" in self.taken else None
+        names.append(f"BLS Employment Projections {years}" if years else None)
         given = [n for n in names if n]
         old = old if isinstance(old, str) else ""
         if _OEWS.search(old) or _EP.search(old):
@@ -177,13 +180,23 @@ class _Update:
             line += f"; {GROWTH_NOTE}"
         return line if len(line) <= 200 else "; ".join(given)
 
+    def attribution(self, text: Any) -> Any:
+        """The licence statement's BLS credit lines, naming this year's sheets."""
+        if not isinstance(text, str):
+            return text
+        if "pay" in self.taken and self.figures.wages_label:
+            text = _OEWS.sub(self.figures.wages_label, text)
+        if "growth" in self.taken and self.figures.years:
+            text = _EP.sub(f"Employment Projections {self.figures.years}", text)
+        return text
+
     def sources(self) -> None:
         """This year's BLS pages among the sources: an entry for the same page is
         updated, else one is added at the end (the first source stays the QR code's)."""
         wanted = []
-        if self.figures.wages is not None and self.figures.wages_label:
+        if "pay" in self.taken and self.figures.wages_label:
             wanted.append((OEWS_PAGES, oews_source(self.figures.wages_label, self.soc)))
-        if self.figures.projections is not None and self.figures.years:
+        if "growth" in self.taken and self.figures.years:
             wanted.append((EP_PAGE, projections_source(self.figures.years)))
         listed = list(self.data.get("sources") or [])
         for page, entry in wanted:
@@ -203,16 +216,6 @@ class _Update:
             self.data = _placed(self.data, "sources", listed)
             if not self.changes:
                 self.changes.append("sources")
-
-
-def _attribution(text: Any, figures: Figures) -> Any:
-    if not isinstance(text, str):
-        return text
-    if figures.wages is not None and figures.wages_label:
-        text = _OEWS.sub(figures.wages_label, text)
-    if figures.projections is not None and figures.years:
-        text = _EP.sub(f"Employment Projections {figures.years}", text)
-    return text
 
 
 def _placed(data: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
