@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from itertools import product
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -220,13 +221,8 @@ def panels(image: Image.Image) -> list[Image.Image]:
     return [image.crop((i * third, 0, (i + 1) * third, height)) for i in range(3)]
 
 
-CASES = [
-    (path, layout, paper, lang)
-    for path in SPARSE
-    for layout in LAYOUTS
-    for paper in ("letter", "a4")
-    for lang in LANGS
-]
+PAPERS = ("letter", "a4")
+CASES = list(product(SPARSE, LAYOUTS, PAPERS, LANGS))
 CASE_IDS = [f"{p.stem}-{layout}-{paper}-{lang}" for p, layout, paper, lang in CASES]
 FAST = (SPARSE[IDS.index("sparse-minimal")], "trifold", "letter", "en")
 
@@ -285,13 +281,7 @@ def test_sparse_profiles_with_a_theme(path: Path, layout: str) -> None:
 # Careers as `import-onet` makes them, from a synthetic release with realistic lengths of
 # text: three clusters, among them one of O*NET's longest titles.
 IMPORTED = ["electricians", "medical-records-specialists", "teaching-assistants-preschool"]
-IMPORTED_CASES = [
-    (slug, layout, paper, lang)
-    for slug in IMPORTED
-    for layout in LAYOUTS
-    for paper in ("letter", "a4")
-    for lang in LANGS
-]
+IMPORTED_CASES = list(product(IMPORTED, LAYOUTS, PAPERS, LANGS))
 IMPORTED_IDS = ["-".join(case) for case in IMPORTED_CASES]
 
 
