@@ -1,0 +1,323 @@
+"""Tagged PDFs joined into one: one structure tree, and each font embedded once.
+
+A booklet's careers are rendered apart (in parallel, cached) and joined here. Joining
+PDFs the usual way (pypdf's `append`, `qpdf --pages`) drops the structure tree, so the
+result is no longer accessible, and keeps every part's font subsets, so a 100-career
+booklet embeds each typeface a hundred times. Here:
+
+- the parts' pages and structure elements are copied together (pikepdf keeps one copy of
+  each object per part, so the elements still point at the copied pages), every part's
+  top-level elements go under one `Document` in reading order, and the parent tree and
+  the pages' and annotations' `StructParents` keys are renumbered to stay unique;
+- WeasyPrint subsets fonts keeping glyph ids, so the subsets of one face in different
+  parts hold the same glyph at the same id: their outlines (TrueType `glyf` or CFF
+  charstrings), widths and `ToUnicode` maps are unioned into one font per face.
+
+pikepdf rather than pypdf: it writes object streams (pypdf's output of the same objects
+was 2.8 times larger, docs/DESIGN.md) and copies a part's objects once however often
+they are reached. Nothing here imports WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+__all__ = ["combine"]
+
+
+def combine(parts: Sequence[bytes]) -> pikepdf.Pdf:
+    """One PDF of every page of `parts`, in order, with one structure tree and one font
+    per face. The catalog's language and marked flag are the first part's; the caller
+    adds what belongs to the whole (title, outline, page labels) and saves it."""
+    out = pikepdf.new()
+    tree = _Tree(out)
+    for data in parts:
+        part = pikepdf.open(io.BytesIO(data))
+        first = len(out.pages)
+        out.pages.extend(part.pages)
+        tree.add(part, out.pages[first:])
+        if first == 0:
+            for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
+                if key in part.Root:
+                    out.Root[key] = _copied(out, part.Root[key])
+    tree.finish()
+    share_fonts(out)
+    return out
+
+
+@dataclass
+class _Tree:
+    """The joined structure tree, filled part by part."""
+
+    out: pikepdf.Pdf
+    nums: list[Any] = field(default_factory=list)
+    offset: int = 0
+    document: Dictionary | None = None
+
+    def __post_init__(self) -> None:
+        self.document = self.out.make_indirect(
+            Dictionary(Type=Name.StructElem, S=Name.Document, K=Array())
+        )
+
+    def add(self, part: pikepdf.Pdf, pages: Iterable[pikepdf.Page]) -> None:
+        top = part.Root.get("/StructTreeRoot")
+        if top is None:
+            return
+        assert self.document is not None
+        largest = -1
+        for page in pages:
+            largest = max(largest, self._shift(page.obj, "/StructParents"))
+            for annotation in page.obj.get("/Annots", []):
+                largest = max(largest, self._shift(annotation, "/StructParent"))
+        numbers = _copied(self.out, top.get("/ParentTree", Dictionary())).get("/Nums", Array())
+        for index in range(0, len(numbers) - 1, 2):
+            self.nums += [int(numbers[index]) + self.offset, numbers[index + 1]]
+        for element in _as_list(_copied(self.out, top.get("/K", Array()))):
+            # A part's own Document element: its children join the booklet's.
+            children = element.get("/K") if element.get("/S") == Name.Document else element
+            for child in _as_list(children):
+                if isinstance(child, Dictionary):
+                    child.P = self.document
+                self.document.K.append(child)
+        self.offset += largest + 1
+
+    def _shift(self, obj: pikepdf.Object, key: str) -> int:
+        if key not in obj:
+            return -1
+        number = int(obj[key])
+        obj[key] = number + self.offset
+        return number
+
+    def finish(self) -> None:
+        if not self.nums and self.document is not None and not len(self.document.K):
+            return
+        root = self.out.make_indirect(
+            Dictionary(
+                Type=Name.StructTreeRoot,
+                K=Array([self.document]),
+                ParentTree=self.out.make_indirect(Dictionary(Nums=Array(self.nums))),
+                ParentTreeNextKey=self.offset,
+            )
+        )
+        assert self.document is not None
+        self.document.P = root
+        self.out.Root.StructTreeRoot = root
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, Array) else [value]
+
+
+def _copied(out: pikepdf.Pdf, value: Any) -> Any:
+    """`value` from another PDF, made `out`'s: indirect objects through pikepdf's copier
+    (one copy per object, shared with the pages already copied), direct ones rebuilt."""
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return out.copy_foreign(value)
+    if isinstance(value, Array):
+        return Array([_copied(out, item) for item in value])
+    if isinstance(value, Dictionary):
+        return Dictionary({key: _copied(out, item) for key, item in value.items()})
+    return value
+
+
+# -- fonts -------------------------------------------------------------------------
+
+
+def share_fonts(pdf: pikepdf.Pdf) -> None:
+    """Each face's subsets (`ABCDEF+Inter`, `GHIJKL+Inter`, …) made one font, used by
+    every page that used any of them."""
+    faces: dict[str, dict[tuple[int, int], pikepdf.Object]] = {}
+    for page in pdf.pages:
+        for font in page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary()).values():
+            if _mergeable(font):
+                faces.setdefault(_face(font), {})[font.objgen] = font
+    for fonts in faces.values():
+        if len(fonts) > 1:
+            shared = _union(pdf, list(fonts.values()))
+            for page in pdf.pages:
+                used = page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary())
+                for key in list(used.keys()):
+                    if used[key].objgen in fonts:
+                        used[key] = shared
+
+
+def _face(font: pikepdf.Object) -> str:
+    return str(font.BaseFont).split("+", 1)[-1]
+
+
+def _mergeable(font: Any) -> bool:
+    """A Type0 font with identity glyph mapping and an embedded TrueType or OpenType
+    program: what WeasyPrint writes."""
+    if not isinstance(font, Dictionary) or font.get("/Subtype") != Name.Type0:
+        return False
+    descendant = font.DescendantFonts[0]
+    descriptor = descendant.get("/FontDescriptor", Dictionary())
+    identity = descendant.get("/CIDToGIDMap", Name.Identity) == Name.Identity
+    program = "/FontFile2" in descriptor or (
+        "/FontFile3" in descriptor and descriptor.FontFile3.get("/Subtype") == Name.OpenType
+    )
+    return bool(identity and program and "/ToUnicode" in font and "/W" in descendant)
+
+
+def _program_key(descriptor: pikepdf.Object) -> str:
+    return "/FontFile2" if "/FontFile2" in descriptor else "/FontFile3"
+
+
+def _union(pdf: pikepdf.Pdf, fonts: list[pikepdf.Object]) -> pikepdf.Object:
+    """One font with every glyph, width and character any of `fonts` has.
+
+    The glyphs a subset draws are the ones its `W` array gives widths for, so a subset
+    is opened only when it draws a glyph the others have not: in a booklet, after the
+    first few careers, hardly ever.
+    """
+    from fontTools.ttLib import TTFont
+
+    key = _program_key(fonts[0].DescendantFonts[0].FontDescriptor)
+    used = [_widths(font.DescendantFonts[0].W) for font in fonts]
+    # The subset reaching the highest glyph id has every id the others use.
+    base = max(range(len(fonts)), key=lambda i: max(used[i], default=-1))
+
+    def program(index: int) -> Any:
+        stream = fonts[index].DescendantFonts[0].FontDescriptor[key]
+        return TTFont(io.BytesIO(stream.read_bytes()), lazy=True)
+
+    merged = program(base)
+    covered = set(used[base])
+    widths: dict[int, float] = {}
+    characters: dict[int, str] = {}
+    for index, font in enumerate(fonts):
+        widths.update(used[index])
+        characters.update(_to_unicode(font.ToUnicode.read_bytes()))
+        missing = set(used[index]) - covered
+        if missing:
+            _add_glyphs(merged, program(index), missing)
+            covered |= missing
+    data = io.BytesIO()
+    merged.save(data)
+    shared = fonts[base]
+    descendant = shared.DescendantFonts[0]
+    stream = pikepdf.Stream(pdf, data.getvalue())
+    if key == "/FontFile3":
+        stream.Subtype = Name.OpenType
+    descendant.FontDescriptor[key] = stream
+    if "/CIDSet" in descendant.FontDescriptor:  # optional, and now out of date
+        del descendant.FontDescriptor["/CIDSet"]
+    descendant.W = _width_array(widths)
+    shared.ToUnicode = pikepdf.Stream(pdf, _cmap(characters))
+    return shared
+
+
+def _add_glyphs(merged: Any, other: Any, gids: set[int]) -> None:
+    """The glyphs `gids` of `other` copied into `merged`, by glyph id."""
+    names, theirs = merged.getGlyphOrder(), other.getGlyphOrder()
+    if "glyf" in merged and "glyf" in other:
+        glyf, source = merged["glyf"], other["glyf"]
+        for gid in sorted(gids):
+            glyph = source[theirs[gid]]
+            if glyph.isComposite():
+                for component in glyph.components:
+                    part = other.getGlyphID(component.glyphName)
+                    # A component no page draws on its own is copied with its glyph.
+                    if part != gid and glyf[names[part]].numberOfContours == 0:
+                        _add_glyphs(merged, other, {part})
+                    component.glyphName = names[part]
+            glyf[names[gid]] = glyph
+            merged["hmtx"][names[gid]] = other["hmtx"][theirs[gid]]
+    elif "CFF " in merged and "CFF " in other:
+        strings = merged["CFF "].cff.topDictIndex[0].CharStrings
+        source = other["CFF "].cff.topDictIndex[0].CharStrings
+        for gid in sorted(gids):
+            glyph = source[theirs[gid]]
+            glyph.decompile()  # while it can still reach its own font's subroutines
+            glyph.private = strings[names[gid]].private
+            glyph.globalSubrs = strings[names[gid]].globalSubrs
+            strings[names[gid]] = glyph
+            merged["hmtx"][names[gid]] = other["hmtx"][theirs[gid]]
+    else:
+        raise ValueError("subsets of one face in different outline formats")
+
+
+def _widths(array: pikepdf.Object) -> dict[int, float]:
+    """A `W` array (`c [w1 w2 …]` and `c1 c2 w` runs) as glyph id → width."""
+    found: dict[int, float] = {}
+    items = list(array)
+    index = 0
+    while index < len(items):
+        first = int(items[index])
+        if isinstance(items[index + 1], Array):
+            for offset, width in enumerate(items[index + 1]):
+                found[first + offset] = float(width)
+            index += 2
+        else:
+            for code in range(first, int(items[index + 1]) + 1):
+                found[code] = float(items[index + 2])
+            index += 3
+    return found
+
+
+def _width_array(widths: dict[int, float]) -> Array:
+    out: list[Any] = []
+    run: list[float] = []
+    start = -2
+    for code in sorted(widths):
+        if run and code == start + len(run):
+            run.append(widths[code])
+            continue
+        if run:
+            out += [start, Array([_number(w) for w in run])]
+        start, run = code, [widths[code]]
+    if run:
+        out += [start, Array([_number(w) for w in run])]
+    return Array(out)
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+_PAIR = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+_RANGE = re.compile(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>")
+
+
+def _to_unicode(data: bytes) -> dict[int, str]:
+    """A `ToUnicode` CMap's `bfchar` and `bfrange` entries: glyph id → UTF-16BE hex."""
+    found: dict[int, str] = {}
+    for block in re.findall(rb"beginbfchar(.*?)endbfchar", data, re.S):
+        for source, target in _PAIR.findall(block):
+            found[int(source, 16)] = target.decode("ascii").lower()
+    for block in re.findall(rb"beginbfrange(.*?)endbfrange", data, re.S):
+        for low, high, target in _RANGE.findall(block):
+            first = int(target, 16)
+            width = len(target)
+            for step, code in enumerate(range(int(low, 16), int(high, 16) + 1)):
+                found[code] = f"{first + step:0{width}x}"
+    return found
+
+
+def _cmap(characters: dict[int, str]) -> bytes:
+    head = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def",
+        "/CMapName /Adobe-Identity-UCS def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        "<0000> <ffff>",
+        "endcodespacerange",
+    ]
+    items = sorted(characters.items())
+    for start in range(0, len(items), 100):  # at most 100 entries a block
+        chunk = items[start : start + 100]
+        head.append(f"{len(chunk)} beginbfchar")
+        head += [f"<{code:04x}> <{target}>" for code, target in chunk]
+        head.append("endbfchar")
+    head += ["endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
+    return "\n".join(head).encode("ascii")

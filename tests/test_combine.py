@@ -1,0 +1,137 @@
+"""Tagged PDFs joined into one: one structure tree in reading order, one font per face,
+the same text and the same look as the parts."""
+
+from __future__ import annotations
+
+import io
+
+import pikepdf
+import pypdfium2 as pdfium
+import pytest
+from PIL import ImageChops
+from pypdf import PdfReader
+
+from brochure.combine import combine
+
+from .conftest import BUILTIN_PROFILES, Render
+
+CAREERS = [
+    p
+    for p in BUILTIN_PROFILES
+    if p.stem in ("dental-hygienist", "registered-nurse", "pharmacy-technician")
+]
+
+
+@pytest.fixture(scope="module")
+def parts(render_builtin: Render) -> list[bytes]:
+    return [render_builtin(path)[0].pdf.data for path in CAREERS]
+
+
+@pytest.fixture(scope="module")
+def joined(parts: list[bytes]) -> bytes:
+    pdf = combine(parts)
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
+    return out.getvalue()
+
+
+def elements(node: pikepdf.Object) -> list[pikepdf.Dictionary]:
+    """Every structure element under `node`, depth first (the reading order)."""
+    found = []
+    kids = node.get("/K", pikepdf.Array())
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        is_element = isinstance(kid, pikepdf.Dictionary) and "/S" in kid
+        if is_element and kid.get("/Type") != pikepdf.Name.OBJR:
+            found.append(kid)
+            found += elements(kid)
+    return found
+
+
+def test_one_structure_tree_in_reading_order(joined: bytes, parts: list[bytes]) -> None:
+    pdf = pikepdf.open(io.BytesIO(joined))
+    root = pdf.Root.StructTreeRoot
+    (document,) = root.K
+    assert str(document.S) == "/Document"
+    headings = [e for e in elements(document) if e.S == pikepdf.Name.H1]
+    # One H1 per career, in booklet order: each on its career's first page.
+    firsts, count = [], 0
+    for part in parts:
+        firsts.append(count)
+        count += len(PdfReader(io.BytesIO(part)).pages)
+    first_pages = [pdf.pages[index].obj.objgen for index in firsts]
+    assert [heading.Pg.objgen for heading in headings] == first_pages
+    # Every element points at a page of this file, and its parent is the element above.
+    pages = {page.obj.objgen for page in pdf.pages}
+    for element in elements(document):
+        if "/Pg" in element:
+            assert element.Pg.objgen in pages
+        assert element.P.objgen in {document.objgen, *(e.objgen for e in elements(document))}
+
+
+def test_parent_tree_keys_are_unique_and_resolve(joined: bytes) -> None:
+    pdf = pikepdf.open(io.BytesIO(joined))
+    nums = list(pdf.Root.StructTreeRoot.ParentTree.Nums)
+    keys = [int(k) for k in nums[0::2]]
+    assert len(keys) == len(set(keys))
+    assert int(pdf.Root.StructTreeRoot.ParentTreeNextKey) > max(keys)
+    tree = dict(zip(keys, nums[1::2], strict=True))
+    links = 0
+    for page in pdf.pages:
+        assert int(page.obj.StructParents) in tree
+        for annotation in page.obj.get("/Annots", []):
+            element = tree[int(annotation.StructParent)]
+            assert str(element.S) == "/Link"
+            references = element.K if isinstance(element.K, pikepdf.Array) else [element.K]
+            assert any(
+                isinstance(r, pikepdf.Dictionary) and r.get("/Obj") == annotation
+                for r in references
+            )
+            links += 1
+    assert links > 0
+
+
+def test_each_face_is_embedded_once_and_the_file_is_smaller(
+    joined: bytes, parts: list[bytes]
+) -> None:
+    pdf = pikepdf.open(io.BytesIO(joined))
+    fonts = {
+        font.objgen: str(font.BaseFont).split("+")[-1]
+        for page in pdf.pages
+        for font in page.Resources.Font.values()
+    }
+    assert len(fonts) == len(set(fonts.values()))
+    assert len(joined) < 0.5 * sum(len(part) for part in parts)
+
+
+def test_the_text_and_the_look_are_the_parts(joined: bytes, parts: list[bytes]) -> None:
+    def text(data: bytes) -> list[str]:
+        return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+    assert text(joined) == [page for part in parts for page in text(part)]
+    whole = pdfium.PdfDocument(joined)
+    index = 0
+    for part in parts:
+        for page in pdfium.PdfDocument(part):
+            mine = whole[index].render(scale=72 / 72).to_pil().convert("L")
+            theirs = page.render(scale=72 / 72).to_pil().convert("L")
+            difference = ImageChops.difference(mine, theirs)
+            changed = sum(difference.point(lambda v: 255 if v > 64 else 0).histogram()[255:])
+            assert changed < 0.002 * mine.size[0] * mine.size[1], f"page {index + 1}"
+            index += 1
+    assert index == len(whole)
+
+
+def test_a_part_without_tags_adds_pages_only(parts: list[bytes]) -> None:
+    plain = pikepdf.open(io.BytesIO(parts[0]))
+    del plain.Root["/StructTreeRoot"]
+    for page in plain.pages:
+        del page.obj["/StructParents"]
+        for annotation in page.obj.get("/Annots", []):
+            del annotation["/StructParent"]
+    out = io.BytesIO()
+    plain.save(out)
+    pdf = combine([out.getvalue(), parts[1]])
+    assert len(pdf.pages) == len(plain.pages) + len(pikepdf.open(io.BytesIO(parts[1])).pages)
+    (document,) = pdf.Root.StructTreeRoot.K
+    headings = [e for e in elements(document) if e.S == pikepdf.Name.H1]
+    assert [h.Pg.objgen for h in headings] == [pdf.pages[len(plain.pages)].obj.objgen]
