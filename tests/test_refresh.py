@@ -238,3 +238,32 @@ def test_the_built_in_library_refreshes_line_for_line(tmp_path: Path) -> None:
         added = [line[1:].strip() for line in diff if line[:1] == "+" and line[:3] != "+++"]
         assert all(line.startswith(figures) for line in removed), (name, removed)
         assert len(added) == len(removed) + 6 or name.startswith("emt"), (name, added)
+
+
+def test_hostile_profiles_stop_the_refresh_with_located_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import os
+
+    folder = tmp_path / "careers"
+    folder.mkdir()
+    good = folder / "medical-assistant.yaml"
+    good.write_text(HAND_WRITTEN, encoding="utf-8")
+    (folder / "evil.yaml").symlink_to("/etc/passwd")
+    os.mkfifo(folder / "fifo.yaml")
+    laughs = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for name, inner in zip("bcdef", "abcde", strict=True):
+        laughs.append(f"{name}: &{name} [" + ", ".join([f"*{inner}"] * 9) + "]")
+    (folder / "laughs.yaml").write_text("\n".join([*laughs, "title: X"]) + "\n")
+    wages, _ = next_year(tmp_path / "bls")
+    code, err = main(capsys, "refresh", folder, "--wages", wages)
+    assert code == 1
+    lines = err.splitlines()
+    assert f"error: {folder / 'evil.yaml'}: is a link to /etc/passwd, outside its folder" in err
+    assert f"error: {folder / 'fifo.yaml'}: not a regular file" in lines
+    assert any(
+        line.startswith(f"error: {folder / 'laughs.yaml'}:") and "aliases expanding" in line
+        for line in lines
+    )
+    assert lines[-1] == "1 profiles to refresh, 0 unchanged, 3 could not be read: nothing written"
+    assert good.read_text(encoding="utf-8") == HAND_WRITTEN

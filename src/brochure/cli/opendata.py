@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .app import cli
-from .common import EXIT_FAILED, F, debug_option, warning_line
+from .common import EXIT_FAILED, F, debug_option, error_line, warning_line
 
 
 def _profiles_folder(help_text: str) -> Callable[[F], F]:
@@ -230,7 +230,7 @@ def refresh(
     figures = read_figures(wages, projections, state_wages)
     report = refresh_profiles(expand_paths(paths), figures)
     for problem in report.problems:
-        warning_line(str(problem))
+        error_line(str(problem))
     if report.problems:
         click.echo(f"{report.summary(False)}: nothing written", err=True)
         sys.exit(EXIT_FAILED)
