@@ -135,3 +135,52 @@ def test_a_part_without_tags_adds_pages_only(parts: list[bytes]) -> None:
     (document,) = pdf.Root.StructTreeRoot.K
     headings = [e for e in elements(document) if e.S == pikepdf.Name.H1]
     assert [h.Pg.objgen for h in headings] == [pdf.pages[len(plain.pages)].obj.objgen]
+
+
+def folios(count: int, first: int) -> bytes:
+    """A document of `count` pages, each only its number in the bottom-right margin, in
+    the layouts' own face: what a booklet lays over its careers' pages."""
+    from brochure.pdf import weasy
+
+    weasyprint = weasy.load_weasyprint()
+    html = (
+        '<html lang="en"><head><style>@page { size: letter; margin: 0.6in;'
+        ' @bottom-right { content: "Page " counter(page); font: 500 7.5pt Inter; } }'
+        f" @page :first {{ counter-reset: page {first}; }}"
+        " div { break-after: page; height: 1px; }</style></head><body>"
+        + "<div></div>" * count
+        + "</body></html>"
+    )
+    document = weasyprint.HTML(string=html).render(font_config=weasy.shared_fonts())
+    return bytes(document.write_pdf(pdf_tags=True))
+
+
+def test_folios_are_laid_over_as_artifacts_in_the_shared_face(parts: list[bytes]) -> None:
+    from brochure.combine import lay_over, share_fonts
+
+    pdf = combine(parts[:2])
+    count = len(pdf.pages)
+    before = [int(page.obj.StructParents) for page in pdf.pages]
+    lay_over(pdf, folios(count, 5), range(count))
+    share_fonts(pdf)
+    out = io.BytesIO()
+    pdf.save(out)
+    reader = PdfReader(io.BytesIO(out.getvalue()))
+    for number, page in enumerate(reader.pages, start=5):
+        assert f"Page {number}" in page.extract_text()
+    joined = pikepdf.open(io.BytesIO(out.getvalue()))
+    # The folio is an artifact: no new structure, the pages' keys as they were.
+    assert [int(page.obj.StructParents) for page in joined.pages] == before
+    form = next(iter(joined.pages[0].Resources.XObject.values()))
+    drawn = form.read_bytes()
+    assert b"/Artifact <</Type /Pagination>> BDC" in drawn
+    assert b"/MCID" not in drawn
+    # Inter, the folio's face, is one font with the careers' Inter.
+    faces = {}
+    for page in joined.pages:
+        for font in page.Resources.Font.values():
+            faces.setdefault(str(font.BaseFont).split("+")[-1], set()).add(font.objgen)
+    for xobject in form.Resources.Font.values():
+        faces.setdefault(str(xobject.BaseFont).split("+")[-1], set()).add(xobject.objgen)
+    assert all(len(objects) == 1 for objects in faces.values()), faces
+    assert "Inter" in faces

@@ -29,7 +29,7 @@ from typing import Any
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-__all__ = ["combine"]
+__all__ = ["combine", "lay_over", "share_fonts"]
 
 
 def combine(parts: Sequence[bytes]) -> pikepdf.Pdf:
@@ -127,6 +127,34 @@ def _copied(out: pikepdf.Pdf, value: Any) -> Any:
     return value
 
 
+# -- overlays (folios) ---------------------------------------------------------------
+
+# Tagged content in the overlay's own file: `/Span <</MCID 3>> BDC`. Drawn over another
+# file's page it belongs to no structure element there, so it becomes a pagination
+# artifact, as a page number should be.
+_MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+\d+\s*>>\s*BDC")
+_ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
+
+
+def lay_over(pdf: pikepdf.Pdf, overlay: bytes, pages: Sequence[int]) -> None:
+    """Page `i` of `overlay` drawn over page `pages[i]` of `pdf`, as an artifact: the
+    booklet's folios, rendered once for the whole booklet, so a career's own pages never
+    depend on where it falls."""
+    source = pikepdf.open(io.BytesIO(overlay))
+    if len(source.pages) < len(pages):
+        raise ValueError(f"{len(pages)} pages to lay over, the overlay has {len(source.pages)}")
+    for index, number in enumerate(pages):
+        page = source.pages[index]
+        content = page.obj.get("/Contents")
+        streams = content if isinstance(content, Array) else [content] if content else []
+        data = b"\n".join(stream.read_bytes() for stream in streams)
+        page.obj.Contents = source.make_stream(_MARKED.sub(_ARTIFACT, data))
+        if "/StructParents" in page.obj:
+            del page.obj["/StructParents"]
+        target = pdf.pages[number]
+        target.add_overlay(page, pikepdf.Rectangle(target.mediabox))
+
+
 # -- fonts -------------------------------------------------------------------------
 
 
@@ -134,18 +162,39 @@ def share_fonts(pdf: pikepdf.Pdf) -> None:
     """Each face's subsets (`ABCDEF+Inter`, `GHIJKL+Inter`, …) made one font, used by
     every page that used any of them."""
     faces: dict[str, dict[tuple[int, int], pikepdf.Object]] = {}
-    for page in pdf.pages:
-        for font in page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary()).values():
+    tables = list(_font_tables(pdf))
+    for table in tables:
+        for font in table.values():
             if _mergeable(font):
                 faces.setdefault(_face(font), {})[font.objgen] = font
     for fonts in faces.values():
         if len(fonts) > 1:
             shared = _union(pdf, list(fonts.values()))
-            for page in pdf.pages:
-                used = page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary())
-                for key in list(used.keys()):
-                    if used[key].objgen in fonts:
-                        used[key] = shared
+            for table in tables:
+                for key in list(table.keys()):
+                    if table[key].objgen in fonts:
+                        table[key] = shared
+
+
+def _font_tables(pdf: pikepdf.Pdf) -> Iterable[pikepdf.Object]:
+    """Every `/Font` resource dictionary of the pages and of the form XObjects they draw
+    (an overlay is one), each once."""
+    seen: set[tuple[int, int]] = set()
+    todo = [page.obj.get("/Resources") for page in pdf.pages]
+    while todo:
+        resources = todo.pop()
+        if not isinstance(resources, Dictionary):
+            continue
+        if resources.is_indirect:
+            if resources.objgen in seen:
+                continue
+            seen.add(resources.objgen)
+        if isinstance(resources.get("/Font"), Dictionary):
+            yield resources.Font
+        for xobject in resources.get("/XObject", Dictionary()).values():
+            if xobject.get("/Subtype") == Name.Form and xobject.objgen not in seen:
+                seen.add(xobject.objgen)
+                todo.append(xobject.get("/Resources"))
 
 
 def _face(font: pikepdf.Object) -> str:
