@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,18 +39,57 @@ def combine(parts: Sequence[bytes]) -> pikepdf.Pdf:
     adds what belongs to the whole (title, outline, page labels) and saves it."""
     out = pikepdf.new()
     tree = _Tree(out)
+    destinations: dict[str, Any] = {}
     for data in parts:
         part = pikepdf.open(io.BytesIO(data))
         first = len(out.pages)
-        out.pages.extend(part.pages)
+        with warnings.catch_warnings():
+            # pikepdf warns that named destinations are not carried: they are, below.
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            out.pages.extend(part.pages)
         tree.add(part, out.pages[first:])
         if first == 0:
-            for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
-                if key in part.Root:
-                    out.Root[key] = _copied(out, part.Root[key])
+            _document_of(out, part)
+        # Named destinations (link targets): a later part's name wins, so that a
+        # stand-in anchor of the front matter gives way to the career it stands for.
+        names = part.Root.get("/Names", Dictionary()).get("/Dests")
+        for name, target in _name_tree(names):
+            destinations[name] = _copied(out, target)
     tree.finish()
+    if destinations:
+        flat: list[Any] = []
+        for name in sorted(destinations):
+            flat += [pikepdf.String(name), destinations[name]]
+        names = out.Root.get("/Names") or Dictionary()
+        names.Dests = out.make_indirect(Dictionary(Names=Array(flat)))
+        out.Root.Names = names
     share_fonts(out)
     return out
+
+
+def _document_of(out: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
+    """What describes the whole file, from its first part: language, marked-content
+    flag, viewer preferences, XMP metadata (the PDF standard it claims), output intents,
+    attached files, and the document information dictionary."""
+    for key in ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata", "/OutputIntents", "/AF"):
+        if key in part.Root:
+            out.Root[key] = _copied(out, part.Root[key])
+    attached = part.Root.get("/Names", Dictionary()).get("/EmbeddedFiles")
+    if attached is not None:
+        out.Root.Names = Dictionary(EmbeddedFiles=_copied(out, attached))
+    if "/Info" in part.trailer:
+        out.trailer.Info = _copied(out, part.trailer.Info)
+
+
+def _name_tree(node: Any) -> Iterable[tuple[str, Any]]:
+    """A name tree's leaves, in order (`/Names` pairs, through `/Kids`)."""
+    if not isinstance(node, Dictionary):
+        return
+    pairs = node.get("/Names", Array())
+    for index in range(0, len(pairs) - 1, 2):
+        yield str(pairs[index]), pairs[index + 1]
+    for kid in node.get("/Kids", Array()):
+        yield from _name_tree(kid)
 
 
 @dataclass
@@ -151,8 +191,25 @@ def lay_over(pdf: pikepdf.Pdf, overlay: bytes, pages: Sequence[int]) -> None:
         page.obj.Contents = source.make_stream(_MARKED.sub(_ARTIFACT, data))
         if "/StructParents" in page.obj:
             del page.obj["/StructParents"]
-        target = pdf.pages[number]
-        target.add_overlay(page, pikepdf.Rectangle(target.mediabox))
+        _draw_over(pdf, pdf.pages[number], pdf.copy_foreign(page.as_form_xobject()))
+
+
+def _draw_over(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object) -> None:
+    """`form` drawn over `page`, both the same size, under a fixed resource name (pikepdf's
+    `add_overlay` picks a random one, and the same inputs must give the same bytes)."""
+    resources = page.obj.get("/Resources")
+    if resources is None:
+        resources = page.obj.Resources = Dictionary()
+    if "/XObject" not in resources:
+        resources.XObject = Dictionary()
+    name, count = "/Folio", 1
+    while name in resources.XObject:
+        count += 1
+        name = f"/Folio{count}"
+    resources.XObject[name] = form
+    # The page's own drawing may leave its graphics state changed: it is enclosed first.
+    page.contents_add(pdf.make_stream(b"q\n"), prepend=True)
+    page.contents_add(pdf.make_stream(f"\nQ\nq {name} Do Q\n".encode()), prepend=False)
 
 
 # -- fonts -------------------------------------------------------------------------

@@ -394,8 +394,21 @@ class BookletSpec:
     grouped: bool = False
     subtitle: str | None = None
     date: str | None = None
+    # The part of the booklet to lay out: "whole" (one pass), or, for a booklet joined
+    # from parts (`booklet_apart`), "front" (cover and contents, with each career's
+    # first printed page from `numbers`), "career" (the careers given, without folios),
+    # "back" (the back cover) or "folios" (one page per numbered page: its folio, or
+    # none where `folios` has None).
+    part: str = "whole"
+    numbers: tuple[tuple[str, int], ...] = ()
+    folios: tuple[str | None, ...] = ()
 
-    template_extras: ClassVar[tuple[str, ...]] = ("lang", "as_of")
+    template_extras: ClassVar[tuple[str, ...]] = ("lang", "as_of", "first_pages")
+
+    @property
+    def first_pages(self) -> dict[str, int]:
+        """Each career's first printed page, by slug (front matter of a joined booklet)."""
+        return dict(self.numbers)
 
     @property
     def lang(self) -> str:
