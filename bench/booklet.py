@@ -12,7 +12,10 @@ Candidates:
              WeasyPrint's Document.copy: one PDF, but page counters restart.
   combine    each career rendered separately on 2 worker processes, joined by
              brochure.combine: one structure tree, one font per face (the parts are
-             still plain handouts: no booklet numbering, front matter or blanks yet).
+             plain handouts: no booklet numbering, front matter or blanks).
+  apart      the booklet itself joined from parts (brochure.booklet_apart): careers
+             laid out on 2 workers as booklet pages, front and back matter and folios
+             once their page counts are known.
 """
 
 from __future__ import annotations
@@ -90,6 +93,20 @@ def combined(paths: list[Path], workers: int = 2) -> dict[str, object]:
     }
 
 
+def apart(paths: list[Path], workers: int = 2) -> dict[str, object]:
+    from pypdf import PdfReader
+
+    from brochure.booklet_apart import build_booklet_apart
+
+    report = build_booklet_apart(paths, None, jobs=workers)
+    reader = PdfReader(io.BytesIO(report.data))
+    return {
+        "bytes": len(report.data),
+        "pages": report.pages,
+        "tagged": "/StructTreeRoot" in reader.trailer["/Root"],
+    }
+
+
 def merge_rebuild(paths: list[Path]) -> dict[str, object]:
     """One career changed: render it alone, re-join with the 99 cached PDFs."""
     from pypdf import PdfReader, PdfWriter
@@ -131,6 +148,7 @@ CANDIDATES = {
     "copy": copy,
     "merge-rebuild": merge_rebuild,
     "combine": combined,
+    "apart": apart,
 }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def build_booklet_apart(
 ) -> BookletReport:
     """The booklet `build_booklet` makes, from careers laid out apart (`jobs` worker
     processes) and joined. `out=None` writes nothing (the bytes are in the report)."""
-    from .batch.workers import run_all
+    from .batch.workers import Workers, run_all
 
     chosen = resolve_layout(layout)
     sheet = chosen.paper(paper).name
@@ -112,15 +113,22 @@ def build_booklet_apart(
         own = options if changes.get("part") == "front" else plain
         return _Part(replace(spec, **changes), chosen, sheet, own, sources)  # type: ignore[arg-type]
 
-    careers = [part(part="career", **_alone(profile, groups, grouped)) for profile in ordered]
-    laid = {id(job): result for job, result in run_all(_run, careers, workers=jobs)}
-    results = [laid[id(job)] for job in careers]
-    plan = _Plan.of([result.pages for result in results])
-    front = part(
-        part="front", numbers=tuple(zip((p.key for p in ordered), plan.first, strict=True))
-    )()
-    back = part(part="back")()
-    folios = part(part="folios", folios=plan.folios(ordered))()
+    def lay_out(parts: list[_Part], pool: Workers | None) -> list[PdfResult]:
+        laid = {id(job): result for job, result in run_all(_run, parts, workers=jobs, pool=pool)}
+        return [laid[id(job)] for job in parts]
+
+    # One pool for both rounds: the careers, then what their page counts decide.
+    with Workers(jobs) if jobs > 1 else nullcontext() as pool:
+        careers = [part(part="career", **_alone(p, groups, grouped)) for p in ordered]
+        results = lay_out(careers, pool)
+        plan = _Plan.of([result.pages for result in results])
+        numbers = tuple(zip((p.key for p in ordered), plan.first, strict=True))
+        matter = [
+            part(part="front", numbers=numbers),
+            part(part="back"),
+            part(part="folios", folios=plan.folios(ordered)),
+        ]
+        front, back, folios = lay_out(matter, pool)
 
     pdf = combine([front.data, *(result.data for result in results), back.data])
     front_pages = front.pages + front.pages % 2
