@@ -120,6 +120,25 @@ def group_careers(profiles: Sequence[Profile], group_by: str | None) -> tuple[Gr
     )
 
 
+def booklet_spec(
+    loaded: Sequence[tuple[Path, Profile]],
+    title: str,
+    subtitle: str | None,
+    date: str | None,
+    group_by: str | None,
+) -> BookletSpec:
+    """What the booklet template is given: the careers in booklet order, grouped."""
+    groups = group_careers([profile for _, profile in loaded], group_by)
+    return BookletSpec(
+        title=title,
+        subtitle=subtitle,
+        date=date,
+        careers=tuple(profile for group in groups for profile in group.careers),
+        groups=groups,
+        grouped=group_by is not None,
+    )
+
+
 def booklet_seconds(per_render: float, careers: int) -> float:
     """The time cap of a whole booklet, one layout pass: one render's cap for the cover
     and contents, and one more for every ten careers."""
@@ -154,16 +173,8 @@ def build_booklet(
     sheet = chosen.paper(paper)
     loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
     target = _target(out, [source for source, _ in loaded])
-    groups = group_careers([profile for _, profile in loaded], group_by)
-    ordered = tuple(profile for group in groups for profile in group.careers)
-    spec = BookletSpec(
-        title=title,
-        subtitle=subtitle,
-        date=date,
-        careers=ordered,
-        groups=groups,
-        grouped=group_by is not None,
-    )
+    spec = booklet_spec(loaded, title, subtitle, date, group_by)
+    ordered = spec.careers
     sources = sorted({source for source, _ in loaded})
     result = _lay_out(spec, chosen, sheet.name, options, sources)
     first = ordered[0].key

@@ -26,7 +26,7 @@ from .booklet import (
     BookletReport,
     _booklet_info,
     _target,
-    group_careers,
+    booklet_spec,
     load_for_booklet,
 )
 from .combine import combine, lay_over, share_fonts
@@ -93,17 +93,8 @@ def build_booklet_apart(
     sheet = chosen.paper(paper).name
     loaded = load_for_booklet(paths, lang=options.lang)
     target = _target(out, [source for source, _ in loaded])
-    groups = group_careers([profile for _, profile in loaded], group_by)
-    grouped = group_by is not None
-    ordered = tuple(profile for group in groups for profile in group.careers)
-    spec = BookletSpec(
-        title=title,
-        subtitle=subtitle,
-        date=date,
-        careers=ordered,
-        groups=groups,
-        grouped=grouped,
-    )
+    spec = booklet_spec(loaded, title, subtitle, date, group_by)
+    groups, ordered, grouped = spec.groups, spec.careers, spec.grouped
     sources = tuple(sorted({source for source, _ in loaded}))
 
     # Files are attached to the front matter alone: the joined file is described by it.
