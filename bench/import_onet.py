@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,18 +19,14 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import emit, machine
+from common import emit, machine, run
 
 from onet_release import write_bls, write_release
 
 
 def brochure(*args: object) -> float:
     """Seconds one `brochure` command takes, in its own process."""
-    start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "brochure", *map(str, args)], check=True, capture_output=True
-    )
-    return time.perf_counter() - start
+    return run([sys.executable, "-m", "brochure", *map(str, args)])
 
 
 def main() -> None:

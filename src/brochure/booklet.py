@@ -172,7 +172,7 @@ def build_booklet(
     chosen = resolve_layout(layout)
     sheet = chosen.paper(paper)
     loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
-    target = _target(out, [source for source, _ in loaded])
+    target = booklet_target(out, [source for source, _ in loaded])
     spec = booklet_spec(loaded, title, subtitle, date, group_by)
     ordered = spec.careers
     sources = sorted({source for source, _ in loaded})
@@ -210,7 +210,7 @@ def _lay_out(
         html,
         base=layout.folder,
         roots=allowed_roots(layout, sources, options),
-        info=_booklet_info(spec, options),
+        info=booklet_info(spec, options),
         number_from=ordered[0].key,
         stylesheets=[*layout.stylesheet_paths, *layout.booklet_stylesheet_paths],
         grayscale=options.grayscale,
@@ -225,7 +225,7 @@ def _lay_out(
     return result
 
 
-def _target(out: str | Path | None, sources: list[Path]) -> Path | None:
+def booklet_target(out: str | Path | None, sources: list[Path]) -> Path | None:
     """The booklet's file (`booklet.pdf` inside a folder), checked before any work."""
     target = Path(out) if out is not None else None
     if target is not None and target.is_dir():
@@ -235,7 +235,7 @@ def _target(out: str | Path | None, sources: list[Path]) -> Path | None:
     return target
 
 
-def _booklet_info(spec: BookletSpec, options: RenderOptions) -> PdfInfo:
+def booklet_info(spec: BookletSpec, options: RenderOptions) -> PdfInfo:
     """The booklet's PDF metadata: its cover title, its careers' clusters as keywords."""
     careers = spec.careers
     return PdfInfo(

@@ -24,9 +24,9 @@ from pikepdf import Dictionary, Name
 from .booklet import (
     BookletCareer,
     BookletReport,
-    _booklet_info,
-    _target,
+    booklet_info,
     booklet_spec,
+    booklet_target,
     load_for_booklet,
 )
 from .combine import combine, lay_over, share_fonts
@@ -60,7 +60,7 @@ class _Part:
             html,
             base=layout.folder,
             roots=allowed_roots(layout, list(self.sources), options),
-            info=_booklet_info(self.spec, options),
+            info=booklet_info(self.spec, options),
             stylesheets=[*layout.stylesheet_paths, *layout.booklet_stylesheet_paths],
             grayscale=options.grayscale,
             remote=options.allow_remote,
@@ -92,7 +92,7 @@ def build_booklet_apart(
     chosen = resolve_layout(layout)
     sheet = chosen.paper(paper).name
     loaded = load_for_booklet(paths, lang=options.lang)
-    target = _target(out, [source for source, _ in loaded])
+    target = booklet_target(out, [source for source, _ in loaded])
     spec = booklet_spec(loaded, title, subtitle, date, group_by)
     groups, ordered, grouped = spec.groups, spec.careers, spec.grouped
     sources = tuple(sorted({source for source, _ in loaded}))

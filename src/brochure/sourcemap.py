@@ -245,7 +245,7 @@ def read_input(
 
 
 class _FastLoader(yaml.CSafeLoader if hasattr(yaml, "CSafeLoader") else yaml.SafeLoader):  # type: ignore[misc]
-    """libyaml's parser, with `_Loader`'s tags: about thirty times faster, for text known
+    """libyaml's parser, with `_Loader`'s tags: about fifteen times faster, for text known
     to be shallow (its composer recurses in C, where Python's recursion limit is no guard)."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
@@ -259,7 +259,7 @@ def compose_yaml(
 ) -> yaml.Node:
     """The node graph of one YAML document, its marks giving every value's place in `text`.
 
-    libyaml composes it (thirty times faster) unless the text could nest deep enough to
+    libyaml composes it (about fifteen times faster) unless the text could nest deep enough to
     exhaust the C stack: block nesting is bounded by the indentation `MAX_BYTES` allows,
     flow nesting by the number of brackets. `checked` text was read once already.
     """

@@ -9,6 +9,7 @@ stands for today, so a reproducible build warns the same on any day.
 
 from __future__ import annotations
 
+import calendar
 import os
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -28,10 +29,8 @@ def figures_date(as_of: str) -> date:
     """`2024-05` → the last day the figures can be from (`2024` → the year's end)."""
     parts = [int(p) for p in as_of.split("-")]
     year, month = parts[0], parts[1] if len(parts) > 1 else 12
-    if len(parts) == 3:
-        return date(year, month, parts[2])
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
+    day = parts[2] if len(parts) == 3 else calendar.monthrange(year, month)[1]
+    return date(year, month, day)
 
 
 def stale_notice(profile: Profile, years: float, on: date | None = None) -> Notice | None:

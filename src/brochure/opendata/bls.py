@@ -3,6 +3,7 @@ Table 1.2, read from the published .xlsx or a CSV export of it."""
 
 from __future__ import annotations
 
+import calendar
 import math
 import re
 from collections.abc import Mapping
@@ -393,26 +394,8 @@ def _year(label: str) -> str | None:
     return found[0] if found else None
 
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        (
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ),
-        start=1,
-    )
-}
+# "may" → 5, from the standard library's English month names.
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 
 
 def month_of(period: str | None) -> str | None:

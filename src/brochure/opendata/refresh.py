@@ -114,8 +114,8 @@ class _Update:
             self.notes.append("pay is not in US dollars: kept")
             return
         old = facts.get("median_pay")
-        merged = {k: v for k, v in (old if isinstance(old, dict) else {}).items()}
-        for stale in ("max_amount", "at_least"):
+        merged = dict(old) if isinstance(old, dict) else {}
+        for stale in ("max_amount", "at_least"):  # a range or a top code of last year
             merged.pop(stale, None)
         merged.update(money)
         facts["median_pay"] = _ordered(merged, Money)
