@@ -163,11 +163,7 @@ def _alone(profile: Profile, groups: Sequence[Group], grouped: bool) -> dict[str
     """One career's part: in its group (whose banner it carries when it opens it)."""
     group = next(g for g in groups if profile in g.careers)
     opens = grouped and group.careers[0] is profile
-    return {
-        "careers": (profile,),
-        "groups": (Group(group.index, group.name, (profile,)),),
-        "grouped": opens,
-    }
+    return {"careers": (profile,), "groups": (group,), "grouped": opens}
 
 
 @dataclass(frozen=True)
