@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .errors import (
@@ -34,6 +35,9 @@ from .render import BookletSpec, Group, render_booklet_html
 from .stale import stale_notices
 from .typography import sparse_endings
 
+if TYPE_CHECKING:
+    from .booklet_apart import PartOutcome
+
 
 @dataclass
 class BookletCareer:
@@ -57,6 +61,57 @@ class BookletReport:
     padded: int = 0
     warnings: list[Notice] = field(default_factory=list)
     data: bytes = b""
+    # A booklet joined from parts: each part's outcome (laid out now or reused), in
+    # booklet order, and the whole build's wall time.
+    parts: list[PartOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for part in self.parts if part.status == status)
+
+    def to_json(self) -> dict[str, object]:
+        """The booklet's manifest: what was written, and which parts were reused."""
+        import hashlib
+
+        from ._version import __version__
+
+        sources = {career.slug: career for career in self.careers}
+        return {
+            "tool": f"brochure {__version__}",
+            "output": str(self.output) if self.output else None,
+            "pages": self.pages,
+            "front_pages": self.front_pages,
+            "sheets": self.sheets,
+            "bytes": len(self.data),
+            "sha256": hashlib.sha256(self.data).hexdigest(),
+            "seconds": round(self.seconds, 3),
+            "summary": {
+                "rendered": self.count("rendered"),
+                "reused": self.count("reused"),
+                "total": len(self.parts),
+            },
+            "careers": [
+                {
+                    "source": str(career.source),
+                    "slug": career.slug,
+                    "title": career.title,
+                    "first_page": career.first_page,
+                }
+                for career in self.careers
+            ],
+            "parts": [
+                {
+                    **part.to_json(),
+                    **(
+                        {"first_page": sources[part.slug].first_page}
+                        if part.slug in sources
+                        else {}
+                    ),
+                }
+                for part in self.parts
+            ],
+            "warnings": [w.to_json() for w in self.warnings],
+        }
 
 
 def load_for_booklet(

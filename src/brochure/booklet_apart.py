@@ -1,80 +1,168 @@
-"""A booklet joined from parts: each career laid out on its own (in worker processes),
-then the cover and contents, the back cover and the folios once the careers' page
-counts are known, joined into one tagged PDF by `combine`.
+"""A booklet joined from parts: each career laid out on its own (in worker processes,
+or taken from the parts cache when nothing it is made from changed), then the cover and
+contents, the back cover and the folios once the careers' page counts are known, joined
+into one tagged PDF by `combine`.
 
-Being built beside the one-pass `booklet.build_booklet`, which stays the command's path
-until this one meets every row of the booklet benchmark (docs/DESIGN.md, "Booklets from
-careers rendered apart"). The page arithmetic is the one-pass booklet's: the cover and
-contents take an even number of pages, every career opens on a right-hand page (a blank
-page before it where needed), numbers start at 1 with the first career and count the
-blanks, and the back cover is on a left-hand page.
+The page arithmetic is the one-pass booklet's: the cover and contents take an even
+number of pages, every career opens on a right-hand page (a blank page before it where
+needed), numbers start at 1 with the first career and count the blanks, and the back
+cover is on a left-hand page. A career's pages never depend on where it falls: its
+folios are laid over it, so an earlier career changing length moves no later one's
+layout (docs/DESIGN.md, "Booklets from careers rendered apart").
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
-from collections.abc import Iterable, Sequence
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 import pikepdf
 from pikepdf import Dictionary, Name
 
+from ._version import __version__
 from .booklet import (
     BookletCareer,
     BookletReport,
     booklet_info,
     booklet_spec,
     booklet_target,
+    check_booklet_options,
     load_for_booklet,
 )
 from .combine import combine, lay_over, share_fonts
-from .errors import Notice
+from .errors import BookletError, BrochureError, Notice, Problem, ProfileError
+from .freshness import cache_key, layout_digest, theme_digest
 from .inputs import resolve_layout
 from .layout import Layout
 from .options import DEFAULT_OPTIONS, RenderOptions
 from .output import write_atomic
-from .pdf import PdfResult, Trim, html_to_pdf
+from .partcache import LaidPart, PartCache
+from .pdf import PdfInfo, Trim, html_to_pdf
 from .pipeline import allowed_roots
 from .profile import Profile
 from .render import BookletSpec, Group, render_booklet_html
 from .stale import stale_notices
 from .typography import sparse_endings
 
+if TYPE_CHECKING:
+    from .batch.workers import Caps, Workers
+
+Kind = Literal["career", "front", "back", "folios"]
+
+# What the cover, contents, back cover, folios and a cluster's banner are given of each
+# career: what a contents page shows. A career's other fields are its own part's alone,
+# so editing a duty lays out that career and nothing else.
+OUTLINE_FIELDS = ("slug", "title", "summary", "cluster", "lang", "as_of", "attribution")
+
+
+def outline(profile: Profile) -> Profile:
+    """The career as the booklet's other parts see it (`OUTLINE_FIELDS`)."""
+    return Profile.model_validate({name: getattr(profile, name) for name in OUTLINE_FIELDS})
+
 
 @dataclass(frozen=True)
 class _Part:
-    """One part of the booklet to lay out: picklable, for a worker process."""
+    """One part of the booklet to lay out: picklable, for a worker process, and keyed
+    by everything its pages are made from."""
 
+    kind: Kind
     spec: BookletSpec
-    layout: Layout
+    layout: Path
+    builtin: bool
+    digest: str
     paper: str
     options: RenderOptions
-    sources: tuple[Path, ...]
+    roots: tuple[Path, ...]
+    info: PdfInfo
+    key: str
+    source: Path | None = None  # a career's profile, named by its errors
 
-    def __call__(self) -> PdfResult:
-        html = render_booklet_html(self.spec, self.layout, self.paper, self.options)
-        layout, options = self.layout, self.options
-        return html_to_pdf(
+    def __call__(self) -> LaidPart:
+        from .batch.job import worker_layout
+        from .preflight import accessibility_problems
+
+        layout = worker_layout(self.layout, self.builtin, self.digest)
+        html = render_booklet_html(self.spec, layout, self.paper, self.options)
+        options = self.options
+        result = html_to_pdf(
             html,
             base=layout.folder,
-            roots=allowed_roots(layout, list(self.sources), options),
-            info=booklet_info(self.spec, options),
+            roots=list(self.roots),
+            info=self.info,
             stylesheets=[*layout.stylesheet_paths, *layout.booklet_stylesheet_paths],
             grayscale=options.grayscale,
             remote=options.allow_remote,
             trim=Trim(options.bleed, options.marks),
         )
+        warnings = [*result.warnings, *accessibility_problems(html, layout.name)]
+        return LaidPart(result.data, result.pages, tuple(result.page_fills), tuple(warnings))
 
 
-def _run(part: _Part) -> PdfResult:
-    return part()
+@dataclass(frozen=True)
+class _Failed:
+    """A part that could not be laid out, sent back from the worker as a value."""
+
+    problems: tuple[Problem, ...]
+
+
+def _run(part: _Part) -> tuple[LaidPart | _Failed, float]:
+    """A part laid out in a worker, and how long it took; its errors come back as values."""
+    started = time.perf_counter()
+    try:
+        laid: LaidPart | _Failed = part()
+    except BrochureError as err:
+        where = part.source
+        laid = _Failed(
+            tuple(Problem(p.message, p.path or where, p.line, p.field) for p in err.problems)
+        )
+    return laid, time.perf_counter() - started
+
+
+def _lost(part: _Part, err: BrochureError) -> tuple[_Failed, float]:
+    """A part its worker could not finish (time or memory cap), at its career's file."""
+    message = err.message if part.source else f"the booklet's {part.kind} pages: {err.message}"
+    return _Failed((Problem(message, part.source),)), 0.0
+
+
+@dataclass
+class PartOutcome:
+    """What happened to one part of a booklet: laid out now (`rendered`) or `reused`."""
+
+    kind: Kind
+    status: Literal["rendered", "reused"]
+    key: str
+    pages: int
+    source: Path | None = None
+    slug: str | None = None
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "part": self.kind,
+            "source": str(self.source) if self.source else None,
+            "slug": self.slug,
+            "status": self.status,
+            "pages": self.pages,
+            "key": self.key,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def parts_folder(target: Path) -> Path:
+    """Where the parts of the booklet `target` are kept: `.booklet.pdf.parts` beside it."""
+    return target.parent / f".{target.name}.parts"
 
 
 def build_booklet_apart(
     paths: Iterable[str | Path],
-    out: str | Path | None = None,
+    out: str | Path | None = "out/booklet.pdf",
     *,
     layout: Layout | str | Path | None = None,
     paper: str | None = None,
@@ -82,51 +170,304 @@ def build_booklet_apart(
     subtitle: str | None = None,
     date: str | None = None,
     group_by: str | None = None,
+    impose: str | None = None,
+    marks: bool = False,
+    fail_fast: bool = False,
+    strict: bool = False,
     options: RenderOptions = DEFAULT_OPTIONS,
     jobs: int = 1,
+    force: bool = False,
+    cache: Path | bool = True,
+    pool: Workers | None = None,
+    caps: Caps | None = None,
+    on_plan: Callable[[int], object] | None = None,
+    on_part: Callable[[PartOutcome], object] | None = None,
 ) -> BookletReport:
-    """The booklet `build_booklet` makes, from careers laid out apart (`jobs` worker
-    processes) and joined. `out=None` writes nothing (the bytes are in the report)."""
-    from .batch.workers import Workers, run_all
+    """Many careers in one print-ready PDF: cover, contents, careers, back cover.
 
+    Each career is laid out alone (`jobs` worker processes, or `pool`'s; under `caps`
+    when given, else a single job runs in this process) and kept in the parts cache
+    (`cache`: True for the folder beside `out`, a folder, or False); a rebuild lays out
+    only the parts whose inputs changed, unless `force`. `on_plan` is told how many
+    parts are to be laid out, `on_part` of each part as it is laid out or reused. With
+    `impose="saddle"` the output is printer sheets; `marks` are then fold marks.
+    `out=None` writes nothing (the bytes are in the report).
+    """
+    started = time.perf_counter()
+    check_booklet_options(options, impose, marks)
     chosen = resolve_layout(layout)
     sheet = chosen.paper(paper).name
-    loaded = load_for_booklet(paths, lang=options.lang)
-    target = booklet_target(out, [source for source, _ in loaded])
-    spec = booklet_spec(loaded, title, subtitle, date, group_by)
-    groups, ordered, grouped = spec.groups, spec.careers, spec.grouped
-    sources = tuple(sorted({source for source, _ in loaded}))
-
-    # Files are attached to the front matter alone: the joined file is described by it.
-    plain = replace(options, attach_source=False)
-
-    def part(**changes: object) -> _Part:
-        own = options if changes.get("part") == "front" else plain
-        return _Part(replace(spec, **changes), chosen, sheet, own, sources)  # type: ignore[arg-type]
-
-    def lay_out(parts: list[_Part], pool: Workers | None) -> list[PdfResult]:
-        laid = {id(job): result for job, result in run_all(_run, parts, workers=jobs, pool=pool)}
-        return [laid[id(job)] for job in parts]
-
-    # One pool for both rounds: the careers, then what their page counts decide.
-    with Workers(jobs) if jobs > 1 else nullcontext() as pool:
-        careers = [part(part="career", **_alone(p, groups, grouped)) for p in ordered]
-        results = lay_out(careers, pool)
+    # A worker starts importing the renderer while the careers are read and planned.
+    starting = pool is None and (caps is not None or jobs > 1)
+    with _workers(jobs, caps) if starting else nullcontext(pool) as workers:
+        loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
+        target = booklet_target(out, [source for source, _ in loaded])
+        spec = booklet_spec(loaded, title, subtitle, date, group_by)
+        if cache is True:
+            store = PartCache(parts_folder(target) if target is not None else None)
+        else:
+            store = PartCache(cache or None)
+        build = _Build(_Planner(chosen, sheet, options, spec, loaded), store, force)
+        build.on_part = on_part
+        careers = [build.planner.career(profile) for profile in spec.careers]
+        first_round = [*careers, build.planner.back()]
+        if on_plan is not None:
+            on_plan(build.missing(first_round))
+        *results, back = build.lay_out(first_round, workers, jobs, caps)
         plan = _Plan.of([result.pages for result in results])
-        numbers = tuple(zip((p.key for p in ordered), plan.first, strict=True))
-        matter = [
-            part(part="front", numbers=numbers),
-            part(part="back"),
-            part(part="folios", folios=plan.folios(ordered)),
-        ]
-        front, back, folios = lay_out(matter, pool)
+        numbers = tuple(zip((p.key for p in spec.careers), plan.first, strict=True))
+        folios = plan.folios(spec.careers)
+        matter = [build.planner.front(numbers), build.planner.folios(folios)]
+        front, folio_pages = build.lay_out(matter, workers, jobs, caps)
+    store.keep(part.key for part in build.outcomes)
 
-    pdf = combine([front.data, *(result.data for result in results), back.data])
+    ordered = spec.careers
+    warnings: list[Notice] = []
+    for laid in (front, *results, back):
+        warnings += [w for w in laid.warnings if w not in warnings]
+    if not chosen.pages_exact:  # a fixed page count is the design, not spill-over
+        for profile, laid in zip(ordered, results, strict=True):
+            endings = sparse_endings(list(laid.fills), [(profile.title, 0, laid.pages)])
+            warnings += [Notice(f"typography: {problem}", "typography") for problem in endings]
+    warnings += stale_notices(ordered, options.stale_after)
+    if strict and warnings:
+        raise BookletError(f"warnings are errors with --strict: {warnings[0]}")
+
+    data, pages, front_pages = _join(
+        front, results, back, folio_pages, plan, ordered, spec.groups, spec.grouped
+    )
+    by_key = {profile.key: source for source, profile in loaded}
+    careers_in = [
+        BookletCareer(by_key[p.key], p.key, p.title, number)
+        for p, number in zip(ordered, plan.first, strict=True)
+    ]
+    report = BookletReport(target, pages, front_pages, careers_in, warnings=warnings, data=data)
+    if impose == "saddle":
+        from .impose import impose_saddle  # pypdf is only needed here
+
+        imposed = impose_saddle(data, marks=marks)
+        report.data, report.sheets, report.padded = imposed.data, imposed.sheets, imposed.padded
+        report.pages += imposed.padded
+    report.parts = build.in_order([*matter[:1], *careers, first_round[-1], matter[1]])
+    report.seconds = time.perf_counter() - started
+    if target is not None:
+        write_atomic(target, report.data)
+    return report
+
+
+class _Build:
+    """The parts laid out or reused in one build, and what each one's outcome was."""
+
+    def __init__(self, planner: _Planner, store: PartCache, force: bool) -> None:
+        self.planner, self.store, self.force = planner, store, force
+        self.outcomes: list[PartOutcome] = []
+        self.on_part: Callable[[PartOutcome], object] | None = None
+
+    def missing(self, parts: Sequence[_Part]) -> int:
+        """How many of `parts` must be laid out."""
+        keys = {part.key for part in parts}
+        return sum(1 for key in keys if self.force or self.store.get(key) is None)
+
+    def lay_out(
+        self, parts: Sequence[_Part], workers: Workers | None, jobs: int, caps: Caps | None
+    ) -> list[LaidPart]:
+        """Each part's pages: reused from the cache, or laid out (and kept) now."""
+        from .batch.workers import run_all
+
+        found: dict[str, LaidPart] = {}
+        todo: dict[str, _Part] = {}
+        for part in parts:
+            cached = None if self.force else self.store.get(part.key)
+            if cached is None:
+                todo.setdefault(part.key, part)
+            elif part.key not in found:
+                found[part.key] = cached
+                self._tell(part, "reused", cached, 0.0)
+        failures: list[Problem] = []
+
+        def done(part: _Part, result: tuple[LaidPart | _Failed, float]) -> bool:
+            laid, seconds = result
+            if isinstance(laid, _Failed):
+                failures.extend(laid.problems)
+                return True
+            self.store.put(part.key, laid)
+            found[part.key] = laid
+            self._tell(part, "rendered", laid, seconds)
+            return True
+
+        jobs_given = list(todo.values())
+        run_all(_run, jobs_given, workers=jobs, pool=workers, caps=caps, lost=_lost, on_done=done)
+        if failures:
+            raise ProfileError(failures[0].message, path=failures[0].path, problems=failures)
+        return [found[part.key] for part in parts]
+
+    def in_order(self, parts: Sequence[_Part]) -> list[PartOutcome]:
+        """The outcomes in booklet order (they arrive in the order workers finish)."""
+        by_key = {outcome.key: outcome for outcome in self.outcomes}
+        return [by_key[part.key] for part in parts if part.key in by_key]
+
+    def _tell(
+        self, part: _Part, status: Literal["rendered", "reused"], laid: LaidPart, seconds: float
+    ) -> None:
+        slug = part.spec.careers[0].key if part.kind == "career" else None
+        outcome = PartOutcome(part.kind, status, part.key, laid.pages, part.source, slug, seconds)
+        self.outcomes.append(outcome)
+        if self.on_part is not None:
+            self.on_part(outcome)
+
+
+def _workers(jobs: int, caps: Caps | None) -> Workers:
+    from .batch.job import load_renderer
+    from .batch.workers import Workers
+
+    return Workers(jobs, load_renderer, caps, start=1, wait=False)
+
+
+class _Planner:
+    """Each part of one booklet, with the key of everything its pages are made from:
+    the tool's version, the layout's and theme's files, the options, the paper, the
+    document metadata, and the data the part's template is given (canonical JSON)."""
+
+    def __init__(
+        self,
+        layout: Layout,
+        paper: str,
+        options: RenderOptions,
+        spec: BookletSpec,
+        loaded: Sequence[tuple[Path, Profile]],
+    ) -> None:
+        self.layout, self.paper, self.spec = layout, paper, spec
+        # Files are attached to the front matter alone: the joined file is described by it.
+        self.options = options
+        self.plain = replace(options, attach_source=False)
+        self.sources = {profile.key: source for source, profile in loaded}
+        self.digest = layout_digest(layout)
+        self.settings = cache_key(
+            __version__,
+            self.digest,
+            theme_digest(options.theme),
+            paper,
+            self.plain.cache_key(),
+        )
+        self.roots = tuple(allowed_roots(layout, sorted(set(self.sources.values())), options))
+        self.outlines = {profile.key: outline(profile) for profile in spec.careers}
+        self.groups = tuple(
+            replace(group, careers=tuple(self.outlines[p.key] for p in group.careers))
+            for group in spec.groups
+        )
+        self.info = booklet_info(spec, self.plain)
+
+    def career(self, profile: Profile) -> _Part:
+        """One career, in its group (whose banner it carries when it opens the group)."""
+        index = next(i for i, g in enumerate(self.spec.groups) if profile in g.careers)
+        group = self.groups[index]
+        opens = self.spec.grouped and self.spec.groups[index].careers[0] is profile
+        spec = replace(
+            self.spec,
+            part="career",
+            careers=(profile,),
+            groups=(group,),
+            grouped=opens,
+            language=self.spec.lang,
+        )
+        return self._part("career", spec, self.plain, self.info, self.sources[profile.key])
+
+    def front(self, numbers: tuple[tuple[str, int], ...]) -> _Part:
+        """The cover and contents, each career's first printed page given as data."""
+        spec = self._matter("front", numbers=numbers)
+        return self._part("front", spec, self.options, booklet_info(self.spec, self.options))
+
+    def back(self) -> _Part:
+        return self._part("back", self._matter("back"), self.plain, self.info)
+
+    def folios(self, folios: tuple[str | None, ...]) -> _Part:
+        """One page per numbered page of the booklet, blank or with its folio."""
+        return self._part("folios", self._matter("folios", folios=folios), self.plain, self.info)
+
+    def _matter(self, kind: Kind, **changes: object) -> BookletSpec:
+        careers = tuple(self.outlines[p.key] for p in self.spec.careers)
+        return replace(
+            self.spec,
+            part=kind,
+            careers=careers,
+            groups=self.groups,
+            language=self.spec.lang,
+            **changes,  # type: ignore[arg-type]
+        )
+
+    def _part(
+        self,
+        kind: Kind,
+        spec: BookletSpec,
+        options: RenderOptions,
+        info: PdfInfo,
+        source: Path | None = None,
+    ) -> _Part:
+        key = cache_key(
+            self.settings,
+            options.cache_key(),
+            _digest(repr(info)),
+            _spec_json(spec),
+        )
+        layout = self.layout
+        return _Part(
+            kind,
+            spec,
+            layout.folder,
+            layout.builtin,
+            self.digest,
+            self.paper,
+            options,
+            self.roots,
+            info,
+            key,
+            source,
+        )
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _spec_json(spec: BookletSpec) -> str:
+    """Everything a part's template is given of the booklet, as canonical JSON."""
+    return json.dumps(
+        {
+            "title": spec.title,
+            "subtitle": spec.subtitle,
+            "date": spec.date,
+            "grouped": spec.grouped,
+            "part": spec.part,
+            "numbers": spec.numbers,
+            "folios": spec.folios,
+            "language": spec.language,
+            "careers": [p.model_dump(mode="json") for p in spec.careers],
+            "groups": [
+                [g.index, g.name, [p.model_dump(mode="json") for p in g.careers]]
+                for g in spec.groups
+            ],
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+
+
+def _join(
+    front: LaidPart,
+    careers: Sequence[LaidPart],
+    back: LaidPart,
+    folios: LaidPart,
+    plan: _Plan,
+    ordered: Sequence[Profile],
+    groups: Sequence[Group],
+    grouped: bool,
+) -> tuple[bytes, int, int]:
+    """The parts as one PDF, its page count, and how many pages the cover and contents
+    take."""
+    pdf = combine([front.data, *(laid.data for laid in careers), back.data])
     front_pages = front.pages + front.pages % 2
-    blanks = plan.blanks(front.pages, front_pages)
-    _insert_blanks(pdf, blanks)
-    numbered = range(front_pages, front_pages + plan.numbered)
-    lay_over(pdf, folios.data, list(numbered))
+    _insert_blanks(pdf, plan.blanks(front.pages, front_pages))
+    lay_over(pdf, folios.data, list(range(front_pages, front_pages + plan.numbered)))
     share_fonts(pdf)
     _finish(pdf, front_pages, ordered, groups, grouped, plan)
     data = io.BytesIO()
@@ -136,34 +477,7 @@ def build_booklet_apart(
         deterministic_id=True,
         compress_streams=True,
     )
-    warnings: list[Notice] = [*front.warnings]
-    for profile, result in zip(ordered, results, strict=True):
-        warnings += [w for w in result.warnings if w not in warnings]
-        endings = sparse_endings(result.page_fills, [(profile.title, 0, result.pages)])
-        warnings += [Notice(f"typography: {problem}", "typography") for problem in endings]
-    warnings += stale_notices(ordered, options.stale_after)
-    by_key = {profile.key: source for source, profile in loaded}
-    report = BookletReport(
-        target,
-        len(pdf.pages),
-        front_pages,
-        [
-            BookletCareer(by_key[p.key], p.key, p.title, number)
-            for p, number in zip(ordered, plan.first, strict=True)
-        ],
-        warnings=warnings,
-    )
-    report.data = data.getvalue()
-    if target is not None:
-        write_atomic(target, report.data)
-    return report
-
-
-def _alone(profile: Profile, groups: Sequence[Group], grouped: bool) -> dict[str, object]:
-    """One career's part: in its group (whose banner it carries when it opens it)."""
-    group = next(g for g in groups if profile in g.careers)
-    opens = grouped and group.careers[0] is profile
-    return {"careers": (profile,), "groups": (group,), "grouped": opens}
+    return data.getvalue(), len(pdf.pages), front_pages
 
 
 @dataclass(frozen=True)

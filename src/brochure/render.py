@@ -402,6 +402,8 @@ class BookletSpec:
     part: str = "whole"
     numbers: tuple[tuple[str, int], ...] = ()
     folios: tuple[str | None, ...] = ()
+    # The booklet's language, where a part holds careers other than its first one's.
+    language: str | None = None
 
     template_extras: ClassVar[tuple[str, ...]] = ("lang", "as_of", "first_pages")
 
@@ -412,6 +414,8 @@ class BookletSpec:
 
     @property
     def lang(self) -> str:
+        if self.language:
+            return self.language
         return self.careers[0].lang if self.careers else "en"
 
     @property
