@@ -46,9 +46,9 @@ def _render_one(path: str) -> bytes:
 def one_pass(paths: list[Path]) -> dict[str, object]:
     from pypdf import PdfReader
 
-    import brochure
+    from brochure.booklet import build_booklet_one_pass
 
-    report = brochure.build_booklet(paths, None)
+    report = build_booklet_one_pass(paths, None)
     reader = PdfReader(io.BytesIO(report.data))
     return {
         "bytes": len(report.data),
@@ -116,7 +116,7 @@ def apart(paths: list[Path], workers: int = 2) -> dict[str, object]:
     for name in ("combine", "lay_over", "share_fonts"):
         setattr(booklet_apart, name, timing(name, getattr(booklet_apart, name)))
     start = time.perf_counter()
-    report = booklet_apart.build_booklet_apart(paths, None, jobs=workers)
+    report = booklet_apart.build_booklet(paths, None, jobs=workers)
     total = time.perf_counter() - start
     reader = PdfReader(io.BytesIO(report.data))
     joined = sum(spent.values())

@@ -117,7 +117,7 @@ def cases() -> dict[str, dict[str, Any]]:
 
 def _render(path: str, layout: str) -> str:
     from brochure import pipeline
-    from brochure.booklet import build_booklet
+    from brochure.booklet_apart import build_booklet
     from brochure.errors import BrochureError
 
     try:

@@ -23,7 +23,13 @@ project's own code), so that a tagging bug in the renderer cannot hide itself.
    28-011); a Link has /Contents or its element /Alt (28-004).
 6. Fonts: every font of the pages' resources, recursively through form XObjects, tiling
    patterns and Type0 descendants, is embedded (31-001), Type3 excepted.
-7. `qpdf --check` accepts the file.
+7. `qpdf --check` accepts the file (where the qpdf command is not installed, pikepdf's
+   `check_pdf_syntax`: the same checks, by the qpdf library).
+
+Beyond Matterhorn, the tree is checked for consistency both ways, since a booklet is joined
+from parts: each element's /P is the element (or root) listing it in /K, and the element
+that owns a page's MCID through the parent tree is one the root reaches (content tagged
+under an element outside the tree is tagged for no reader that walks the tree: 01-005).
 """
 
 from __future__ import annotations
@@ -61,13 +67,14 @@ STANDARD_TYPES = frozenset(
     }
 )  # fmt: skip
 
-PAINTING = frozenset({"Tj", "TJ", "'", '"', "Do", "f", "F", "f*", "B", "B*", "b", "b*", "S", "s"})
-PAINTING |= {"sh"}
+TEXT_PAINTING = frozenset({"Tj", "TJ", "'", '"'})
+OTHER_PAINTING = frozenset({"Do", "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh"})
+PAINTING = TEXT_PAINTING | OTHER_PAINTING
 INLINE_IMAGE = "INLINE IMAGE"  # how pikepdf names a BI ... ID ... EI group
 HIDDEN = 2  # annotation flag bit 2
 
 
-def pdfua_problems(data: bytes, *, run_qpdf: bool = True) -> list[str]:
+def pdfua_problems(data: bytes) -> list[str]:
     """What keeps `data` from PDF/UA-1, one short line each; [] when nothing does."""
     try:
         pdf = pikepdf.open(io.BytesIO(data))
@@ -75,16 +82,17 @@ def pdfua_problems(data: bytes, *, run_qpdf: bool = True) -> list[str]:
         return [f"file: pikepdf cannot open it: {err}"]
     with pdf:
         problems = _Checker(pdf).run()
-    if run_qpdf:
-        problems += qpdf_check_problems(data)
-    return problems
+        if shutil.which("qpdf") is None:  # the same checks, by the qpdf library in pikepdf
+            problems += [f"qpdf check: {said}" for said in pdf.check_pdf_syntax()[:1]]
+    return problems + qpdf_check_problems(data)
 
 
 def qpdf_check_problems(data: bytes) -> list[str]:
-    """`qpdf --check` on the bytes: its first complaint when it does not exit 0."""
+    """`qpdf --check` on the bytes: its first complaint when it does not exit 0 ([] when
+    the qpdf command is not installed: `pdfua_problems` then asks pikepdf's libqpdf)."""
     qpdf = shutil.which("qpdf")
     if qpdf is None:
-        return ["qpdf: not on PATH, so `qpdf --check` could not run"]
+        return []
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "checked.pdf"
         path.write_bytes(data)
@@ -94,7 +102,7 @@ def qpdf_check_problems(data: bytes) -> list[str]:
     if result.returncode == 0:
         return []
     said = [
-        line.strip()
+        line.strip().replace(str(path), "the file")
         for line in (result.stderr + result.stdout).splitlines()
         if line.strip() and not line.startswith(("checking ", "PDF Version", "File is not"))
     ]
@@ -294,11 +302,11 @@ class _Checker:
             seen.add(current)
 
     def walk_structure(self, tree: Dictionary) -> None:
-        stack = list(reversed(_items(tree.get("/K"))))
+        stack = [(kid, tree) for kid in reversed(_items(tree.get("/K")))]
         if not stack:
             self.add("structure: the structure tree root has no /K")
         while stack:
-            item = stack.pop()
+            item, parent = stack.pop()
             elem = _dict(item)
             if elem is None or _kid_kind(elem) != "elem":
                 self.add(f"structure: a kid of the root is no structure element: {item!r:.40}")
@@ -319,6 +327,9 @@ class _Checker:
                 self.elements[number] = element
             else:
                 self.direct_elements.append(element)
+            parent_id = _objgen(parent)
+            if parent_id is not None and _objgen(elem.get("/P")) != parent_id:
+                self.add(f"structure: {element.label}'s /P is not {parent_id[0]}, which lists it")
             if element.role in ("Figure", "Formula") and not (
                 _text(elem.get("/Alt")) or _text(elem.get("/ActualText"))
             ):
@@ -326,7 +337,7 @@ class _Checker:
             for kid in reversed(_items(elem.get("/K"))):
                 kind = _kid_kind(kid)
                 if kind == "elem":
-                    stack.append(kid)
+                    stack.append((kid, elem))
                 elif kind == "bad":
                     self.add(f"structure: {element.label} has a kid of no kind: {kid!r:.40}")
                 elif problem := element.claim(kid):
@@ -368,6 +379,29 @@ class _Checker:
                 else:
                     nodes.append(kid_node)
 
+    def why_outside(self, obj: Dictionary) -> str:
+        """Where the /P chain of an element outside the tree leaves the tree, and where
+        that chain ends."""
+        real_root = _objgen(self.root.get("/StructTreeRoot"))
+        node, unlisted, seen = obj, "", set()
+        while True:
+            parent = _dict(node.get("/P"))
+            node_id, parent_id = _objgen(node), _objgen(parent)
+            node_label = f"element {node_id[0]}" if node_id else "a direct element"
+            if parent is None or parent_id is None or parent_id in seen:
+                end = f"{node_label} has no indirect /P, or a looping one"
+                break
+            seen.add(parent_id)
+            if not unlisted and node_id not in map(_objgen, _items(parent.get("/K"))):
+                unlisted = f"the /P of {node_label}, {parent_id[0]}, does not list it"
+            if _name(parent.get("/Type")) == "StructTreeRoot":
+                other = parent_id != real_root
+                end = f"the chain ends at StructTreeRoot {parent_id[0]}, not the catalog's"
+                end = end if other else ""
+                break
+            node = parent
+        return "; ".join(filter(None, (unlisted, end))) or "the root lists the chain"
+
     def element_for(self, obj: object) -> _Element | None:
         """The element of the structure tree that `obj` is, if it is one."""
         number = _objgen(obj)
@@ -405,7 +439,7 @@ class _Checker:
         for instruction in instructions:
             operator = str(instruction.operator)
             if operator in ("BDC", "BMC"):
-                kind = self.sequence_kind(where, instruction.operands, resources, mcids)
+                kind = self.sequence_kind(where, list(instruction.operands), resources, mcids)
                 if kind == "tagged" and "artifact" in stack:
                     self.add(f"{where}: tagged content inside an artifact")
                 elif kind == "tagged" and "tagged" in stack:
@@ -422,7 +456,7 @@ class _Checker:
                 if "artifact" in stack or "tagged" in stack:
                     continue
                 if operator == "Do" and self.scan_form(
-                    where, instruction.operands, resources, forms
+                    where, list(instruction.operands), resources, forms
                 ):
                     continue
                 unmarked["BI" if operator == INLINE_IMAGE else operator] += 1
@@ -432,7 +466,7 @@ class _Checker:
             self.add(f"{where}: {count} {operator} outside tagged or artifact content")
 
     def sequence_kind(
-        self, where: str, operands: Sequence[Object], resources: object, mcids: Counter[int]
+        self, where: str, operands: Sequence[object], resources: object, mcids: Counter[int]
     ) -> str:
         tag = _name(operands[0]) if operands else ""
         if tag == "Artifact":
@@ -453,12 +487,13 @@ class _Checker:
         return "tagged"
 
     def scan_form(
-        self, where: str, operands: Sequence[Object], resources: object, forms: frozenset[ObjGen]
+        self, where: str, operands: Sequence[object], resources: object, forms: frozenset[ObjGen]
     ) -> bool:
         """For a `Do` outside marked content: whether it draws a form XObject, whose own
         content is then checked (and fails on its own account)."""
         xobjects = _dict(resources.get("/XObject")) if isinstance(resources, Dictionary) else None
-        form = xobjects.get(operands[0]) if xobjects is not None and operands else None
+        name = operands[0] if operands else None
+        form = xobjects.get(name) if xobjects is not None and isinstance(name, Name) else None
         if not isinstance(form, Stream) or _name(form.get("/Subtype")) != "Form":
             return False  # an image, or nothing: the Do itself fails
         number = _objgen(form) or (0, 0)
@@ -468,7 +503,7 @@ class _Checker:
             instructions = pikepdf.parse_content_stream(form)
         except pikepdf.PdfError:
             return False
-        inner = f"{where} form {operands[0]}"
+        inner = f"{where} form {name}"
         own = form.get("/Resources", resources)
         self.scan(inner, instructions, own, Counter(), forms | {number})
         return True
@@ -515,7 +550,10 @@ class _Checker:
                 element = _Element(owner, "")
                 for kid in _items(owner.get("/K")):
                     element.claim(kid)
-                self.add(f"{where}: MCID {mcid}'s parent {element.label} is not in the tree")
+                self.add(
+                    f"{where}: MCID {mcid}'s {element.label} is outside the structure tree "
+                    f"({self.why_outside(owner)})"
+                )
             if (page.objgen, mcid) not in element.mcids:
                 self.add(f"{where}: MCID {mcid}'s parent {element.label} does not claim it")
 
@@ -533,7 +571,8 @@ class _Checker:
             annotation_id = _objgen(annotation)
             if subtype not in ("Link", "Widget") or (_int(annotation.get("/F")) or 0) & HIDDEN:
                 continue  # only untagged links and widgets are looked for
-            label = f"{where}: {subtype} annotation {annotation_id[0] if annotation_id else ''}"
+            number_said = str(annotation_id[0]) if annotation_id else "(direct)"
+            label = f"{where}: {subtype} annotation {number_said}"
             key = _int(annotation.get("/StructParent"))
             if key is None:
                 self.add(f"{label} is untagged (no /StructParent)")

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from brochure import cli, load_profile, pipeline
-from brochure.booklet import build_booklet
+from brochure.booklet_apart import build_booklet
 from brochure.layout import builtin_layouts, find_layout
 from brochure.preflight import accessibility_problems
 from brochure.render import RenderOptions, render_html

@@ -14,12 +14,10 @@ import pytest
 from click.testing import CliRunner
 from pypdf import PdfReader
 
-from brochure import BookletError, ProfileError, batch, build_booklet, cli
-from brochure import booklet as booklet_module
+from brochure import BookletError, ProfileError, booklet_apart, build_booklet, cli
 from brochure.batch import Caps
 from brochure.booklet import BookletReport
 from brochure.impose import padded_order, saddle_order
-from brochure.inputs import expand_paths
 from brochure.render import RenderOptions
 
 from .conftest import BUILTIN_PROFILES, DATA, Render
@@ -292,16 +290,7 @@ def test_duplicate_slugs_and_empty_input(tmp_path: Path) -> None:
 
 def test_cli_booklet(tmp_path: Path) -> None:
     runner = CliRunner()
-    capped = []
-
-    def in_process(work: Any, caps: Caps, seconds: float | None = None) -> Any:
-        capped.append((caps, seconds))
-        return work()
-
-    with (
-        mock.patch.object(booklet_module, "build_booklet", autospec=True) as build,
-        mock.patch.object(batch, "call_capped", side_effect=in_process),
-    ):
+    with mock.patch.object(booklet_apart, "build_booklet", autospec=True) as build:
         build.return_value = BookletReport(tmp_path / "b.pdf", 8, 2, [], sheets=2, padded=1)
         result = runner.invoke(
             cli.cli,
@@ -321,12 +310,12 @@ def test_cli_booklet(tmp_path: Path) -> None:
                 "--marks",
                 "--timeout",
                 "30",
+                "-j",
+                "3",
             ],
         )
     assert result.exit_code == 0, result.output
-    # One layout pass in a capped worker: 30 s for the cover, 30 s per ten careers.
-    careers = len(expand_paths([BUILTIN]))
-    assert capped == [(Caps(seconds=30, memory_mib=2048), 30 * (1 + -(-careers // 10)))]
+    # Each part is laid out in a worker under the caps of one render.
     build.assert_called_once_with(
         (BUILTIN,),
         str(tmp_path / "b.pdf"),
@@ -341,8 +330,14 @@ def test_cli_booklet(tmp_path: Path) -> None:
         fail_fast=False,
         strict=False,
         options=RenderOptions(),
+        jobs=3,
+        force=False,
+        caps=Caps(seconds=30, memory_mib=2048),
+        on_plan=mock.ANY,
+        on_part=mock.ANY,
     )
     assert "8 pages on 2 sheets (4 sides), 1 blank added before the back cover" in result.stdout
+    assert (tmp_path / "b.manifest.json").is_file()
     usage = runner.invoke(cli.cli, ["booklet", str(BUILTIN), "--marks"])
     assert usage.exit_code == 2
 

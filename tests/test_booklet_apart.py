@@ -3,17 +3,21 @@ numbers, labels, contents, outline, links and tags."""
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 from pathlib import Path
 
 import pikepdf
 import pypdfium2 as pdfium
 import pytest
+from click.testing import CliRunner
 from PIL import ImageChops
 from pypdf import PdfReader
 
-from brochure.booklet import build_booklet
-from brochure.booklet_apart import build_booklet_apart
+from brochure import cli
+from brochure.booklet import BookletReport, build_booklet_one_pass
+from brochure.booklet_apart import build_booklet, parts_folder
 
 from .conftest import BUILTIN_PROFILES, slow_but
 
@@ -30,8 +34,8 @@ def both(
     cache: dict[tuple[str, str | None], tuple[bytes, bytes]], paper: str, group_by: str | None
 ) -> tuple[bytes, bytes]:
     if (paper, group_by) not in cache:
-        one = build_booklet(SIX, None, paper=paper, group_by=group_by, title="Careers")
-        apart = build_booklet_apart(SIX, None, paper=paper, group_by=group_by, title="Careers")
+        one = build_booklet_one_pass(SIX, None, paper=paper, group_by=group_by, title="Careers")
+        apart = build_booklet(SIX, None, paper=paper, group_by=group_by, title="Careers")
         cache[paper, group_by] = (one.data, apart.data)
     return cache[paper, group_by]
 
@@ -127,7 +131,7 @@ def test_printed_numbers_match_the_labels_and_the_contents(
         if labels[index].isdigit() and text:
             assert f"Page {labels[index]}" in text, index
     contents = " ".join(reader.pages[1].extract_text().split())
-    report = build_booklet_apart(SIX, None, title="Careers")
+    report = build_booklet(SIX, None, title="Careers")
     for career in report.careers:
         assert f"{career.title} " in contents
         first = labels.index(str(career.first_page))
@@ -135,7 +139,99 @@ def test_printed_numbers_match_the_labels_and_the_contents(
 
 
 def test_the_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
-    first = build_booklet_apart(SIX[:2], tmp_path / "a.pdf", title="Careers")
-    again = build_booklet_apart(SIX[:2], tmp_path / "b.pdf", title="Careers")
+    first = build_booklet(SIX[:2], tmp_path / "a.pdf", title="Careers")
+    again = build_booklet(SIX[:2], tmp_path / "b.pdf", title="Careers")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
     assert first.data == again.data
+
+
+def _library(folder: Path, count: int = 4) -> list[Path]:
+    """Copies of the first built-in careers, to edit."""
+    folder.mkdir(parents=True, exist_ok=True)
+    copies = []
+    for source in SIX[:count]:
+        copy = folder / source.name
+        copy.write_text(source.read_text())
+        copies.append(copy)
+    return copies
+
+
+def _statuses(report: BookletReport) -> dict[str, str]:
+    return {part.slug or part.kind: part.status for part in report.parts}
+
+
+def test_a_rebuild_lays_out_only_the_career_that_changed(tmp_path: Path) -> None:
+    careers = _library(tmp_path / "careers")
+    target = tmp_path / "out" / "booklet.pdf"
+    first = build_booklet(careers, target, title="Careers")
+    assert set(_statuses(first).values()) == {"rendered"}
+    assert len(first.parts) == len(careers) + 3  # front, careers, back, folios
+    again = build_booklet(careers, target, title="Careers")
+    assert set(_statuses(again).values()) == {"reused"}
+    assert again.data == first.data
+
+    # A duty reworded: that career alone is laid out again; its length is the same.
+    text = careers[2].read_text()
+    duty = next(line for line in text.splitlines() if line.startswith("  - "))
+    careers[2].write_text(text.replace(duty, duty + " with care", 1))
+    edited = build_booklet(careers, target, title="Careers")
+    laid = [name for name, status in _statuses(edited).items() if status == "rendered"]
+    assert laid == [edited.careers[2].slug]
+    fresh = build_booklet(careers, None, title="Careers", cache=False)
+    assert edited.data == fresh.data
+    assert target.read_bytes() == fresh.data
+    # The folder holds this build's parts, no more: the edited career's old part is gone.
+    folder = parts_folder(target)
+    assert {p.stem for p in folder.glob("*.pdf")} == {part.key for part in edited.parts}
+
+
+def test_a_career_that_grows_moves_the_numbers_not_the_others(tmp_path: Path) -> None:
+    careers = _library(tmp_path / "careers")
+    target = tmp_path / "booklet.pdf"
+    first = build_booklet(careers, target, title="Careers")
+    text = careers[0].read_text()
+    extra = "".join(
+        f"  - Another duty, number {n}, long enough to need its own line\n" for n in range(25)
+    )
+    careers[0].write_text(text.replace("duties:\n", "duties:\n" + extra, 1))
+    grown = build_booklet(careers, target, title="Careers")
+    statuses = _statuses(grown)
+    assert statuses.pop(grown.careers[0].slug) == "rendered"
+    assert statuses.pop("front") == statuses.pop("folios") == "rendered"  # numbers moved
+    assert set(statuses.values()) == {"reused"}  # the other careers and the back cover
+    assert [c.first_page for c in grown.careers][1:] != [c.first_page for c in first.careers][1:]
+    assert grown.data == build_booklet(careers, None, title="Careers", cache=False).data
+
+
+def test_a_damaged_part_is_laid_out_again_and_force_lays_out_all(tmp_path: Path) -> None:
+    careers = _library(tmp_path / "careers", 2)
+    target = tmp_path / "booklet.pdf"
+    first = build_booklet(careers, target, title="Careers")
+    career = next(part for part in first.parts if part.kind == "career")
+    part = parts_folder(target) / f"{career.key}.pdf"
+    part.write_bytes(part.read_bytes()[:-100])  # cut short, as by a full disk
+    again = build_booklet(careers, target, title="Careers")
+    assert _statuses(again)[career.slug or ""] == "rendered"
+    assert again.data == first.data
+    forced = build_booklet(careers, target, title="Careers", force=True)
+    assert set(_statuses(forced).values()) == {"rendered"}
+    assert forced.data == first.data
+
+
+def test_the_command_reports_reused_parts_in_its_manifest(tmp_path: Path) -> None:
+    careers = _library(tmp_path / "careers", 2)
+    target = tmp_path / "out" / "booklet.pdf"
+    runner = CliRunner()
+    args = ["booklet", *map(str, careers), "-o", str(target), "-j", "2"]
+    made = runner.invoke(cli.cli, [*args, "-v"])
+    assert made.exit_code == 0, made.output
+    assert made.stderr.count("rendered ") == 5
+    again = runner.invoke(cli.cli, [*args, "--json"])
+    assert again.exit_code == 0, again.output
+    manifest = json.loads(again.stdout)
+    assert manifest == json.loads((target.parent / "booklet.manifest.json").read_text())
+    assert manifest["summary"] == {"rendered": 0, "reused": 5, "total": 5}
+    assert [c["first_page"] for c in manifest["careers"]] == [1, 3]
+    assert manifest["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
+    assert {p["part"] for p in manifest["parts"]} == {"front", "career", "back", "folios"}
+    assert "0 parts laid out, 5 reused" in again.stderr

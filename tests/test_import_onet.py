@@ -140,7 +140,7 @@ def test_the_licence_statement_is_printed_in_every_layout_and_once_per_booklet(
     from pypdf import PdfReader
 
     from brochure import pipeline
-    from brochure.booklet import build_booklet
+    from brochure.booklet_apart import build_booklet
 
     release = write_release(tmp_path / "db_30_2_text", 3)
     out = tmp_path / "careers"

@@ -16,7 +16,7 @@ import pytest
 from pypdf import PdfReader
 
 from brochure import __version__, find_layout, load_profile, pipeline
-from brochure.booklet import build_booklet
+from brochure.booklet_apart import build_booklet
 from brochure.freshness import output_key
 from brochure.pipeline import Rendered
 from brochure.render import RenderOptions

@@ -18,7 +18,7 @@ from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from brochure import cli, load_profile, pipeline
-from brochure.booklet import build_booklet
+from brochure.booklet_apart import build_booklet
 from brochure.errors import BookletError, OptionsError, RenderError
 from brochure.freshness import output_key
 from brochure.icc import MAX_ICC_BYTES, load_output_intent

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from brochure import Profile, find_layout, load_profile, pdf, pipeline
-from brochure.booklet import build_booklet
+from brochure.booklet_apart import build_booklet
 from brochure.typography import (
     Line,
     Piece,

@@ -17,7 +17,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from brochure import load_profile, pipeline
-from brochure.booklet import build_booklet
+from brochure.booklet_apart import build_booklet
 from brochure.layout import builtin_layouts, find_layout
 from brochure.preview import page_images
 from brochure.render import RenderOptions

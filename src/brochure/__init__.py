@@ -28,7 +28,7 @@ _EXPORTS = {
     "Layout": "layout",
     "builtin_layouts": "layout",
     "find_layout": "layout",
-    "build_booklet": "booklet",
+    "build_booklet": "booklet_apart",
     "render_profile": "pipeline",
     "render_paths": "batch.run",
     "watch_paths": "batch.watch",
@@ -68,7 +68,7 @@ if TYPE_CHECKING:
     from .batch.run import render_paths
     from .batch.watch import watch_paths
     from .batch.workers import Caps
-    from .booklet import build_booklet
+    from .booklet_apart import build_booklet
     from .errors import (
         BookletError,
         BrochureError,

@@ -1,5 +1,10 @@
-"""Booklets: many careers in one layout pass, with a cover, contents, bookmarks and
-duplex-ready pages; imposed as printer sheets by `impose`.
+"""Booklets: what every way of making one shares (the careers read and ordered, the
+template's data, the metadata, the report and the options refused), and the one-pass
+booklet, every career in one layout pass.
+
+`brochure booklet` and `brochure.build_booklet` join careers laid out apart
+(`booklet_apart`); the one pass stays as the measure it is compared against
+(`bench/booklet.py`, and the tests that find both the same).
 """
 
 from __future__ import annotations
@@ -194,13 +199,7 @@ def booklet_spec(
     )
 
 
-def booklet_seconds(per_render: float, careers: int) -> float:
-    """The time cap of a whole booklet, one layout pass: one render's cap for the cover
-    and contents, and one more for every ten careers."""
-    return per_render * (1 + -(-careers // 10))
-
-
-def build_booklet(
+def build_booklet_one_pass(
     paths: Iterable[str | Path],
     out: str | Path | None = "out/booklet.pdf",
     *,
@@ -216,7 +215,7 @@ def build_booklet(
     strict: bool = False,
     options: RenderOptions = DEFAULT_OPTIONS,
 ) -> BookletReport:
-    """Many careers in one print-ready PDF: cover, contents, careers, back cover.
+    """The booklet `build_booklet` makes, in one WeasyPrint pass over every career.
 
     All careers are laid out in one WeasyPrint pass, so page numbers run on, the
     contents links and outline work and the PDF stays tagged (see docs/DESIGN.md).

@@ -17,7 +17,7 @@ import hashlib
 import io
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -55,6 +55,10 @@ if TYPE_CHECKING:
     from .batch.workers import Caps, Workers
 
 Kind = Literal["career", "front", "back", "folios"]
+
+# Blank pages the folios part lays out past the numbered ones: for a blank after the
+# contents and one before the back cover.
+SPARE_BLANKS = 2
 
 # What the cover, contents, back cover, folios and a cluster's banner are given of each
 # career: what a contents page shows. A career's other fields are its own part's alone,
@@ -101,7 +105,9 @@ class _Part:
             remote=options.allow_remote,
             trim=Trim(options.bleed, options.marks),
         )
-        warnings = [*result.warnings, *accessibility_problems(html, layout.name)]
+        # Every part but the cover follows the cover's title (an <h1>).
+        after = 0 if self.kind == "front" else 1
+        warnings = [*result.warnings, *accessibility_problems(html, layout.name, after=after)]
         return LaidPart(result.data, result.pages, tuple(result.page_fills), tuple(warnings))
 
 
@@ -160,7 +166,7 @@ def parts_folder(target: Path) -> Path:
     return target.parent / f".{target.name}.parts"
 
 
-def build_booklet_apart(
+def build_booklet(
     paths: Iterable[str | Path],
     out: str | Path | None = "out/booklet.pdf",
     *,
@@ -177,7 +183,7 @@ def build_booklet_apart(
     options: RenderOptions = DEFAULT_OPTIONS,
     jobs: int = 1,
     force: bool = False,
-    cache: Path | bool = True,
+    cache: Path | PartCache | bool = True,
     pool: Workers | None = None,
     caps: Caps | None = None,
     on_plan: Callable[[int], object] | None = None,
@@ -187,7 +193,8 @@ def build_booklet_apart(
 
     Each career is laid out alone (`jobs` worker processes, or `pool`'s; under `caps`
     when given, else a single job runs in this process) and kept in the parts cache
-    (`cache`: True for the folder beside `out`, a folder, or False); a rebuild lays out
+    (`cache`: True for the folder beside `out`, a folder, a `PartCache`, or False);
+    a rebuild lays out
     only the parts whose inputs changed, unless `force`. `on_plan` is told how many
     parts are to be laid out, `on_part` of each part as it is laid out or reused. With
     `impose="saddle"` the output is printer sheets; `marks` are then fold marks.
@@ -203,7 +210,9 @@ def build_booklet_apart(
         loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
         target = booklet_target(out, [source for source, _ in loaded])
         spec = booklet_spec(loaded, title, subtitle, date, group_by)
-        if cache is True:
+        if isinstance(cache, PartCache):
+            store = cache
+        elif cache is True:
             store = PartCache(parts_folder(target) if target is not None else None)
         else:
             store = PartCache(cache or None)
@@ -216,10 +225,9 @@ def build_booklet_apart(
         *results, back = build.lay_out(first_round, workers, jobs, caps)
         plan = _Plan.of([result.pages for result in results])
         numbers = tuple(zip((p.key for p in spec.careers), plan.first, strict=True))
-        folios = plan.folios(spec.careers)
+        folios = plan.folios(spec.careers) + (None,) * SPARE_BLANKS
         matter = [build.planner.front(numbers), build.planner.folios(folios)]
         front, folio_pages = build.lay_out(matter, workers, jobs, caps)
-    store.keep(part.key for part in build.outcomes)
 
     ordered = spec.careers
     warnings: list[Notice] = []
@@ -234,8 +242,9 @@ def build_booklet_apart(
         raise BookletError(f"warnings are errors with --strict: {warnings[0]}")
 
     data, pages, front_pages = _join(
-        front, results, back, folio_pages, plan, ordered, spec.groups, spec.grouped
+        front, results, back, folio_pages, plan, ordered, spec.groups, spec.grouped, store.unions
     )
+    store.keep(part.key for part in build.outcomes)
     by_key = {profile.key: source for source, profile in loaded}
     careers_in = [
         BookletCareer(by_key[p.key], p.key, p.title, number)
@@ -461,14 +470,23 @@ def _join(
     ordered: Sequence[Profile],
     groups: Sequence[Group],
     grouped: bool,
+    unions: MutableMapping[str, bytes] | None = None,
 ) -> tuple[bytes, int, int]:
     """The parts as one PDF, its page count, and how many pages the cover and contents
     take."""
-    pdf = combine([front.data, *(laid.data for laid in careers), back.data])
+    pdf = combine([front.data, *(laid.data for laid in careers), back.data], share=False)
     front_pages = front.pages + front.pages % 2
-    _insert_blanks(pdf, plan.blanks(front.pages, front_pages))
-    lay_over(pdf, folios.data, list(range(front_pages, front_pages + plan.numbered)))
-    share_fonts(pdf)
+    blanks = plan.blanks(front.pages, front_pages)
+    numbered = range(front_pages, front_pages + plan.numbered)
+    # A blank page is the folios' own page for its place: laid out like every other
+    # (size, bleed, printer's marks), with nothing on it. Blanks outside the numbered
+    # pages, after the contents and before the back cover, are the folios' spares.
+    spares = iter(range(plan.numbered, plan.numbered + SPARE_BLANKS))
+    sources = [index - front_pages if index in numbered else next(spares) for index in blanks]
+    _insert_blanks(pdf, blanks, pikepdf.open(io.BytesIO(folios.data)), sources)
+    empty = set(blanks)
+    lay_over(pdf, folios.data, [None if index in empty else index for index in numbered])
+    share_fonts(pdf, unions)
     _finish(pdf, front_pages, ordered, groups, grouped, plan)
     data = io.BytesIO()
     pdf.save(
@@ -523,16 +541,16 @@ class _Plan:
         return [first + count for first, count in zip(self.first, self.pages, strict=True)]
 
 
-def _insert_blanks(pdf: pikepdf.Pdf, indexes: Sequence[int]) -> None:
-    """Blank pages, the size of the page they stand beside, at `indexes` (of the
-    finished file, in increasing order)."""
-    for index in sorted(indexes):
-        model = pdf.pages[min(index, len(pdf.pages) - 1)].obj
-        blank = Dictionary(Type=Name.Page, Resources=Dictionary(), Contents=pdf.make_stream(b""))
-        for box in ("/MediaBox", "/TrimBox", "/BleedBox"):
-            if box in model:
-                blank[box] = model[box]
-        pdf.pages.insert(index, pikepdf.Page(pdf.make_indirect(blank)))
+def _insert_blanks(
+    pdf: pikepdf.Pdf, indexes: Sequence[int], blanks: pikepdf.Pdf, sources: Sequence[int]
+) -> None:
+    """Page `sources[i]` of `blanks` put in at `indexes[i]` (of the finished file, in
+    increasing order)."""
+    for index, source in zip(indexes, sources, strict=True):
+        page = blanks.pages[source]
+        if "/StructParents" in page.obj:  # nothing on it is content
+            del page.obj["/StructParents"]
+        pdf.pages.insert(index, page)
 
 
 def _finish(
@@ -565,4 +583,4 @@ def _finish(
                 outline.root.extend(items)
 
 
-__all__ = ["build_booklet_apart"]
+__all__ = ["PartOutcome", "build_booklet", "outline", "parts_folder"]

@@ -20,10 +20,11 @@ they are reached. Nothing here imports WeasyPrint.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,8 +34,9 @@ from pikepdf import Array, Dictionary, Name
 __all__ = ["combine", "lay_over", "share_fonts"]
 
 
-def combine(parts: Sequence[bytes]) -> pikepdf.Pdf:
-    """One PDF of every page of `parts`, in order, with one structure tree and one font
+def combine(parts: Sequence[bytes], *, share: bool = True) -> pikepdf.Pdf:
+    """One PDF of every page of `parts`, in order, with one structure tree and (unless
+    `share` is False, for a caller that adds pages and shares fonts itself) one font
     per face. The catalog's language and marked flag are the first part's; the caller
     adds what belongs to the whole (title, outline, page labels) and saves it."""
     out = pikepdf.new()
@@ -63,7 +65,8 @@ def combine(parts: Sequence[bytes]) -> pikepdf.Pdf:
         names = out.Root.get("/Names") or Dictionary()
         names.Dests = out.make_indirect(Dictionary(Names=Array(flat)))
         out.Root.Names = names
-    share_fonts(out)
+    if share:
+        share_fonts(out)
     return out
 
 
@@ -176,14 +179,16 @@ _MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+\d+\s*>>\s*BDC")
 _ARTIFACT = b"/Artifact <</Type /Pagination>> BDC"
 
 
-def lay_over(pdf: pikepdf.Pdf, overlay: bytes, pages: Sequence[int]) -> None:
-    """Page `i` of `overlay` drawn over page `pages[i]` of `pdf`, as an artifact: the
-    booklet's folios, rendered once for the whole booklet, so a career's own pages never
-    depend on where it falls."""
+def lay_over(pdf: pikepdf.Pdf, overlay: bytes, pages: Sequence[int | None]) -> None:
+    """Page `i` of `overlay` drawn over page `pages[i]` of `pdf` (none where it is
+    None), as an artifact: the booklet's folios, rendered once for the whole booklet,
+    so a career's own pages never depend on where it falls."""
     source = pikepdf.open(io.BytesIO(overlay))
     if len(source.pages) < len(pages):
         raise ValueError(f"{len(pages)} pages to lay over, the overlay has {len(source.pages)}")
     for index, number in enumerate(pages):
+        if number is None:
+            continue
         page = source.pages[index]
         content = page.obj.get("/Contents")
         streams = content if isinstance(content, Array) else [content] if content else []
@@ -215,9 +220,13 @@ def _draw_over(pdf: pikepdf.Pdf, page: pikepdf.Page, form: pikepdf.Object) -> No
 # -- fonts -------------------------------------------------------------------------
 
 
-def share_fonts(pdf: pikepdf.Pdf) -> None:
+def share_fonts(pdf: pikepdf.Pdf, unions: MutableMapping[str, bytes] | None = None) -> None:
     """Each face's subsets (`ABCDEF+Inter`, `GHIJKL+Inter`, …) made one font, used by
-    every page that used any of them."""
+    every page that used any of them.
+
+    `unions` keeps each union's program under a key of the subsets it is made from,
+    so a booklet joined again from the same parts does not open a font at all.
+    """
     faces: dict[str, dict[tuple[int, int], pikepdf.Object]] = {}
     tables = list(_font_tables(pdf))
     for table in tables:
@@ -226,7 +235,7 @@ def share_fonts(pdf: pikepdf.Pdf) -> None:
                 faces.setdefault(_face(font), {})[font.objgen] = font
     for fonts in faces.values():
         if len(fonts) > 1:
-            shared = _union(pdf, list(fonts.values()))
+            shared = _union(pdf, list(fonts.values()), unions)
             for table in tables:
                 for key in list(table.keys()):
                     if table[key].objgen in fonts:
@@ -276,7 +285,9 @@ def _program_key(descriptor: pikepdf.Object) -> str:
     return "/FontFile2" if "/FontFile2" in descriptor else "/FontFile3"
 
 
-def _union(pdf: pikepdf.Pdf, fonts: list[pikepdf.Object]) -> pikepdf.Object:
+def _union(
+    pdf: pikepdf.Pdf, fonts: list[pikepdf.Object], unions: MutableMapping[str, bytes] | None
+) -> pikepdf.Object:
     """One font with every glyph, width and character any of `fonts` has.
 
     The glyphs a subset draws are the ones its `W` array gives widths for, so a subset
@@ -292,24 +303,40 @@ def _union(pdf: pikepdf.Pdf, fonts: list[pikepdf.Object]) -> pikepdf.Object:
 
     def program(index: int) -> Any:
         stream = fonts[index].DescendantFonts[0].FontDescriptor[key]
-        return TTFont(io.BytesIO(stream.read_bytes()), lazy=True)
+        # Bounding boxes are not measured again glyph by glyph on saving (most of the
+        # time of a join): the union's is the union of its subsets' (`_widen`).
+        return TTFont(io.BytesIO(stream.read_bytes()), lazy=True, recalcBBoxes=False)
 
-    merged = program(base)
-    covered = set(used[base])
     widths: dict[int, float] = {}
     characters: dict[int, str] = {}
     for index, font in enumerate(fonts):
         widths.update(used[index])
         characters.update(_to_unicode(font.ToUnicode.read_bytes()))
-        missing = set(used[index]) - covered
-        if missing:
-            _add_glyphs(merged, program(index), missing)
-            covered |= missing
-    data = io.BytesIO()
-    merged.save(data)
+    digest = hashlib.sha256(key.encode())
+    for index, font in enumerate(fonts):
+        digest.update(
+            hashlib.sha256(font.DescendantFonts[0].FontDescriptor[key].read_bytes()).digest()
+        )
+        digest.update(repr(sorted(used[index])).encode())
+    found = unions.get(digest.hexdigest()) if unions is not None else None
+    if found is None:
+        merged = program(base)
+        covered = set(used[base])
+        for index in range(len(fonts)):
+            missing = set(used[index]) - covered
+            if missing:
+                other = program(index)
+                _add_glyphs(merged, other, missing)
+                _widen(merged, other)
+                covered |= missing
+        data = io.BytesIO()
+        merged.save(data)
+        found = data.getvalue()
+        if unions is not None:
+            unions[digest.hexdigest()] = found
     shared = fonts[base]
     descendant = shared.DescendantFonts[0]
-    stream = pikepdf.Stream(pdf, data.getvalue())
+    stream = pikepdf.Stream(pdf, found)
     if key == "/FontFile3":
         stream.Subtype = Name.OpenType
     descendant.FontDescriptor[key] = stream
@@ -318,6 +345,46 @@ def _union(pdf: pikepdf.Pdf, fonts: list[pikepdf.Object]) -> pikepdf.Object:
     descendant.W = _width_array(widths)
     shared.ToUnicode = pikepdf.Stream(pdf, _cmap(characters))
     return shared
+
+
+# The TrueType limits a rasterizer sizes its buffers by: a union needs the largest.
+_MAXP = (
+    "maxPoints",
+    "maxContours",
+    "maxCompositePoints",
+    "maxCompositeContours",
+    "maxZones",
+    "maxTwilightPoints",
+    "maxStorage",
+    "maxFunctionDefs",
+    "maxInstructionDefs",
+    "maxStackElements",
+    "maxSizeOfInstructions",
+    "maxComponentElements",
+    "maxComponentDepth",
+)
+
+
+def _widen(merged: Any, other: Any) -> None:
+    """`merged`'s font-wide box and extremes made to hold `other`'s as well."""
+    head, theirs = merged["head"], other["head"]
+    head.xMin, head.yMin = min(head.xMin, theirs.xMin), min(head.yMin, theirs.yMin)
+    head.xMax, head.yMax = max(head.xMax, theirs.xMax), max(head.yMax, theirs.yMax)
+    hhea, wider = merged["hhea"], other["hhea"]
+    hhea.advanceWidthMax = max(hhea.advanceWidthMax, wider.advanceWidthMax)
+    hhea.minLeftSideBearing = min(hhea.minLeftSideBearing, wider.minLeftSideBearing)
+    hhea.minRightSideBearing = min(hhea.minRightSideBearing, wider.minRightSideBearing)
+    hhea.xMaxExtent = max(hhea.xMaxExtent, wider.xMaxExtent)
+    maxp, most = merged["maxp"], other["maxp"]
+    for name in _MAXP:
+        if hasattr(maxp, name) and hasattr(most, name):
+            setattr(maxp, name, max(getattr(maxp, name), getattr(most, name)))
+    if "CFF " in merged and "CFF " in other:
+        ours = merged["CFF "].cff.topDictIndex[0]
+        box = other["CFF "].cff.topDictIndex[0].FontBBox
+        low = [min(mine, theirs) for mine, theirs in zip(ours.FontBBox[:2], box[:2], strict=True)]
+        high = [max(mine, theirs) for mine, theirs in zip(ours.FontBBox[2:], box[2:], strict=True)]
+        ours.FontBBox = low + high
 
 
 def _add_glyphs(merged: Any, other: Any, gids: set[int]) -> None:

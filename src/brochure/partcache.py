@@ -1,5 +1,6 @@
 """A booklet's parts as they were last laid out, by key, so that a rebuild lays out
-only what changed: `<key>.pdf` and `<key>.json` (pages, how full each is, warnings).
+only what changed: `<key>.pdf` and `<key>.json` (pages, how full each is, warnings);
+and the fonts the join made of their subsets, `<key>.font`.
 
 The folder belongs to one booklet (`.booklet.pdf.parts` beside `booklet.pdf`) and holds
 exactly the parts of its last build: `keep` drops the rest, so it never grows past one
@@ -12,8 +13,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,11 +58,52 @@ def _notice(entry: dict[str, Any]) -> Notice:
     )
 
 
-class PartCache:
-    """The parts folder of one booklet; `None` keeps nothing (every part is laid out)."""
+class Unions(MutableMapping[str, bytes]):
+    """The font programs `combine.share_fonts` made, by the key of their subsets; each
+    file starts with the sha256 of the rest, and a file that does not match is missing."""
 
     def __init__(self, folder: Path | None) -> None:
         self.folder = folder
+        self.used: set[str] = set()
+
+    def __getitem__(self, key: str) -> bytes:
+        if self.folder is None or not _KEY.match(key):
+            raise KeyError(key)
+        try:
+            stored = (self.folder / f"{key}.font").read_bytes()
+        except OSError:
+            raise KeyError(key) from None
+        if hashlib.sha256(stored[32:]).digest() != stored[:32]:
+            raise KeyError(key)
+        self.used.add(key)
+        return stored[32:]
+
+    def __setitem__(self, key: str, value: bytes) -> None:
+        self.used.add(key)
+        if self.folder is not None and _KEY.match(key):
+            write_atomic(self.folder / f"{key}.font", hashlib.sha256(value).digest() + value)
+
+    def __delitem__(self, key: str) -> None:
+        self.used.discard(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.used))
+
+    def __len__(self) -> int:
+        return len(self.used)
+
+
+class PartCache:
+    """The parts folder of one booklet; `None` keeps nothing (every part is laid out).
+
+    A folder `shared` by many booklets (a web server's) is not cut to one build's parts
+    by `keep`; its owner bounds it with `trim`.
+    """
+
+    def __init__(self, folder: Path | None, *, shared: bool = False) -> None:
+        self.folder = folder
+        self.shared = shared
+        self.unions = Unions(folder)
 
     def get(self, key: str) -> LaidPart | None:
         """The part laid out under `key`, or None when it is missing or damaged."""
@@ -71,6 +114,8 @@ class PartCache:
             data = (self.folder / f"{key}.pdf").read_bytes()
             if hashlib.sha256(data).hexdigest() != record["sha256"]:
                 return None
+            if self.shared:  # the last use, for `trim`
+                os.utime(self.folder / f"{key}.json")
             return LaidPart(
                 data,
                 int(record["pages"]),
@@ -95,15 +140,37 @@ class PartCache:
         write_atomic(self.folder / f"{key}.json", json.dumps(record, indent=1).encode())
 
     def keep(self, keys: Iterable[str]) -> None:
-        """Drop every part not in `keys`: the folder holds the last build and no more."""
-        if self.folder is None or not self.folder.is_dir():
+        """Drop every part not in `keys`, and every font this build did not use: the
+        folder holds the last build and no more."""
+        if self.folder is None or self.shared or not self.folder.is_dir():
             return
-        wanted = set(keys)
+        wanted = set(keys) | self.unions.used
         for path in self.folder.iterdir():
-            ours = _KEY.match(path.stem) and path.suffix in (".pdf", ".json")
+            ours = _KEY.match(path.stem) and path.suffix in (".pdf", ".json", ".font")
             if ours and path.stem not in wanted:
                 with contextlib.suppress(OSError):
                     path.unlink()
 
+    def trim(self, most: int) -> None:
+        """Drop the parts used longest ago until the folder holds at most `most` bytes."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        sizes: dict[str, int] = {}
+        used: dict[str, float] = {}
+        for path in self.folder.iterdir():
+            if _KEY.match(path.stem):
+                with contextlib.suppress(OSError):
+                    stat = path.stat()
+                    sizes[path.stem] = sizes.get(path.stem, 0) + stat.st_size
+                    used[path.stem] = max(used.get(path.stem, 0.0), stat.st_mtime)
+        total = sum(sizes.values())
+        for key in sorted(sizes, key=lambda k: used[k]):
+            if total <= most:
+                break
+            for suffix in (".json", ".pdf", ".font"):
+                with contextlib.suppress(OSError):
+                    (self.folder / f"{key}{suffix}").unlink()
+            total -= sizes[key]
 
-__all__ = ["LaidPart", "PartCache"]
+
+__all__ = ["LaidPart", "PartCache", "Unions"]

@@ -114,10 +114,15 @@ class _Scan(HTMLParser):
             words.append(data)
 
 
-def accessibility_problems(html: str, layout: str) -> list[Notice]:
+def accessibility_problems(html: str, layout: str, *, after: int = 0) -> list[Notice]:
     """What in `html` (made with the layout named `layout`) breaks accessibility, as
-    one warning each: the document's language and title first, then in document order."""
+    one warning each: the document's language and title first, then in document order.
+
+    `after` is the heading level the reader has reached before `html` begins: a part
+    of a booklet joined after the cover's `<h1>` may open at `<h2>`.
+    """
     scan = _Scan()
+    scan.level = after
     scan.feed(html)
     scan.close()
     found: list[str] = []

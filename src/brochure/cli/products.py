@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -20,6 +22,7 @@ from .common import (
 )
 
 if TYPE_CHECKING:  # imported when a command runs: --help stays fast
+    from ..booklet_apart import PartOutcome
     from ..options import RenderOptions
 
 
@@ -40,6 +43,23 @@ if TYPE_CHECKING:  # imported when a command runs: --help stays fast
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad profile.")
 @click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes laying out careers [default: the CPUs this process may use].",
+)
+@click.option(
+    "--force", is_flag=True, help="Lay out every career again, even those that have not changed."
+)
+@click.option(
+    "--manifest",
+    type=click.Path(path_type=Path),
+    help="Where to write the manifest [default: beside the booklet, BOOKLET.manifest.json].",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the manifest on standard output.")
+@click.option("-v", "--verbose", is_flag=True, help="One line per part instead of a progress bar.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @render_options(fold=True)
 @caps_options
@@ -56,6 +76,11 @@ def booklet(
     impose: str | None,
     fail_fast: bool,
     strict: bool,
+    jobs: int | None,
+    force: bool,
+    manifest: Path | None,
+    as_json: bool,
+    verbose: bool,
     quiet: bool,
     options: RenderOptions,
     fold: bool,
@@ -64,45 +89,90 @@ def booklet(
 ) -> None:
     """Combine careers into one booklet: cover, contents, bookmarks, duplex-ready pages.
 
-    The booklet is one layout pass in a worker process; it may take --timeout for the
-    cover and contents plus --timeout for every ten careers.
+    Each career is laid out on its own in a worker process, under --timeout and
+    --max-memory, and kept beside the booklet (in .BOOKLET.parts/): building the
+    booklet again lays out only the careers that changed, then joins them.
     """
-    from functools import partial
-
-    from ..batch import call_capped
-    from ..booklet import booklet_seconds, build_booklet, check_booklet_options
-    from ..inputs import expand_paths
+    from ..batch import cpu_count
+    from ..batch.manifest import write_manifest
+    from ..booklet import check_booklet_options
+    from ..booklet_apart import build_booklet
 
     check_booklet_options(options, impose, fold)
-    seconds = booklet_seconds(timeout, len(expand_paths(paths)))
-    work = partial(
-        build_booklet,
-        paths,
-        output,
-        layout=layout,
-        paper=paper,
-        title=title,
-        subtitle=subtitle,
-        date=date_text,
-        group_by=group_by,
-        impose=impose,
-        marks=fold,
-        fail_fast=fail_fast,
-        strict=strict,
-        options=options,
-    )
-    report = call_capped(work, caps_from(timeout, max_memory), seconds)
-    for warning in report.warnings:
-        warning_line(warning)
+    progress = PartProgress(quiet=quiet or as_json, verbose=verbose)
+    try:
+        report = build_booklet(
+            paths,
+            output,
+            layout=layout,
+            paper=paper,
+            title=title,
+            subtitle=subtitle,
+            date=date_text,
+            group_by=group_by,
+            impose=impose,
+            marks=fold,
+            fail_fast=fail_fast,
+            strict=strict,
+            options=options,
+            jobs=jobs or cpu_count(),
+            force=force,
+            caps=caps_from(timeout, max_memory),
+            on_plan=progress.start,
+            on_part=progress.update,
+        )
+    finally:
+        progress.close()
+    record = report.to_json()
+    assert report.output is not None
+    where = manifest or report.output.with_name(f"{report.output.stem}.manifest.json")
+    write_manifest(where, record)
+    if as_json:
+        click.echo(json.dumps(record, indent=2, ensure_ascii=False))
     if quiet:
         return
+    for warning in report.warnings:
+        warning_line(warning)
     pages = f"{report.pages} pages"
     if report.sheets:
         pages += f" on {report.sheets} sheets ({report.sheets * 2} sides)"
     if report.padded:
         pages += f", {report.padded} blank added before the back cover"
     count = len(report.careers)
-    click.echo(f"{report.output}  {count} career{'s' * (count != 1)}, {pages}")
+    click.echo(f"{report.output}  {count} career{'s' * (count != 1)}, {pages}", err=as_json)
+    laid, reused = report.count("rendered"), report.count("reused")
+    click.echo(
+        f"{laid} part{'s' * (laid != 1)} laid out, {reused} reused in {report.seconds:.1f} s; "
+        f"manifest {where}",
+        err=True,
+    )
+
+
+class PartProgress:
+    """What a booklet shows while its parts are laid out: a bar on a terminal, a line
+    per part with -v, else nothing."""
+
+    def __init__(self, *, quiet: bool, verbose: bool) -> None:
+        self.quiet, self.verbose = quiet, verbose
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if self.quiet or self.verbose or total < 2 or not sys.stderr.isatty():
+            return
+        self.bar = click.progressbar(length=total, label="laying out", file=sys.stderr)
+        self.bar.__enter__()
+
+    def update(self, part: PartOutcome) -> None:
+        if self.verbose and not self.quiet:
+            what = part.source or f"({part.kind})"
+            click.echo(f"{part.status:<9} {what}  {part.pages} pages", err=True)
+        if self.bar is not None and part.status == "rendered":
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @cli.command()

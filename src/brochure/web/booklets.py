@@ -2,7 +2,8 @@
 
 A visitor's picks live on the server under a random session cookie, so they survive a
 reload (not a restart of the server). A booklet is built like `brochure booklet` builds
-one: one layout pass, in a capped worker, with the booklet's own time cap.
+one: each career laid out in the server's capped workers, kept between requests, and the
+parts joined; a booklet of careers already laid out is joined without laying out again.
 """
 
 from __future__ import annotations
@@ -10,14 +11,13 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from ..booklet import BookletReport, booklet_seconds, build_booklet
+from ..booklet import BookletReport
 from ..errors import BrochureError
 from ..options import RenderOptions
 from .edit import read_form
@@ -28,36 +28,6 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "brochure_session"
 MAX_CAREERS = 400  # more than any fair's table; a bigger request is refused, not queued
 MAX_SESSIONS = 1000
-
-
-@dataclass(frozen=True)
-class BookletJob:
-    """One booklet to build in a worker: the careers' files and the cover's words."""
-
-    paths: tuple[Path, ...]
-    title: str
-    subtitle: str | None
-    date: str | None
-    group_by: str | None
-    paper: str | None
-    impose: str | None
-    options: RenderOptions
-
-
-def make_booklet(job: BookletJob) -> BookletReport:
-    """Runs in a worker: the booklet's bytes are in the report (nothing is written)."""
-    return build_booklet(
-        job.paths,
-        None,
-        layout="handout",
-        paper=job.paper,
-        title=job.title,
-        subtitle=job.subtitle,
-        date=job.date,
-        group_by=job.group_by,
-        impose=job.impose,
-        options=job.options,
-    )
 
 
 @dataclass
@@ -165,9 +135,10 @@ def _settings(form: dict[str, str], picks: Picks, papers: tuple[str, ...]) -> No
 
 
 async def _build(site: Site, picks: Picks) -> BookletReport:
-    """The picks as a booklet, built in a worker under the booklet's time cap."""
-    job = BookletJob(
-        paths=tuple(site.catalog.by_slug[s].path for s in picks.slugs),
+    """The picks as a booklet: its careers in the server's workers, each under the caps."""
+    return await site.renderer.booklet(
+        tuple(site.catalog.by_slug[s].path for s in picks.slugs),
+        layout="handout",
         title=picks.title,
         subtitle=picks.subtitle or None,
         date=picks.date or None,
@@ -176,8 +147,6 @@ async def _build(site: Site, picks: Picks) -> BookletReport:
         impose="saddle" if picks.saddle else None,
         options=RenderOptions(theme=site.theme),
     )
-    seconds = booklet_seconds(site.config.caps.seconds, len(job.paths))
-    return await site.renderer.run(make_booklet, job, seconds)
 
 
 async def build(request: Request) -> Response:

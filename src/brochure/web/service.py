@@ -11,18 +11,24 @@ from __future__ import annotations
 
 import asyncio
 import io
+import shutil
+import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..batch.workers import Caps, Workers
 from ..errors import Notice
 from ..freshness import output_key, theme_digest
 from ..layout import Layout
 from ..options import RenderOptions
+from ..partcache import PartCache
+
+if TYPE_CHECKING:
+    from ..booklet import BookletReport
 
 J = TypeVar("J")
 R = TypeVar("R")
@@ -84,6 +90,7 @@ class Renderer:
 
     def __post_init__(self) -> None:
         self._pool: Workers | None = None
+        self._parts: PartCache | None = None
         self._cache: OrderedDict[str, Brochure] = OrderedDict()
         self._pending: dict[str, asyncio.Future[Brochure]] = {}
         self._lock = threading.Lock()
@@ -97,6 +104,31 @@ class Renderer:
         if self._pool is not None:
             self._pool.close()
             self._pool = None
+        if self._parts is not None and self._parts.folder is not None:
+            shutil.rmtree(self._parts.folder, ignore_errors=True)
+            self._parts = None
+
+    async def booklet(self, paths: Sequence[Path], **settings: Any) -> BookletReport:
+        """A booklet of `paths`: its careers laid out in the pool and kept between
+        requests (every visitor's booklets share their parts), then joined here."""
+        from ..booklet_apart import build_booklet
+
+        if self._pool is None:
+            self.start()
+        if self._parts is None:
+            self._parts = PartCache(Path(tempfile.mkdtemp(prefix="brochure-parts-")), shared=True)
+        parts = self._parts
+        made = await asyncio.to_thread(
+            build_booklet,
+            paths,
+            None,
+            pool=self._pool,
+            jobs=self.jobs,
+            cache=parts,
+            **settings,
+        )
+        parts.trim(self.cache_bytes)
+        return made
 
     def key(self, job: PreviewJob, layout: Layout) -> str:
         """The brochure's identity: the batch's output key and the image resolution."""
