@@ -16,6 +16,14 @@ Candidates:
   apart      the booklet itself joined from parts (brochure.booklet_apart): careers
              laid out on 2 workers as booklet pages, front and back matter and folios
              once their page counts are known.
+
+    .venv/bin/python bench/booklet.py --rows     # the booklet targets, one run
+
+`--rows` measures what `brochure booklet` promises, each against the one pass in the same
+run: a 100-career booklet from nothing with -j 2 (time, peak memory of the parent and its
+workers together, size); the same booklet after one career's duty is reworded, as the
+command and with warm workers (a watcher or the web page); and a 12-career booklet with
+every career laid out already, as the command and in a warm process.
 """
 
 from __future__ import annotations
@@ -164,6 +172,151 @@ def copy(paths: list[Path]) -> dict[str, object]:
     return {"bytes": len(data), "pages": len(pages), "tagged": True}
 
 
+def joined(paths: list[Path], workers: int = 2) -> dict[str, object]:
+    """The booklet command's path from nothing (an empty parts folder), in this process
+    and `workers` workers; memory is this process's peak plus each worker's."""
+    from brochure import build_booklet
+    from brochure.batch import Caps
+
+    with tempfile.TemporaryDirectory() as tmp:
+        report = build_booklet(paths, Path(tmp) / "booklet.pdf", jobs=workers, caps=Caps())
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "bytes": len(report.data),
+        "pages": report.pages,
+        "tagged": True,
+        "memory_mib": (own + workers * kids) / 1024,
+        "laid_out": report.count("rendered"),
+    }
+
+
+def _reword(path: Path) -> None:
+    """One duty of a career made a little longer: the edit the rows measure."""
+    text = path.read_text()
+    marker = "duties:\n- "
+    assert marker in text, path
+    path.write_text(text.replace(marker, marker + "Carefully, ", 1))
+
+
+def _command(paths: list[Path], out: Path, *extra: str) -> tuple[float, str]:
+    brochure = str(Path(sys.executable).with_name("brochure"))
+    start = time.perf_counter()
+    done = subprocess.run(
+        [brochure, "booklet", *map(str, paths), "-o", str(out), "-j", "2", "-q", *extra],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return time.perf_counter() - start, done.stderr
+
+
+def edited(paths: list[Path]) -> dict[str, object]:
+    """Built once by the command, then one career reworded and built again by it."""
+    import json as json_
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copies = _copies(paths, Path(tmp) / "careers")
+        out = Path(tmp) / "out" / "booklet.pdf"
+        first, _ = _command(copies, out)
+        _reword(copies[len(copies) // 2])
+        again, _ = _command(copies, out)
+        manifest = json_.loads(out.with_name("booklet.manifest.json").read_text())
+    return {"first_seconds": first, "edit_seconds": again, "laid_out": manifest["summary"]}
+
+
+def edited_warm(paths: list[Path], workers: int = 2) -> dict[str, object]:
+    """The same edit with the workers already running, as in a watcher or the web page."""
+    from brochure import build_booklet
+    from brochure.batch import Caps
+    from brochure.batch.job import load_renderer
+    from brochure.batch.workers import Workers
+
+    with tempfile.TemporaryDirectory() as tmp, Workers(workers, load_renderer, Caps()) as pool:
+        copies = _copies(paths, Path(tmp) / "careers")
+        out = Path(tmp) / "booklet.pdf"
+        build_booklet(copies, out, pool=pool, jobs=workers)
+        _reword(copies[len(copies) // 2])
+        start = time.perf_counter()
+        report = build_booklet(copies, out, pool=pool, jobs=workers)
+        seconds = time.perf_counter() - start
+    return {"edit_seconds": seconds, "laid_out": report.count("rendered")}
+
+
+def cached_twelve(paths: list[Path]) -> dict[str, object]:
+    """Twelve careers every one laid out already: the command, and a warm process."""
+    from brochure import build_booklet
+
+    with tempfile.TemporaryDirectory() as tmp:
+        twelve = paths[:12]
+        out = Path(tmp) / "booklet.pdf"
+        _command(twelve, out)
+        command, _ = _command(twelve, out)
+        build_booklet(twelve, out)  # this process warm: imports and first read done
+        start = time.perf_counter()
+        report = build_booklet(twelve, out)
+        warm = time.perf_counter() - start
+    return {"command_seconds": command, "warm_seconds": warm, "laid_out": report.count("rendered")}
+
+
+def _copies(paths: list[Path], folder: Path) -> list[Path]:
+    folder.mkdir(parents=True)
+    copies = []
+    for path in paths:
+        copy = folder / path.name
+        copy.write_bytes(path.read_bytes())
+        copies.append(copy)
+    return copies
+
+
+def rows(folder: Path, count: int) -> None:
+    """The booklet targets, each a ratio against the one pass measured in this run."""
+    one = run_child("one-pass", folder, count)
+    new = run_child("joined", folder, count)
+    edit = run_child("edited", folder, count)
+    warm = run_child("edited-warm", folder, count)
+    twelve = run_child("cached-twelve", folder, count)
+
+    def number(result: dict[str, object], key: str) -> float:
+        return float(str(result[key]))
+
+    base, memory = number(one, "seconds"), number(new, "memory_mib")
+    size, seconds = number(new, "bytes"), number(new, "seconds")
+    edit_s, warm_s = number(edit, "edit_seconds"), number(warm, "edit_seconds")
+    emit(
+        f"One pass, {count} careers: {base:.1f} s, {number(one, 'peak_mib'):.0f} MiB, "
+        f"{number(one, 'bytes') / 1e6:.2f} MB, {one['pages']} pages."
+    )
+    emit("")
+    emit("| row | measured | against the one pass | target |")
+    emit("| --- | --- | --- | --- |")
+    emit(
+        f"| {count} careers from nothing, -j 2 | {seconds:.1f} s, {new['pages']} pages "
+        f"| {seconds / base:.2f}x | <= 0.6x |"
+    )
+    emit(
+        f"| after one career's duty is reworded, the command | {edit_s:.2f} s "
+        f"(parts: {edit['laid_out']}) | {edit_s / base:.1%} | <= 5% |"
+    )
+    emit(
+        f"| the same, warm workers | {warm_s:.2f} s ({warm['laid_out']} part laid out) "
+        f"| {warm_s / base:.1%} | <= 2 s |"
+    )
+    emit(
+        f"| 12 careers, every one laid out already: the command "
+        f"| {number(twelve, 'command_seconds'):.2f} s | | <= 1 s |"
+    )
+    emit(
+        f"| the same, in a warm process | {number(twelve, 'warm_seconds'):.2f} s "
+        f"({twelve['laid_out']} laid out) | | <= 1 s |"
+    )
+    emit(f"| size | {size / 1e6:.2f} MB | {size / number(one, 'bytes'):.2f}x | <= 1.2x |")
+    emit(
+        f"| peak memory (the parent and both workers) | {memory:.0f} MiB "
+        f"| {memory / number(one, 'peak_mib'):.2f}x | <= 0.5x |"
+    )
+
+
 CANDIDATES = {
     "one-pass": one_pass,
     "merge": merge,
@@ -171,6 +324,10 @@ CANDIDATES = {
     "merge-rebuild": merge_rebuild,
     "combine": combined,
     "apart": apart,
+    "joined": joined,
+    "edited": edited,
+    "edited-warm": edited_warm,
+    "cached-twelve": cached_twelve,
 }
 
 
@@ -192,7 +349,8 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--child")
     parser.add_argument("--folder", type=Path)
-    parser.add_argument("--only", nargs="*", default=list(CANDIDATES))
+    parser.add_argument("--only", nargs="*", default=["one-pass", "merge", "copy", "combine"])
+    parser.add_argument("--rows", action="store_true", help="The booklet targets, one run.")
     args = parser.parse_args()
     if args.child:
         paths = sorted(args.folder.glob("*.yaml"))[: args.count]
@@ -205,6 +363,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         make_careers(folder, args.count)
+        if args.rows:
+            rows(folder, args.count)
+            return
         emit("| candidate | careers | seconds | peak MiB | pages | MB | tagged |")
         emit("| --- | --- | --- | --- | --- | --- | --- |")
         for name in args.only:

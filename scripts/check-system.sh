@@ -7,7 +7,7 @@
 # faster (recommended: without it WeasyPrint subsets with fontTools). `test` adds Chromium
 # (required: the browser tests drive Debian's chromium through Playwright, and run rather
 # than skip) and what the suite uses when it is there (strace, for the test that watches
-# every process's opens).
+# every process's opens; qpdf, whose --check every kind of PDF made is put through).
 # On Debian and Ubuntu a missing package is installed with apt-get when running as root,
 # with sudo when sudo works without a password, and otherwise the one command to run is
 # printed. BROCHURE_NO_INSTALL=1 only reports.
@@ -48,6 +48,7 @@ have_lib libharfbuzz-subset || recommended="$recommended libharfbuzz-subset0"
 if [ "$PURPOSE" = test ]; then
   command -v chromium >/dev/null 2>&1 || required="$required chromium"
   command -v strace >/dev/null 2>&1 || recommended="$recommended strace"
+  command -v qpdf >/dev/null 2>&1 || recommended="$recommended qpdf"
 fi
 
 wanted="$required$recommended"
@@ -66,7 +67,7 @@ if ! command -v apt-get >/dev/null 2>&1; then
     esac
     exit 1
   fi
-  echo "note: optional:$recommended (faster font subsets; the strace test is skipped without strace)" >&2
+  echo "note: optional:$recommended (faster font subsets; the strace test is skipped without strace, and qpdf's check without qpdf)" >&2
   exit 0
 fi
 

@@ -97,7 +97,7 @@ def test_as_root_it_installs_what_is_missing_and_says_so(tmp_path: Path) -> None
 def test_a_fresh_machine_gets_pango_too_and_the_test_tools(tmp_path: Path) -> None:
     done, calls = run_check(tmp_path, purpose="test")
     assert done.returncode == 0, done.stderr
-    wanted = "libpango-1.0-0 libpangoft2-1.0-0 chromium libharfbuzz-subset0 strace"
+    wanted = "libpango-1.0-0 libpangoft2-1.0-0 chromium libharfbuzz-subset0 strace qpdf"
     assert calls == [f"0 apt-get install -y -q --no-install-recommends {wanted}"]
 
 
@@ -163,11 +163,11 @@ def test_without_apt_get_it_names_the_libraries_and_homebrew(tmp_path: Path) -> 
 
 
 # The browser tests drive Chromium: for `test` it is required, like Pango, never optional.
-TEST_TOOLS = ("chromium", "strace")
+TEST_TOOLS = ("chromium", "strace", "qpdf")
 
 
 def test_the_demo_needs_no_browser(tmp_path: Path) -> None:
-    done, calls = run_check(tmp_path, libraries=ALL, commands=("strace",))
+    done, calls = run_check(tmp_path, libraries=ALL, commands=("strace", "qpdf"))
     assert (done.returncode, done.stdout, done.stderr, calls) == (0, "", "", [])
 
 
@@ -179,7 +179,11 @@ def test_for_the_tests_a_machine_with_chromium_installs_nothing(tmp_path: Path) 
 def test_for_the_tests_a_missing_chromium_is_installed_after_an_update(tmp_path: Path) -> None:
     """A fresh container: no package lists yet, so install, update, install again."""
     done, calls = run_check(
-        tmp_path, apt_works="after-update", libraries=ALL, commands=("strace",), purpose="test"
+        tmp_path,
+        apt_works="after-update",
+        libraries=ALL,
+        commands=("strace", "qpdf"),
+        purpose="test",
     )
     assert done.returncode == 0, done.stderr
     assert calls == [
@@ -196,7 +200,7 @@ def test_for_the_tests_a_missing_chromium_is_installed_after_an_update(tmp_path:
 
 def test_for_the_tests_chromium_comes_through_sudo(tmp_path: Path) -> None:
     done, calls = run_check(
-        tmp_path, uid=1000, sudo=True, libraries=ALL, commands=("strace",), purpose="test"
+        tmp_path, uid=1000, sudo=True, libraries=ALL, commands=("strace", "qpdf"), purpose="test"
     )
     assert done.returncode == 0, done.stderr
     assert calls == ["1000 apt-get install -y -q --no-install-recommends chromium"]
@@ -207,7 +211,7 @@ def test_for_the_tests_without_root_or_sudo_a_missing_chromium_stops_with_one_co
     tmp_path: Path, sudo: bool | None
 ) -> None:
     done, calls = run_check(
-        tmp_path, uid=1000, sudo=sudo, libraries=ALL, commands=("strace",), purpose="test"
+        tmp_path, uid=1000, sudo=sudo, libraries=ALL, commands=("strace", "qpdf"), purpose="test"
     )
     assert (done.returncode, calls) == (1, [])
     assert done.stderr.splitlines() == [
@@ -217,7 +221,7 @@ def test_for_the_tests_without_root_or_sudo_a_missing_chromium_stops_with_one_co
 
 def test_for_the_tests_a_chromium_that_cannot_be_installed_stops(tmp_path: Path) -> None:
     done, _ = run_check(
-        tmp_path, apt_works="no", libraries=ALL, commands=("strace",), purpose="test"
+        tmp_path, apt_works="no", libraries=ALL, commands=("strace", "qpdf"), purpose="test"
     )
     assert done.returncode == 1
     assert done.stderr.splitlines() == [
@@ -226,7 +230,9 @@ def test_for_the_tests_a_chromium_that_cannot_be_installed_stops(tmp_path: Path)
 
 
 def test_for_the_tests_without_apt_get_it_names_chromium(tmp_path: Path) -> None:
-    done, _ = run_check(tmp_path, apt=False, libraries=ALL, commands=("strace",), purpose="test")
+    done, _ = run_check(
+        tmp_path, apt=False, libraries=ALL, commands=("strace", "qpdf"), purpose="test"
+    )
     assert done.returncode == 1
     assert done.stderr.splitlines()[0] == "error: missing system packages: chromium"
     assert "Chromium, which the browser tests drive" in done.stderr

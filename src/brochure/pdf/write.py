@@ -115,6 +115,7 @@ def _finisher(front_pages: int | None, info: PdfInfo, trim: Trim = NO_TRIM) -> A
     import pydyf
 
     def finisher(document: Any, pdf: Any) -> None:
+        margins_as_artifacts(pdf)
         for name, value in info.custom:
             pdf.info[name] = pydyf.String(value)
         if info.attachments:
@@ -135,6 +136,58 @@ def _finisher(front_pages: int | None, info: PdfInfo, trim: Trim = NO_TRIM) -> A
         pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
 
     return finisher
+
+
+def margins_as_artifacts(pdf: Any) -> None:
+    """Running heads and footers (page margin boxes) marked as pagination artifacts.
+
+    WeasyPrint tags a margin box's text under structure elements it leaves out of the
+    tree (its own comment: they could only be artifacts in PDF 2.0), so a screen reader
+    never reaches them, yet they are not artifacts either: PDF/UA-1 fails on both
+    counts. Every marked sequence whose element the tree does not reach is made an
+    `/Artifact` of type `/Pagination` (PDF 1.7, 14.8.2.2), and its parent-tree entry null.
+    """
+    import pydyf
+
+    def number(reference: Any) -> int | None:
+        text = reference.decode() if isinstance(reference, bytes) else str(reference)
+        head = text.split()
+        return int(head[0]) if len(head) == 3 and head[2] == "R" and head[0].isdigit() else None
+
+    def resolve(reference: Any) -> Any:
+        found = number(reference)
+        return pdf.objects[found] if found is not None else None
+
+    root = resolve(pdf.catalog.get("StructTreeRoot", b""))
+    if not isinstance(root, pydyf.Dictionary):
+        return
+    reached: set[int] = set()
+    todo = [number(kid) for kid in root.get("K", [])]
+    while todo:
+        found = todo.pop()
+        if found is None or found in reached:
+            continue
+        reached.add(found)
+        element = pdf.objects[found]
+        kids = element.get("K", []) if isinstance(element, pydyf.Dictionary) else []
+        todo += [number(kid) for kid in kids if isinstance(kid, (bytes, str))]
+    tree = resolve(root.get("ParentTree", b""))
+    entries = tree.get("Nums", []) if isinstance(tree, pydyf.Dictionary) else []
+    pages = pdf.page_references
+    for key, owners in zip(entries[::2], entries[1::2], strict=False):
+        if not isinstance(owners, pydyf.Array) or not isinstance(key, int) or key >= len(pages):
+            continue
+        lost = {mcid for mcid, owner in enumerate(owners) if number(owner) not in reached}
+        if not lost:
+            continue
+        stream = resolve(resolve(pages[key])["Contents"])
+        items = stream.stream
+        for index, item in enumerate(items):
+            if isinstance(item, pydyf.Dictionary) and item.get("MCID") in lost and index:
+                items[index - 1] = "/Artifact"
+                items[index] = pydyf.Dictionary({"Type": "/Pagination"})
+        for mcid in lost:
+            owners[mcid] = "null"
 
 
 _CSS_WARNING = re.compile(r"^(Ignored .* at )(\d+):(\d+)(, .*)$")
