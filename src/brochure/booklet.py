@@ -9,6 +9,8 @@ booklet, every career in one layout pass.
 
 from __future__ import annotations
 
+import hashlib
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +37,9 @@ from .pdf import (
 )
 from .pipeline import allowed_roots, source_files
 from .preflight import accessibility_problems
-from .profile import Profile, load_profile
+from .profile import Profile, load_profile, translation_path
 from .render import BookletSpec, Group, render_booklet_html
+from .sourcemap import read_input
 from .stale import stale_notices
 from .typography import sparse_endings
 
@@ -134,7 +137,7 @@ def load_for_booklet(
         batch: list[tuple[Path, Profile]] = []
         for source in expand_paths([raw]):
             try:
-                profile = load_profile(source, lang)
+                profile = _load(source, lang)
             except BrochureError as err:
                 if fail_fast:
                     raise
@@ -163,6 +166,24 @@ def load_for_booklet(
     if not loaded:
         raise BookletError("no profiles to put in the booklet")
     return loaded
+
+
+_LOADED: OrderedDict[tuple[str, str | None, bytes], Profile] = OrderedDict()
+_LOADED_MOST = 4096
+
+
+def _load(source: Path, lang: str | None) -> Profile:
+    """`load_profile`, remembered by the file's bytes (and its translation's): a watcher
+    or the web page builds the same careers into booklets again and again."""
+    translated = translation_path(source, lang) if lang else None
+    files = [source, translated] if translated else [source]
+    key = (str(source), lang, hashlib.sha256(b"\0".join(read_input(f) for f in files)).digest())
+    found = _LOADED.get(key)
+    if found is None:
+        found = _LOADED[key] = load_profile(source, lang)
+        if len(_LOADED) > _LOADED_MOST:
+            _LOADED.popitem(last=False)
+    return found
 
 
 def group_careers(profiles: Sequence[Profile], group_by: str | None) -> tuple[Group, ...]:

@@ -18,6 +18,7 @@ import io
 import json
 import time
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
+from concurrent.futures import Future
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -36,7 +37,7 @@ from .booklet import (
     check_booklet_options,
     load_for_booklet,
 )
-from .combine import combine, lay_over, share_fonts
+from .combine import Joiner, lay_over, share_fonts
 from .errors import BookletError, BrochureError, Notice, Problem, ProfileError
 from .freshness import cache_key, layout_digest, theme_digest
 from .inputs import resolve_layout
@@ -216,25 +217,36 @@ def build_booklet(
             store = PartCache(parts_folder(target) if target is not None else None)
         else:
             store = PartCache(cache or None)
-        build = _Build(_Planner(chosen, sheet, options, spec, loaded), store, force)
+        build = _Build(_Planner(chosen, sheet, options, spec, loaded), store, force, workers)
         build.on_part = on_part
         careers = [build.planner.career(profile) for profile in spec.careers]
-        first_round = [*careers, build.planner.back()]
+        back = build.planner.back()
+        waiting = build.start([*careers, back])
         if on_plan is not None:
-            on_plan(build.missing(first_round))
-        *results, back = build.lay_out(first_round, workers, jobs, caps)
-        plan = _Plan.of([result.pages for result in results])
+            on_plan(waiting)
+        # The careers are joined in order as they are ready, while the workers lay out
+        # the rest; the cover and contents go in front once their numbers are known.
+        joiner = Joiner()
+        results = [build.wait(part, joiner) for part in [*careers, back]]
+        build.check()
+        *laid_careers, laid_back = [laid for laid in results if laid is not None]
+        plan = _Plan.of([laid.pages for laid in laid_careers])
         numbers = tuple(zip((p.key for p in spec.careers), plan.first, strict=True))
         folios = plan.folios(spec.careers) + (None,) * SPARE_BLANKS
         matter = [build.planner.front(numbers), build.planner.folios(folios)]
-        front, folio_pages = build.lay_out(matter, workers, jobs, caps)
+        build.start(matter)
+        front, folio_pages = (build.wait(part) for part in matter)
+        build.check()
+        assert front is not None
+        assert folio_pages is not None
+        joiner.add(front.data, front=True)
 
     ordered = spec.careers
     warnings: list[Notice] = []
-    for laid in (front, *results, back):
+    for laid in (front, *laid_careers, laid_back):
         warnings += [w for w in laid.warnings if w not in warnings]
     if not chosen.pages_exact:  # a fixed page count is the design, not spill-over
-        for profile, laid in zip(ordered, results, strict=True):
+        for profile, laid in zip(ordered, laid_careers, strict=True):
             endings = sparse_endings(list(laid.fills), [(profile.title, 0, laid.pages)])
             warnings += [Notice(f"typography: {problem}", "typography") for problem in endings]
     warnings += stale_notices(ordered, options.stale_after)
@@ -242,7 +254,7 @@ def build_booklet(
         raise BookletError(f"warnings are errors with --strict: {warnings[0]}")
 
     data, pages, front_pages = _join(
-        front, results, back, folio_pages, plan, ordered, spec.groups, spec.grouped, store.unions
+        joiner, front, folio_pages, plan, ordered, spec.groups, spec.grouped, store.unions
     )
     store.keep(part.key for part in build.outcomes)
     by_key = {profile.key: source for source, profile in loaded}
@@ -257,7 +269,7 @@ def build_booklet(
         imposed = impose_saddle(data, marks=marks)
         report.data, report.sheets, report.padded = imposed.data, imposed.sheets, imposed.padded
         report.pages += imposed.padded
-    report.parts = build.in_order([*matter[:1], *careers, first_round[-1], matter[1]])
+    report.parts = build.in_order([matter[0], *careers, back, matter[1]])
     report.seconds = time.perf_counter() - started
     if target is not None:
         write_atomic(target, report.data)
@@ -265,50 +277,65 @@ def build_booklet(
 
 
 class _Build:
-    """The parts laid out or reused in one build, and what each one's outcome was."""
+    """The parts of one build: reused from the cache, or laid out now (in the workers,
+    or here without any), and what each one's outcome was."""
 
-    def __init__(self, planner: _Planner, store: PartCache, force: bool) -> None:
-        self.planner, self.store, self.force = planner, store, force
+    def __init__(
+        self, planner: _Planner, store: PartCache, force: bool, workers: Workers | None
+    ) -> None:
+        self.planner, self.store, self.force, self.workers = planner, store, force, workers
         self.outcomes: list[PartOutcome] = []
         self.on_part: Callable[[PartOutcome], object] | None = None
+        self.found: dict[str, LaidPart] = {}
+        self.futures: dict[str, Future[tuple[LaidPart | _Failed, float]]] = {}
+        self.failures: list[Problem] = []
 
-    def missing(self, parts: Sequence[_Part]) -> int:
-        """How many of `parts` must be laid out."""
-        keys = {part.key for part in parts}
-        return sum(1 for key in keys if self.force or self.store.get(key) is None)
-
-    def lay_out(
-        self, parts: Sequence[_Part], workers: Workers | None, jobs: int, caps: Caps | None
-    ) -> list[LaidPart]:
-        """Each part's pages: reused from the cache, or laid out (and kept) now."""
-        from .batch.workers import run_all
-
-        found: dict[str, LaidPart] = {}
-        todo: dict[str, _Part] = {}
+    def start(self, parts: Sequence[_Part]) -> int:
+        """Take each part from the cache, or set it to be laid out; how many will be."""
+        waiting = 0
         for part in parts:
+            if part.key in self.found or part.key in self.futures:
+                continue
             cached = None if self.force else self.store.get(part.key)
-            if cached is None:
-                todo.setdefault(part.key, part)
-            elif part.key not in found:
-                found[part.key] = cached
+            if cached is not None:
+                self.found[part.key] = cached
                 self._tell(part, "reused", cached, 0.0)
-        failures: list[Problem] = []
+                continue
+            waiting += 1
+            if self.workers is not None:
+                self.futures[part.key] = self.workers.submit(_run, part)
+        return waiting
 
-        def done(part: _Part, result: tuple[LaidPart | _Failed, float]) -> bool:
-            laid, seconds = result
-            if isinstance(laid, _Failed):
-                failures.extend(laid.problems)
-                return True
+    def wait(self, part: _Part, joiner: Joiner | None = None) -> LaidPart | None:
+        """The part's pages once they are laid out (None if it failed: see `check`),
+        added to `joiner` if given."""
+        from .batch.workers import WorkerError
+
+        laid = self.found.get(part.key)
+        if laid is None:
+            future = self.futures.pop(part.key, None)
+            if future is None:  # no workers: laid out here
+                result, seconds = _run(part)
+            else:
+                try:
+                    result, seconds = future.result()
+                except WorkerError as err:
+                    result, seconds = _lost(part, err)
+            if isinstance(result, _Failed):
+                self.failures.extend(result.problems)
+                return None
+            laid = self.found[part.key] = result
             self.store.put(part.key, laid)
-            found[part.key] = laid
             self._tell(part, "rendered", laid, seconds)
-            return True
+        if joiner is not None and not self.failures:
+            joiner.add(laid.data)
+        return laid
 
-        jobs_given = list(todo.values())
-        run_all(_run, jobs_given, workers=jobs, pool=workers, caps=caps, lost=_lost, on_done=done)
-        if failures:
-            raise ProfileError(failures[0].message, path=failures[0].path, problems=failures)
-        return [found[part.key] for part in parts]
+    def check(self) -> None:
+        """Every part that could not be laid out, as one error naming each file."""
+        if self.failures:
+            first = self.failures[0]
+            raise ProfileError(first.message, path=first.path, problems=self.failures)
 
     def in_order(self, parts: Sequence[_Part]) -> list[PartOutcome]:
         """The outcomes in booklet order (they arrive in the order workers finish)."""
@@ -365,6 +392,7 @@ class _Planner:
             for group in spec.groups
         )
         self.info = booklet_info(spec, self.plain)
+        self.dumped: dict[int, str] = {}
 
     def career(self, profile: Profile) -> _Part:
         """One career, in its group (whose banner it carries when it opens the group)."""
@@ -404,6 +432,14 @@ class _Planner:
             **changes,  # type: ignore[arg-type]
         )
 
+    def _data(self, profile: Profile) -> str:
+        """The digest of a career's data (whole, or its outline), made once a build:
+        every career part names its whole group."""
+        found = self.dumped.get(id(profile))
+        if found is None:
+            found = self.dumped[id(profile)] = _digest(profile.model_dump_json())
+        return found
+
     def _part(
         self,
         kind: Kind,
@@ -416,7 +452,7 @@ class _Planner:
             self.settings,
             options.cache_key(),
             _digest(repr(info)),
-            _spec_json(spec),
+            _spec_json(spec, self._data),
         )
         layout = self.layout
         return _Part(
@@ -438,8 +474,9 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _spec_json(spec: BookletSpec) -> str:
-    """Everything a part's template is given of the booklet, as canonical JSON."""
+def _spec_json(spec: BookletSpec, data: Callable[[Profile], str]) -> str:
+    """Everything a part's template is given of the booklet, as canonical JSON (each
+    career as the digest `data` gives of its own)."""
     return json.dumps(
         {
             "title": spec.title,
@@ -450,11 +487,8 @@ def _spec_json(spec: BookletSpec) -> str:
             "numbers": spec.numbers,
             "folios": spec.folios,
             "language": spec.language,
-            "careers": [p.model_dump(mode="json") for p in spec.careers],
-            "groups": [
-                [g.index, g.name, [p.model_dump(mode="json") for p in g.careers]]
-                for g in spec.groups
-            ],
+            "careers": [data(p) for p in spec.careers],
+            "groups": [[g.index, g.name, [data(p) for p in g.careers]] for g in spec.groups],
         },
         sort_keys=True,
         ensure_ascii=False,
@@ -462,9 +496,8 @@ def _spec_json(spec: BookletSpec) -> str:
 
 
 def _join(
+    joiner: Joiner,
     front: LaidPart,
-    careers: Sequence[LaidPart],
-    back: LaidPart,
     folios: LaidPart,
     plan: _Plan,
     ordered: Sequence[Profile],
@@ -472,9 +505,9 @@ def _join(
     grouped: bool,
     unions: MutableMapping[str, bytes] | None = None,
 ) -> tuple[bytes, int, int]:
-    """The parts as one PDF, its page count, and how many pages the cover and contents
-    take."""
-    pdf = combine([front.data, *(laid.data for laid in careers), back.data], share=False)
+    """The joined parts as one PDF, with blank pages, folios, shared fonts, page labels
+    and outline; its page count, and how many pages the cover and contents take."""
+    pdf = joiner.finish(share=False)
     front_pages = front.pages + front.pages % 2
     blanks = plan.blanks(front.pages, front_pages)
     numbered = range(front_pages, front_pages + plan.numbered)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import warnings
 from collections.abc import Iterable, MutableMapping, Sequence
@@ -39,35 +40,67 @@ def combine(parts: Sequence[bytes], *, share: bool = True) -> pikepdf.Pdf:
     `share` is False, for a caller that adds pages and shares fonts itself) one font
     per face. The catalog's language and marked flag are the first part's; the caller
     adds what belongs to the whole (title, outline, page labels) and saves it."""
-    out = pikepdf.new()
-    tree = _Tree(out)
-    destinations: dict[str, Any] = {}
-    for data in parts:
+    joiner = Joiner()
+    if parts:
+        for data in parts[1:]:
+            joiner.add(data)
+        joiner.add(parts[0], front=True)
+    return joiner.finish(share=share)
+
+
+class Joiner:
+    """Parts joined one at a time, as they are ready: a booklet's careers while the
+    cover and contents (which need the careers' page counts) are still to be laid out.
+
+    A part added with `front=True` goes before every other, whenever it comes: its
+    pages first, its elements first in the structure tree, the catalog's language and
+    metadata its own, and its named destinations giving way to the other parts' (the
+    contents' stand-in anchors to the careers they stand for). The same parts added
+    in the same order give the same file, byte for byte.
+    """
+
+    def __init__(self) -> None:
+        self.out = pikepdf.new()
+        self.tree = _Tree(self.out)
+        self.destinations: dict[str, Any] = {}
+        self.opened: list[pikepdf.Pdf] = []  # the copier reads their streams on saving
+
+    def add(self, data: bytes, *, front: bool = False) -> None:
         part = pikepdf.open(io.BytesIO(data))
-        first = len(out.pages)
+        self.opened.append(part)
+        out = self.out
         with warnings.catch_warnings():
             # pikepdf warns that named destinations are not carried: they are, below.
             warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
-            out.pages.extend(part.pages)
-        tree.add(part, out.pages[first:])
-        if first == 0:
+            if front:
+                for index, page in enumerate(part.pages):
+                    out.pages.insert(index, page)
+                pages = out.pages[: len(part.pages)]
+            else:
+                first = len(out.pages)
+                out.pages.extend(part.pages)
+                pages = out.pages[first:]
+        self.tree.add(part, pages, front=front)
+        if front:
             _document_of(out, part)
-        # Named destinations (link targets): a later part's name wins, so that a
-        # stand-in anchor of the front matter gives way to the career it stands for.
         names = part.Root.get("/Names", Dictionary()).get("/Dests")
         for name, target in _name_tree(names):
-            destinations[name] = _copied(out, target)
-    tree.finish()
-    if destinations:
-        flat: list[Any] = []
-        for name in sorted(destinations):
-            flat += [pikepdf.String(name), destinations[name]]
-        names = out.Root.get("/Names") or Dictionary()
-        names.Dests = out.make_indirect(Dictionary(Names=Array(flat)))
-        out.Root.Names = names
-    if share:
-        share_fonts(out)
-    return out
+            if not (front and name in self.destinations):
+                self.destinations[name] = _copied(out, target)
+
+    def finish(self, *, share: bool = True) -> pikepdf.Pdf:
+        out = self.out
+        self.tree.finish()
+        if self.destinations:
+            flat: list[Any] = []
+            for name in sorted(self.destinations):
+                flat += [pikepdf.String(name), self.destinations[name]]
+            names = out.Root.get("/Names") or Dictionary()
+            names.Dests = out.make_indirect(Dictionary(Names=Array(flat)))
+            out.Root.Names = names
+        if share:
+            share_fonts(out)
+        return out
 
 
 def _document_of(out: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
@@ -109,7 +142,7 @@ class _Tree:
             Dictionary(Type=Name.StructElem, S=Name.Document, K=Array())
         )
 
-    def add(self, part: pikepdf.Pdf, pages: Iterable[pikepdf.Page]) -> None:
+    def add(self, part: pikepdf.Pdf, pages: Iterable[pikepdf.Page], *, front: bool = False) -> None:
         top = part.Root.get("/StructTreeRoot")
         if top is None:
             return
@@ -122,12 +155,18 @@ class _Tree:
         numbers = _copied(self.out, top.get("/ParentTree", Dictionary())).get("/Nums", Array())
         for index in range(0, len(numbers) - 1, 2):
             self.nums += [int(numbers[index]) + self.offset, numbers[index + 1]]
+        added: list[Any] = []
         for element in _as_list(_copied(self.out, top.get("/K", Array()))):
             # A part's own Document element: its children join the booklet's.
             children = element.get("/K") if element.get("/S") == Name.Document else element
             for child in _as_list(children):
                 if isinstance(child, Dictionary):
                     child.P = self.document
+                added.append(child)
+        if front:
+            self.document.K = Array([*added, *self.document.K])
+        else:
+            for child in added:
                 self.document.K.append(child)
         self.offset += largest + 1
 
@@ -294,46 +333,23 @@ def _union(
     is opened only when it draws a glyph the others have not: in a booklet, after the
     first few careers, hardly ever.
     """
-    from fontTools.ttLib import TTFont
-
     key = _program_key(fonts[0].DescendantFonts[0].FontDescriptor)
-    used = [_widths(font.DescendantFonts[0].W) for font in fonts]
-    # The subset reaching the highest glyph id has every id the others use.
-    base = max(range(len(fonts)), key=lambda i: max(used[i], default=-1))
-
-    def program(index: int) -> Any:
-        stream = fonts[index].DescendantFonts[0].FontDescriptor[key]
-        # Bounding boxes are not measured again glyph by glyph on saving (most of the
-        # time of a join): the union's is the union of its subsets' (`_widen`).
-        return TTFont(io.BytesIO(stream.read_bytes()), lazy=True, recalcBBoxes=False)
-
-    widths: dict[int, float] = {}
-    characters: dict[int, str] = {}
-    for index, font in enumerate(fonts):
-        widths.update(used[index])
-        characters.update(_to_unicode(font.ToUnicode.read_bytes()))
+    # What the union is made from, read without parsing anything: a union already made
+    # (in `unions`) is taken as it was, with its widths and characters.
     digest = hashlib.sha256(key.encode())
-    for index, font in enumerate(fonts):
-        digest.update(
-            hashlib.sha256(font.DescendantFonts[0].FontDescriptor[key].read_bytes()).digest()
-        )
-        digest.update(repr(sorted(used[index])).encode())
-    found = unions.get(digest.hexdigest()) if unions is not None else None
-    if found is None:
-        merged = program(base)
-        covered = set(used[base])
-        for index in range(len(fonts)):
-            missing = set(used[index]) - covered
-            if missing:
-                other = program(index)
-                _add_glyphs(merged, other, missing)
-                _widen(merged, other)
-                covered |= missing
-        data = io.BytesIO()
-        merged.save(data)
-        found = data.getvalue()
+    for font in fonts:
+        descendant = font.DescendantFonts[0]
+        digest.update(hashlib.sha256(descendant.FontDescriptor[key].read_raw_bytes()).digest())
+        digest.update(hashlib.sha256(descendant.W.unparse()).digest())
+        digest.update(hashlib.sha256(font.ToUnicode.read_raw_bytes()).digest())
+    name = digest.hexdigest()
+    stored = unions.get(name) if unions is not None else None
+    if stored is not None:
+        base, widths, characters, found = _unpacked(stored)
+    else:
+        base, widths, characters, found = _merged(fonts, key)
         if unions is not None:
-            unions[digest.hexdigest()] = found
+            unions[name] = _packed(base, widths, characters, found)
     shared = fonts[base]
     descendant = shared.DescendantFonts[0]
     stream = pikepdf.Stream(pdf, found)
@@ -385,6 +401,56 @@ def _widen(merged: Any, other: Any) -> None:
         low = [min(mine, theirs) for mine, theirs in zip(ours.FontBBox[:2], box[:2], strict=True)]
         high = [max(mine, theirs) for mine, theirs in zip(ours.FontBBox[2:], box[2:], strict=True)]
         ours.FontBBox = low + high
+
+
+def _merged(
+    fonts: list[pikepdf.Object], key: str
+) -> tuple[int, dict[int, float], dict[int, str], bytes]:
+    """The union's base font (an index of `fonts`), widths, characters and program."""
+    from fontTools.ttLib import TTFont
+
+    used = [_widths(font.DescendantFonts[0].W) for font in fonts]
+    # The subset reaching the highest glyph id has every id the others use.
+    base = max(range(len(fonts)), key=lambda i: max(used[i], default=-1))
+
+    def program(index: int) -> Any:
+        stream = fonts[index].DescendantFonts[0].FontDescriptor[key]
+        # Bounding boxes are not measured again glyph by glyph on saving (most of the
+        # time of a join): the union's is the union of its subsets' (`_widen`).
+        return TTFont(io.BytesIO(stream.read_bytes()), lazy=True, recalcBBoxes=False)
+
+    widths: dict[int, float] = {}
+    characters: dict[int, str] = {}
+    for index, font in enumerate(fonts):
+        widths.update(used[index])
+        characters.update(_to_unicode(font.ToUnicode.read_bytes()))
+    merged = program(base)
+    covered = set(used[base])
+    for index in range(len(fonts)):
+        missing = set(used[index]) - covered
+        if missing:
+            other = program(index)
+            _add_glyphs(merged, other, missing)
+            _widen(merged, other)
+            covered |= missing
+    data = io.BytesIO()
+    merged.save(data)
+    return base, widths, characters, data.getvalue()
+
+
+def _packed(base: int, widths: dict[int, float], characters: dict[int, str], data: bytes) -> bytes:
+    head = json.dumps(
+        {"base": base, "widths": list(widths.items()), "characters": list(characters.items())}
+    )
+    return len(head).to_bytes(8, "big") + head.encode() + data
+
+
+def _unpacked(stored: bytes) -> tuple[int, dict[int, float], dict[int, str], bytes]:
+    size = int.from_bytes(stored[:8], "big")
+    head = json.loads(stored[8 : 8 + size])
+    widths = {int(gid): float(width) for gid, width in head["widths"]}
+    characters = {int(gid): str(text) for gid, text in head["characters"]}
+    return int(head["base"]), widths, characters, stored[8 + size :]
 
 
 def _add_glyphs(merged: Any, other: Any, gids: set[int]) -> None:
