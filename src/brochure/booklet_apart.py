@@ -19,7 +19,7 @@ import json
 import time
 from collections.abc import Callable, Iterable, MutableMapping, Sequence
 from concurrent.futures import Future
-from contextlib import nullcontext
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -205,9 +205,13 @@ def build_booklet(
     check_booklet_options(options, impose, marks)
     chosen = resolve_layout(layout)
     sheet = chosen.paper(paper).name
-    # A worker starts importing the renderer while the careers are read and planned.
+    # Workers start when a part is to be laid out: a booklet whose parts are all kept
+    # is joined without starting any.
     starting = pool is None and (caps is not None or jobs > 1)
-    with _workers(jobs, caps) if starting else nullcontext(pool) as workers:
+    with ExitStack() as stack:
+        workers: Callable[[], Workers] | Workers | None = pool
+        if starting:
+            workers = lambda: stack.enter_context(_workers(jobs, caps))  # noqa: E731
         loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
         target = booklet_target(out, [source for source, _ in loaded])
         spec = booklet_spec(loaded, title, subtitle, date, group_by)
@@ -281,8 +285,13 @@ class _Build:
     or here without any), and what each one's outcome was."""
 
     def __init__(
-        self, planner: _Planner, store: PartCache, force: bool, workers: Workers | None
+        self,
+        planner: _Planner,
+        store: PartCache,
+        force: bool,
+        workers: Workers | Callable[[], Workers] | None,
     ) -> None:
+        # `workers` may be a function that starts them, called when they are first needed.
         self.planner, self.store, self.force, self.workers = planner, store, force, workers
         self.outcomes: list[PartOutcome] = []
         self.on_part: Callable[[PartOutcome], object] | None = None
@@ -302,6 +311,8 @@ class _Build:
                 self._tell(part, "reused", cached, 0.0)
                 continue
             waiting += 1
+            if callable(self.workers):
+                self.workers = self.workers()
             if self.workers is not None:
                 self.futures[part.key] = self.workers.submit(_run, part)
         return waiting
