@@ -302,7 +302,9 @@ class _Build:
     def start(self, parts: Sequence[_Part]) -> int:
         """Take each part from the cache, or set it to be laid out; how many will be."""
         waiting = 0
-        for part in parts:
+        # The longest careers go first, so that no worker is left with a long one at
+        # the end while the other waits (the planner has each career's data at hand).
+        for part in sorted(parts, key=self.planner.weight, reverse=True):
             if part.key in self.found or part.key in self.futures:
                 continue
             cached = None if self.force else self.store.get(part.key)
@@ -442,6 +444,12 @@ class _Planner:
             language=self.spec.lang,
             **changes,  # type: ignore[arg-type]
         )
+
+    def weight(self, part: _Part) -> int:
+        """How much a part has to lay out, roughly: a career's data, in characters."""
+        if part.kind != "career":
+            return 0
+        return len(part.spec.careers[0].model_dump_json())
 
     def _data(self, profile: Profile) -> str:
         """The digest of a career's data (whole, or its outline), made once a build:
