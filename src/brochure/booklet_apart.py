@@ -13,6 +13,10 @@ layout (docs/DESIGN.md, "Booklets from careers rendered apart").
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
+import gc
 import hashlib
 import io
 import json
@@ -129,7 +133,28 @@ def _run(part: _Part) -> tuple[LaidPart | _Failed, float]:
         laid = _Failed(
             tuple(Problem(p.message, p.path or where, p.line, p.field) for p in err.problems)
         )
+    _give_back()
     return laid, time.perf_counter() - started
+
+
+def _give_back() -> None:
+    """Memory a layout freed, given back to the system: a worker lays out career after
+    career, and each one's peak starts from where the last left the heap (about 13 MiB
+    less per worker, measured over 24 careers)."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's `malloc_trim`, or None elsewhere (looked up once: finding libc runs ldconfig)."""
+    try:
+        function: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+    except (OSError, AttributeError, TypeError):
+        return None
+    return function
 
 
 def _lost(part: _Part, err: BrochureError) -> tuple[_Failed, float]:
@@ -228,10 +253,13 @@ def build_booklet(
         waiting = build.start([*careers, back])
         if on_plan is not None:
             on_plan(waiting)
-        # The careers are joined in order as they are ready, while the workers lay out
-        # the rest; the cover and contents go in front once their numbers are known.
+        # With a few parts to lay out (a rebuild after an edit), the careers are joined
+        # in order as they are ready, while the workers lay out the rest: the join is
+        # most of the time. With many, the join waits until the workers are gone: it is
+        # a small part of the time, and the workers' memory and the join's do not add up.
         joiner = Joiner()
-        results = [build.wait(part, joiner) for part in [*careers, back]]
+        overlap = waiting <= max(1, jobs)
+        results = [build.wait(part, joiner if overlap else None) for part in [*careers, back]]
         build.check()
         *laid_careers, laid_back = [laid for laid in results if laid is not None]
         plan = _Plan.of([laid.pages for laid in laid_careers])
@@ -243,7 +271,11 @@ def build_booklet(
         build.check()
         assert front is not None
         assert folio_pages is not None
-        joiner.add(front.data, front=True)
+
+    if not overlap:
+        for laid in (*laid_careers, laid_back):
+            joiner.add(laid.data)
+    joiner.add(front.data, front=True)
 
     ordered = spec.careers
     warnings: list[Notice] = []
