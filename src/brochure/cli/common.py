@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -57,6 +58,34 @@ def warning_line(message: str) -> None:
     click.echo(f"warning: {printable(message)}", err=True)
 
 
+class Bar:
+    """A progress bar on standard error when it is a terminal, else nothing."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def start(self, total: int, label: str, *, shown: bool = True) -> None:
+        """A bar of `total` steps, unless not `shown`, or one step, or no terminal."""
+        if not shown or total < 2 or not sys.stderr.isatty():
+            return
+        self.bar = click.progressbar(length=total, label=label, file=sys.stderr)
+        self.bar.__enter__()
+
+    def step(self) -> None:
+        if self.bar is not None:
+            self.bar.update(1)
+
+    def clear(self) -> None:
+        """The bar's line wiped, for a line of text to take its place."""
+        if self.bar is not None:
+            click.echo("\r\033[K", nl=False, err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
 # Profile files and folders, the same on every command that reads profiles; the library
 # checks each path itself and names a bad one in its own one-line error.
 paths_argument = click.argument(
@@ -103,6 +132,44 @@ def layout_options(paper_help: str) -> Callable[[F], F]:
         return click.option(
             "-l", "--layout", default="handout", show_default=True, help="Layout name or folder."
         )(func)
+
+    return add
+
+
+def run_options(*, jobs: str, force: str, manifest: str, unit: str) -> Callable[[F], F]:
+    """-j/--jobs, --force, --manifest, --json, -v/--verbose and -q/--quiet: how a run of
+    many outputs is shared out, redone, recorded and shown, the same on `render` and
+    `booklet`. `unit` is what -v prints a line for."""
+
+    def add(func: F) -> F:
+        options = [
+            click.option(
+                "-j",
+                "--jobs",
+                type=click.IntRange(min=1),
+                default=None,
+                help=f"{jobs} [default: the CPUs this process may use].",
+            ),
+            click.option("--force", is_flag=True, help=force),
+            click.option(
+                "--manifest",
+                type=click.Path(path_type=Path),
+                help=f"Where to write the manifest [default: {manifest}].",
+            ),
+            click.option(
+                "--json", "as_json", is_flag=True, help="Print the manifest on standard output."
+            ),
+            click.option(
+                "-v",
+                "--verbose",
+                is_flag=True,
+                help=f"One line per {unit} instead of a progress bar.",
+            ),
+            click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors."),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
 
     return add
 

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
 from .app import cli
 from .common import (
+    Bar,
     caps_from,
     caps_options,
     debug_option,
     layout_options,
     paths_argument,
     render_options,
+    run_options,
     warning_line,
 )
 
@@ -43,24 +44,12 @@ if TYPE_CHECKING:  # imported when a command runs: --help stays fast
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad profile.")
 @click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes laying out careers [default: the CPUs this process may use].",
+@run_options(
+    jobs="Worker processes laying out careers",
+    force="Lay out every career again, even those that have not changed.",
+    manifest="beside the booklet, BOOKLET.manifest.json",
+    unit="part",
 )
-@click.option(
-    "--force", is_flag=True, help="Lay out every career again, even those that have not changed."
-)
-@click.option(
-    "--manifest",
-    type=click.Path(path_type=Path),
-    help="Where to write the manifest [default: beside the booklet, BOOKLET.manifest.json].",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the manifest on standard output.")
-@click.option("-v", "--verbose", is_flag=True, help="One line per part instead of a progress bar.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @render_options(fold=True)
 @caps_options
 @debug_option
@@ -154,25 +143,20 @@ class PartProgress:
 
     def __init__(self, *, quiet: bool, verbose: bool) -> None:
         self.quiet, self.verbose = quiet, verbose
-        self.bar: Any = None
+        self.bar = Bar()
 
     def start(self, total: int) -> None:
-        if self.quiet or self.verbose or total < 2 or not sys.stderr.isatty():
-            return
-        self.bar = click.progressbar(length=total, label="laying out", file=sys.stderr)
-        self.bar.__enter__()
+        self.bar.start(total, "laying out", shown=not (self.quiet or self.verbose))
 
     def update(self, part: PartOutcome) -> None:
         if self.verbose and not self.quiet:
             what = part.source or f"({part.kind})"
             click.echo(f"{part.status:<9} {what}  {part.pages} pages", err=True)
-        if self.bar is not None and part.status == "rendered":
-            self.bar.update(1)
+        if part.status == "rendered":
+            self.bar.step()
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+        self.bar.close()
 
 
 @cli.command()

@@ -8,7 +8,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -16,6 +16,7 @@ from ..errors import BrochureError
 from .app import cli
 from .common import (
     EXIT_FAILED,
+    Bar,
     caps_from,
     caps_options,
     debug_option,
@@ -23,6 +24,7 @@ from .common import (
     layout_options,
     paths_argument,
     render_options,
+    run_options,
     warning_line,
 )
 
@@ -45,32 +47,22 @@ if TYPE_CHECKING:  # imported when a command runs: --help stays fast
     "--html", "write_html", is_flag=True, help="Also write the merged HTML beside each PDF."
 )
 @click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Worker processes [default: the CPUs this process may use].",
-)
-@click.option("--force", is_flag=True, help="Render everything, even outputs that are up to date.")
 @click.option("--fail-fast", is_flag=True, help="Stop at the first profile that fails.")
 @click.option(
     "--shard", metavar="K/N", help="Render only the K-th of N stable shares of the inputs."
 )
-@click.option(
-    "--manifest",
-    type=click.Path(path_type=Path),
-    help="Where to write the manifest [default: OUT/manifest.json].",
-)
-@click.option("--json", "as_json", is_flag=True, help="Print the manifest on standard output.")
 @click.option(
     "-w",
     "--watch",
     is_flag=True,
     help="Keep running; render again whenever a profile or the layout changes (Ctrl-C stops).",
 )
-@click.option("-v", "--verbose", is_flag=True, help="One line per file instead of a progress bar.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@run_options(
+    jobs="Worker processes",
+    force="Render everything, even outputs that are up to date.",
+    manifest="OUT/manifest.json",
+    unit="file",
+)
 @render_options()
 @caps_options
 @debug_option
@@ -216,16 +208,13 @@ class Progress:
     def __init__(self, *, quiet: bool, verbose: bool, warn: bool | None = None) -> None:
         self.quiet, self.verbose = quiet, verbose
         self.warn = not quiet if warn is None else warn
-        self.bar: Any = None
+        self.bar = Bar()
         self.said: set[str] = set()  # the layout's own warnings, printed once per run
         # Old figures are usually a whole library's: one line per date, at the end.
         self.stale: dict[str, list[Path]] = {}
 
     def start(self, total: int) -> None:
-        if self.quiet or self.verbose or total < 2 or not sys.stderr.isatty():
-            return
-        self.bar = click.progressbar(length=total, label="rendering", file=sys.stderr)
-        self.bar.__enter__()
+        self.bar.start(total, "rendering", shown=not (self.quiet or self.verbose))
 
     def update(self, outcome: Outcome) -> None:
         if outcome.status == "failed":
@@ -248,17 +237,14 @@ class Progress:
                     warning_line(str(warning))
                 else:
                     warning_line(f"{outcome.source}: {warning}")
-        if self.bar is not None and outcome.status != "skipped":
-            self.bar.update(1)
+        if outcome.status != "skipped":
+            self.bar.step()
 
     def _clear(self) -> None:
-        if self.bar is not None:
-            click.echo("\r\033[K", nl=False, err=True)
+        self.bar.clear()
 
     def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
+        self.bar.close()
         from ..stale import stale_line
 
         for warning, found in self.stale.items():
