@@ -124,7 +124,16 @@ class _Failed:
 
 
 def _run(part: _Part) -> tuple[LaidPart | _Failed, float]:
-    """A part laid out in a worker, and how long it took; its errors come back as values."""
+    """A part laid out in a worker, and how long it took; then the memory it freed given
+    back, before the worker's next part."""
+    try:
+        return _timed(part)
+    finally:
+        _give_back()
+
+
+def _timed(part: _Part) -> tuple[LaidPart | _Failed, float]:
+    """A part laid out, and how long it took; its errors come back as values."""
     started = time.perf_counter()
     try:
         laid: LaidPart | _Failed = part()
@@ -133,7 +142,6 @@ def _run(part: _Part) -> tuple[LaidPart | _Failed, float]:
         laid = _Failed(
             tuple(Problem(p.message, p.path or where, p.line, p.field) for p in err.problems)
         )
-    _give_back()
     return laid, time.perf_counter() - started
 
 
@@ -360,7 +368,7 @@ class _Build:
         if laid is None:
             future = self.futures.pop(part.key, None)
             if future is None:  # no workers: laid out here
-                result, seconds = _run(part)
+                result, seconds = _timed(part)
             else:
                 try:
                     result, seconds = future.result()
