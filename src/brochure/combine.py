@@ -416,8 +416,11 @@ def _merged(
     def program(index: int) -> Any:
         stream = fonts[index].DescendantFonts[0].FontDescriptor[key]
         # Bounding boxes are not measured again glyph by glyph on saving (most of the
-        # time of a join): the union's is the union of its subsets' (`_widen`).
-        return TTFont(io.BytesIO(stream.read_bytes()), lazy=True, recalcBBoxes=False)
+        # time of a join): the union's is the union of its subsets' (`_widen`). The
+        # save keeps the subset's own timestamp: no byte may depend on the clock.
+        return TTFont(
+            io.BytesIO(stream.read_bytes()), lazy=True, recalcBBoxes=False, recalcTimestamp=False
+        )
 
     widths: dict[int, float] = {}
     characters: dict[int, str] = {}
