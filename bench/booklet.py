@@ -13,9 +13,8 @@ Candidates:
   combine    each career rendered separately on 2 worker processes, joined by
              brochure.combine: one structure tree, one font per face (the parts are
              plain handouts: no booklet numbering, front matter or blanks).
-  apart      the booklet itself joined from parts (brochure.booklet_apart): careers
-             laid out on 2 workers as booklet pages, front and back matter and folios
-             once their page counts are known.
+  joined     the booklet command's path (brochure.build_booklet): careers laid out
+             apart on 2 workers and joined; measured by --rows below.
 
     .venv/bin/python bench/booklet.py --rows     # the booklet targets, one run
 
@@ -40,7 +39,6 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -101,41 +99,6 @@ def combined(paths: list[Path], workers: int = 2) -> dict[str, object]:
         "pages": len(pdf.pages),
         "tagged": "/StructTreeRoot" in pdf.Root,
         "join_seconds": time.perf_counter() - start,
-    }
-
-
-def apart(paths: list[Path], workers: int = 2) -> dict[str, object]:
-    from pypdf import PdfReader
-
-    from brochure import booklet_apart
-
-    # Where the time goes: the joining steps timed as they run; the rest is laying out
-    # the parts (careers, then cover and contents, back cover and folios).
-    spent: dict[str, float] = {}
-
-    def timing(name: str, step: Any) -> Any:
-        def timed_step(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return step(*args, **kwargs)
-            finally:
-                spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
-
-        return timed_step
-
-    for name in ("combine", "lay_over", "share_fonts"):
-        setattr(booklet_apart, name, timing(name, getattr(booklet_apart, name)))
-    start = time.perf_counter()
-    report = booklet_apart.build_booklet(paths, None, jobs=workers)
-    total = time.perf_counter() - start
-    reader = PdfReader(io.BytesIO(report.data))
-    joined = sum(spent.values())
-    return {
-        "bytes": len(report.data),
-        "pages": report.pages,
-        "tagged": "/StructTreeRoot" in reader.trailer["/Root"],
-        "phases": f"join {spent['combine']:.1f} s, folios over and fonts "
-        f"{spent['lay_over'] + spent['share_fonts']:.1f} s, the rest {total - joined:.1f} s",
     }
 
 
@@ -363,7 +326,6 @@ CANDIDATES = {
     "copy": copy,
     "merge-rebuild": merge_rebuild,
     "combine": combined,
-    "apart": apart,
     "joined": joined,
     "edited": edited,
     "edited-warm": edited_warm,

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from brochure import cli
 from brochure.booklet import BookletReport, build_booklet_one_pass
 from brochure.booklet_apart import build_booklet, parts_folder
+from brochure.options import RenderOptions
 
 from .conftest import BUILTIN_PROFILES, slow_but
 
@@ -235,3 +236,12 @@ def test_the_command_reports_reused_parts_in_its_manifest(tmp_path: Path) -> Non
     assert manifest["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
     assert {p["part"] for p in manifest["parts"]} == {"front", "career", "back", "folios"}
     assert "0 parts laid out, 5 reused" in again.stderr
+
+
+def test_a_part_s_own_last_page_is_not_a_warning() -> None:
+    """The contents of a one-career booklet end high on their page, as the folios do:
+    only a career's ending is judged, and named (as the one pass does)."""
+    options = RenderOptions(stale_after=0)
+    report = build_booklet(SIX[:1], None, options=options)
+    assert report.warnings == build_booklet_one_pass(SIX[:1], None, options=options).warnings
+    assert not [w for w in report.warnings if "last page is only" in w]

@@ -263,15 +263,21 @@ def build_booklet_one_pass(
     ]
     report = BookletReport(target, result.pages, front, careers, warnings=result.warnings)
     report.data = result.data
+    deliver(report, impose, marks)
+    return report
+
+
+def deliver(report: BookletReport, impose: str | None, marks: bool) -> None:
+    """The booklet as printer sheets with `impose="saddle"` (`marks`: fold marks), then
+    written to `report.output`, if it has one."""
     if impose == "saddle":
         from .impose import impose_saddle  # pypdf is only needed here
 
-        imposed = impose_saddle(result.data, marks=marks)
+        imposed = impose_saddle(report.data, marks=marks)
         report.data, report.sheets, report.padded = imposed.data, imposed.sheets, imposed.padded
         report.pages += imposed.padded
-    if target is not None:
-        write_atomic(target, report.data)
-    return report
+    if report.output is not None:
+        write_atomic(report.output, report.data)
 
 
 def _lay_out(

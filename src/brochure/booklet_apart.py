@@ -39,6 +39,7 @@ from .booklet import (
     booklet_spec,
     booklet_target,
     check_booklet_options,
+    deliver,
     load_for_booklet,
 )
 from .combine import Joiner, lay_over, share_fonts
@@ -47,7 +48,6 @@ from .freshness import cache_key, layout_digest, theme_digest
 from .inputs import resolve_layout
 from .layout import Layout
 from .options import DEFAULT_OPTIONS, RenderOptions
-from .output import write_atomic
 from .partcache import LaidPart, PartCache
 from .pdf import PdfInfo, Trim, html_to_pdf
 from .pipeline import allowed_roots
@@ -109,6 +109,9 @@ class _Part:
             grayscale=options.grayscale,
             remote=options.allow_remote,
             trim=Trim(options.bleed, options.marks),
+            # The booklet judges each career's ending itself, naming the career; the
+            # cover, contents, back cover and folios are not text that runs on.
+            min_last_page=0.0,
         )
         # Every part but the cover follows the cover's title (an <h1>).
         after = 0 if self.kind == "front" else 1
@@ -228,9 +231,9 @@ def build_booklet(
     Each career is laid out alone (`jobs` worker processes, or `pool`'s; under `caps`
     when given, else a single job runs in this process) and kept in the parts cache
     (`cache`: True for the folder beside `out`, a folder, a `PartCache`, or False);
-    a rebuild lays out
-    only the parts whose inputs changed, unless `force`. `on_plan` is told how many
-    parts are to be laid out, `on_part` of each part as it is laid out or reused. With
+    a rebuild lays out only the parts whose inputs changed, unless `force`. `on_plan`
+    is told how many parts are to be laid out, `on_part` of each part as it is laid
+    out or reused. With
     `impose="saddle"` the output is printer sheets; `marks` are then fold marks.
     `out=None` writes nothing (the bytes are in the report).
     """
@@ -307,16 +310,9 @@ def build_booklet(
         for p, number in zip(ordered, plan.first, strict=True)
     ]
     report = BookletReport(target, pages, front_pages, careers_in, warnings=warnings, data=data)
-    if impose == "saddle":
-        from .impose import impose_saddle  # pypdf is only needed here
-
-        imposed = impose_saddle(data, marks=marks)
-        report.data, report.sheets, report.padded = imposed.data, imposed.sheets, imposed.padded
-        report.pages += imposed.padded
     report.parts = build.in_order([matter[0], *careers, back, matter[1]])
+    deliver(report, impose, marks)
     report.seconds = time.perf_counter() - started
-    if target is not None:
-        write_atomic(target, report.data)
     return report
 
 

@@ -407,7 +407,15 @@ def html_to_pdf(
     grayscale: bool = False,
     remote: bool = False,
     trim: Trim = NO_TRIM,
+    min_last_page: float = SPARSE_LAST_PAGE,
 ) -> PdfResult:
-    """Lay out and write in one go (a booklet: no fit steps, one pass)."""
+    """Lay out and write in one go (a booklet, or a part of one: no fit steps).
+    `min_last_page` 0 leaves the last page's fill to the caller to judge."""
     laid = lay_out(html, base=base, roots=roots, grayscale=grayscale, remote=remote, trim=trim)
-    return finish(laid, info=info, number_from=number_from, stylesheets=stylesheets)
+    return finish(
+        laid,
+        info=info,
+        number_from=number_from,
+        stylesheets=stylesheets,
+        min_last_page=min_last_page,
+    )
