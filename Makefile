@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= out
 # pytest-xdist processes for make test: the suite is mostly rendering, which is CPU-bound.
+# loadfile gives each test module to one process, so a module fixture (traced runs,
+# booklets) is built once, not once in each process that runs one of its tests.
 TEST_JOBS ?= 2
 
 .PHONY: demo test check lint golden visual system clean
@@ -13,7 +15,7 @@ demo: $(VENV)/.demo ## Install, render every built-in profile and a booklet of t
 	$(BIN)/brochure booklet profiles/ -o $(OUT)/booklet.pdf --title "Health Science Careers"
 
 test: lint ## Install with test extras, lint, run the whole suite (TEST_JOBS processes)
-	$(BIN)/python -m pytest -n $(TEST_JOBS)
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
 check: lint ## The fast tier, for the edit-test loop: lint, then every test not marked slow
 	$(BIN)/python -m pytest -m "not slow"

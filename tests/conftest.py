@@ -3,6 +3,8 @@ command line's capped workers run in this process unless a test is about workers
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
 import logging
 import os
 import pickle
@@ -139,15 +141,40 @@ _CACHE: dict[tuple[str, str, str, RenderOptions], tuple[pipeline.Rendered, list[
 Render = Callable[..., tuple[pipeline.Rendered, list[str]]]
 
 
+def _shared_folder(factory: pytest.TempPathFactory) -> Path:
+    """A folder every pytest-xdist worker of this run sees (their temporary folders are
+    siblings), and only this run: what one worker renders, the other need not."""
+    base = factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / "shared-renders"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 @pytest.fixture(scope="session")
-def render_builtin() -> Render:
+def render_builtin(tmp_path_factory: pytest.TempPathFactory) -> Render:
     """Render a built-in profile once per run (the handout on letter unless told; paper
     None is the layout's default); returns it with WeasyPrint's log lines.
 
     Renders are keyed on (profile, paper, layout, options): `RenderOptions` and `Theme`
     are frozen and compare by value, so a theme loaded again finds the same render. What
-    it returns is shared between tests: read it, never change it.
+    it returns is shared between tests: read it, never change it. The workers of one
+    run share their renders through a folder, one worker rendering each key while the
+    other waits for it (a lock file per key).
     """
+    shared = _shared_folder(tmp_path_factory)
+
+    def made(path: Path, paper: str | None, layout: str, options: RenderOptions) -> Any:
+        handler = WeasyLog()
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(handler)
+        try:
+            rendered = pipeline.render_profile(load_profile(path), layout, paper, options=options)
+        finally:
+            logger.removeHandler(handler)
+        log = [r.getMessage() for r in handler.records if "HarfBuzz" not in r.getMessage()]
+        return rendered, log
 
     def get(
         path: Path,
@@ -158,17 +185,21 @@ def render_builtin() -> Render:
         sheet = find_layout(layout).paper(paper).name
         key = (str(Path(path).resolve()), sheet, layout, options)
         if key not in _CACHE:
-            handler = WeasyLog()
-            logger = logging.getLogger("weasyprint")
-            logger.addHandler(handler)
-            try:
-                rendered = pipeline.render_profile(
-                    load_profile(path), layout, paper, options=options
-                )
-            finally:
-                logger.removeHandler(handler)
-            log = [r.getMessage() for r in handler.records if "HarfBuzz" not in r.getMessage()]
-            _CACHE[key] = (rendered, log)
+            named = repr(key)
+            if " at 0x" in named:  # an option that is not a value: not shared
+                _CACHE[key] = made(path, paper, layout, options)
+                return _CACHE[key]
+            stem = shared / hashlib.sha256(named.encode()).hexdigest()
+            with open(stem.with_suffix(".lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                done = stem.with_suffix(".pickle")
+                if done.exists():
+                    _CACHE[key] = pickle.loads(done.read_bytes())
+                else:
+                    _CACHE[key] = made(path, paper, layout, options)
+                    partial = stem.with_suffix(".partial")
+                    partial.write_bytes(pickle.dumps(_CACHE[key]))
+                    partial.replace(done)
         return _CACHE[key]
 
     return get
