@@ -6,6 +6,12 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pikepdf
@@ -15,7 +21,7 @@ from click.testing import CliRunner
 from PIL import ImageChops
 from pypdf import PdfReader
 
-from brochure import cli
+from brochure import batch, cli
 from brochure.booklet import BookletReport, build_booklet_one_pass
 from brochure.booklet_apart import build_booklet, parts_folder
 from brochure.options import RenderOptions
@@ -245,3 +251,88 @@ def test_a_part_s_own_last_page_is_not_a_warning() -> None:
     report = build_booklet(SIX[:1], None, options=options)
     assert report.warnings == build_booklet_one_pass(SIX[:1], None, options=options).warnings
     assert not [w for w in report.warnings if "last page is only" in w]
+
+
+def test_a_watched_booklet_lays_out_only_the_edited_career(tmp_path: Path) -> None:
+    """`watch_booklet` keeps its workers and the parts: an edit lays out one career, and
+    the booklet, its manifest and its parts, written inside the watched folder, are not
+    taken for edits (or it would build forever)."""
+    careers = _library(tmp_path / "careers", 2)
+    target = careers[0].parent / "booklet.pdf"
+    manifest = careers[0].parent / "booklet.manifest.json"
+    reports: list[BookletReport] = []
+    done = threading.Event()
+
+    def told(report: BookletReport) -> None:
+        manifest.write_text(json.dumps(report.to_json()))
+        reports.append(report)
+
+    def wait_for(count: int) -> BookletReport:
+        deadline = time.monotonic() + 120
+        while len(reports) < count:
+            assert time.monotonic() < deadline, "the watcher did not react"
+            time.sleep(0.05)
+        return reports[count - 1]
+
+    watcher = threading.Thread(
+        target=batch.watch_booklet,
+        args=([careers[0].parent], target),
+        kwargs={
+            "title": "Careers",
+            "jobs": 1,
+            "interval": 0.05,
+            "on_report": told,
+            "stop": done.is_set,
+        },
+    )
+    watcher.start()
+    try:
+        assert set(_statuses(wait_for(1)).values()) == {"rendered"}
+        text = careers[1].read_text()
+        duty = next(line for line in text.splitlines() if line.startswith("  - "))
+        careers[1].write_text(text.replace(duty, duty + " with care", 1))
+        second = wait_for(2)
+        time.sleep(1)  # twenty polls: what the watcher wrote must not start a round
+        assert len(reports) == 2
+    finally:
+        done.set()
+        watcher.join(timeout=60)
+    assert not watcher.is_alive()
+    laid = [name for name, status in _statuses(second).items() if status == "rendered"]
+    assert laid == [second.careers[1].slug]
+    fresh = build_booklet(careers, None, title="Careers", cache=False)
+    assert target.read_bytes() == second.data == fresh.data
+
+
+def test_watch_refuses_json() -> None:
+    result = CliRunner().invoke(cli.cli, ["booklet", str(SIX[0]), "--watch", "--json"])
+    assert result.exit_code == 2
+    assert "--watch" in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.real_workers
+def test_term_stops_a_watched_booklet_quietly(tmp_path: Path) -> None:
+    careers = _library(tmp_path / "careers", 1)
+    out = tmp_path / "out" / "booklet.pdf"
+    command = [sys.executable, "-m", "brochure", "booklet", str(careers[0]), "-o", str(out)]
+    with subprocess.Popen(
+        [*command, "-j", "1", "-w"], stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as process:
+        assert process.stderr is not None
+        lines = []
+        for line in process.stderr:
+            lines.append(line)
+            if line.startswith("watching for changes"):
+                break
+        os.killpg(process.pid, signal.SIGTERM)
+        rest = process.stderr.read()
+        assert process.wait(timeout=60) == 0
+    assert any(line.startswith("4 parts laid out, 0 reused") for line in lines), lines
+    assert "stopped watching" in rest
+    assert "Traceback" not in rest
+    assert sorted(p.name for p in out.parent.iterdir()) == [
+        ".booklet.pdf.parts",
+        "booklet.manifest.json",
+        "booklet.pdf",
+    ]

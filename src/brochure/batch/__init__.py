@@ -5,7 +5,7 @@
 - `plan`: which inputs need work (keys, shards, slugs, outputs);
 - `run`: `render_paths`, plan → run → record;
 - `manifest`: outcomes, the manifest written, read back and merged;
-- `watch`: `watch_paths`, rendering again on every change.
+- `watch`: `watch_paths` and `watch_booklet`, rendering again on every change.
 
 What an output is made from (keys and digests) is `brochure.freshness`. Names load on
 first use, so `brochure.batch.workers` stays light for a parent that never renders.
@@ -29,6 +29,7 @@ _EXPORTS = {
     "shard_of": "plan",
     "render_paths": "run",
     "warm_up": "watch",
+    "watch_booklet": "watch",
     "watch_paths": "watch",
     "Caps": "workers",
     "WorkerError": "workers",
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from .manifest import Outcome, Report, Status, merge_manifests, summarize, write_manifest
     from .plan import parse_shard, shard_of
     from .run import render_paths
-    from .watch import warm_up, watch_paths
+    from .watch import warm_up, watch_booklet, watch_paths
     from .workers import Caps, WorkerError, Workers, call_capped, cpu_count, run_all
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "shard_of",
     "summarize",
     "warm_up",
+    "watch_booklet",
     "watch_paths",
     "write_manifest",
 ]

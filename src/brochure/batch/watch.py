@@ -1,4 +1,5 @@
-"""Render again whenever an input, the layout, the theme or the print profile changes."""
+"""Render again, or build the booklet again, whenever an input, the layout, the theme or
+the print profile changes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from contextlib import suppress
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import BrochureError
 from ..icc import load_output_intent
@@ -20,6 +21,9 @@ from ..theme import Theme, load_theme
 from .manifest import Report
 from .run import render_paths
 from .workers import Caps, Workers
+
+if TYPE_CHECKING:
+    from ..booklet import BookletReport
 
 
 def warm_up(folder: Path, builtin: bool) -> None:
@@ -35,8 +39,14 @@ def warm_up(folder: Path, builtin: bool) -> None:
 Snapshot = dict[Path, tuple[int, int]]
 
 
-def _snapshot(paths: Sequence[str | Path], layout: Layout, theme: Theme | None = None) -> Snapshot:
-    """Size and mtime of every input, layout and theme file: what a watcher compares."""
+def _snapshot(
+    paths: Sequence[str | Path],
+    layout: Layout,
+    theme: Theme | None = None,
+    skip: Sequence[Path] = (),
+) -> Snapshot:
+    """Size and mtime of every input, layout and theme file: what a watcher compares.
+    Files in `skip` (or under it) are what the watcher writes itself: not inputs."""
     seen: Snapshot = {}
     files: list[Path] = [p for folder in layout.folders for p in folder.rglob("*")]
     if theme is not None and theme.folder is not None:
@@ -45,6 +55,8 @@ def _snapshot(paths: Sequence[str | Path], layout: Layout, theme: Theme | None =
         path = Path(raw)
         files.extend(path.rglob("*") if path.is_dir() else [path])
     for path in files:
+        if _written(path, skip):
+            continue
         try:
             stat = path.stat()
         except OSError:
@@ -55,13 +67,21 @@ def _snapshot(paths: Sequence[str | Path], layout: Layout, theme: Theme | None =
     return seen
 
 
+def _written(path: Path, skip: Sequence[Path]) -> bool:
+    return any(path == own or path.is_relative_to(own) for own in skip)
+
+
 def _settle(
-    paths: Sequence[str | Path], layout: Layout, now: Snapshot, theme: Theme | None = None
+    paths: Sequence[str | Path],
+    layout: Layout,
+    now: Snapshot,
+    theme: Theme | None = None,
+    skip: Sequence[Path] = (),
 ) -> None:
     """Wait until files stop changing: an editor or a copy may save in several writes."""
     for _ in range(40):  # at most two seconds, then render what is there
         time.sleep(0.05)
-        later = _snapshot(paths, layout, theme)
+        later = _snapshot(paths, layout, theme, skip)
         if later == now:
             return
         now = later
@@ -116,6 +136,77 @@ def watch_paths(
                 return
 
 
+def watch_booklet(
+    paths: Sequence[str | Path],
+    out: str | Path = "out/booklet.pdf",
+    *,
+    layout: Layout | str | Path | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    interval: float = 0.25,
+    on_report: Callable[[BookletReport], None] | None = None,
+    on_error: Callable[[BrochureError], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+    options: RenderOptions = DEFAULT_OPTIONS,
+    caps: Caps | None = None,
+    writes: Sequence[Path] = (),
+    **settings: Any,
+) -> None:
+    """Build the booklet like `build_booklet`, then again whenever a career, the layout,
+    the theme or the print profile changes.
+
+    The workers stay up between rounds, warm, and the parts cache keeps every career
+    that did not change: an edited career costs one warm layout and a join. `settings`
+    are `build_booklet`'s other options, passed to every round; the booklet, its
+    manifest, its parts folder and `writes` (what `on_report` writes) are not watched.
+    Runs until
+    `stop()` is true or the process is interrupted.
+    """
+    from ..booklet_apart import build_booklet, parts_folder
+
+    chosen = resolve_layout(layout)
+    warm = partial(warm_up, chosen.folder, chosen.builtin)
+    watched = list(paths)
+    if options.output_intent is not None:
+        watched.append(options.output_intent.path)
+    target = Path(out)
+    own = [target, parts_folder(target), _manifest_of(target), *writes]
+    with Workers(jobs, warm_up=warm, caps=caps) as pool:
+        while True:
+            seen = _snapshot(watched, chosen, options.theme, own)
+            try:
+                chosen, options = _reload(chosen, options)
+                report = build_booklet(
+                    paths,
+                    out,
+                    layout=chosen,
+                    pool=pool,
+                    jobs=jobs,
+                    force=force,
+                    options=options,
+                    **settings,
+                )
+            except BrochureError as err:
+                if on_error is None:
+                    raise
+                on_error(err)
+            else:
+                if report.output is not None:  # a folder named as `out`: the file in it
+                    written = report.output
+                    own += [written, parts_folder(written), _manifest_of(written)]
+                    seen = {p: v for p, v in seen.items() if not _written(p, own)}
+                if on_report is not None:
+                    on_report(report)
+            force = False
+            if not _changed(watched, chosen, options.theme, seen, interval, stop, own):
+                return
+
+
+def _manifest_of(booklet: Path) -> Path:
+    """Where the command writes a booklet's manifest unless told: BOOKLET.manifest.json."""
+    return booklet.with_name(f"{booklet.stem}.manifest.json")
+
+
 def _reload(layout: Layout, options: RenderOptions) -> tuple[Layout, RenderOptions]:
     """The layout, the theme and the ICC profile as they are now: any may have been
     edited since the last round."""
@@ -134,13 +225,14 @@ def _changed(
     seen: Snapshot,
     interval: float,
     stop: Callable[[], bool] | None,
+    skip: Sequence[Path] = (),
 ) -> bool:
     """Poll until a watched file changes and settles (True) or `stop()` says so (False)."""
     while True:
         if stop is not None and stop():
             return False
         time.sleep(interval)
-        now = _snapshot(watched, layout, theme)
+        now = _snapshot(watched, layout, theme, skip)
         if now != seen:
-            _settle(watched, layout, now, theme)
+            _settle(watched, layout, now, theme, skip)
             return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -56,6 +57,24 @@ def error_line(message: str) -> None:
 
 def warning_line(message: str) -> None:
     click.echo(f"warning: {printable(message)}", err=True)
+
+
+def until_stopped(watch: Callable[[], None], *, quiet: bool, stopped: Callable[[], None]) -> None:
+    """A watcher run until Ctrl-C, or just as cleanly a TERM from a service manager or a
+    script (a background job may have SIGINT ignored); then `stopped()` and a last line."""
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, interrupt)
+    try:
+        watch()
+    except KeyboardInterrupt:
+        stopped()
+        if not quiet:
+            click.echo("stopped watching", err=True)
 
 
 class Bar:

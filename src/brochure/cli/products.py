@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,15 +16,19 @@ from .common import (
     caps_from,
     caps_options,
     debug_option,
+    error_line,
     layout_options,
     paths_argument,
     render_options,
     run_options,
+    until_stopped,
     warning_line,
 )
 
 if TYPE_CHECKING:  # imported when a command runs: --help stays fast
+    from ..booklet import BookletReport
     from ..booklet_apart import PartOutcome
+    from ..errors import BrochureError
     from ..options import RenderOptions
 
 
@@ -44,6 +49,12 @@ if TYPE_CHECKING:  # imported when a command runs: --help stays fast
 )
 @click.option("--fail-fast", is_flag=True, help="Stop at the first bad profile.")
 @click.option("--strict", is_flag=True, help="Treat rendering warnings as failures.")
+@click.option(
+    "-w",
+    "--watch",
+    is_flag=True,
+    help="Keep running; build again whenever a career or the layout changes (Ctrl-C stops).",
+)
 @run_options(
     jobs="Worker processes laying out careers",
     force="Lay out every career again, even those that have not changed.",
@@ -65,6 +76,7 @@ def booklet(
     impose: str | None,
     fail_fast: bool,
     strict: bool,
+    watch: bool,
     jobs: int | None,
     force: bool,
     manifest: Path | None,
@@ -80,38 +92,53 @@ def booklet(
 
     Each career is laid out on its own in a worker process, under --timeout and
     --max-memory, and kept beside the booklet (in .BOOKLET.parts/): building the
-    booklet again lays out only the careers that changed, then joins them.
+    booklet again lays out only the careers that changed, then joins them. With
+    --watch the workers stay up and the booklet is built again on every save.
     """
     from ..batch import cpu_count
-    from ..batch.manifest import write_manifest
     from ..booklet import check_booklet_options
     from ..booklet_apart import build_booklet
 
+    if watch and as_json:
+        raise click.UsageError("--watch writes files; it cannot be used with --json")
     check_booklet_options(options, impose, fold)
     progress = PartProgress(quiet=quiet or as_json, verbose=verbose)
+    run = functools.partial(
+        build_booklet,
+        layout=layout,
+        paper=paper,
+        title=title,
+        subtitle=subtitle,
+        date=date_text,
+        group_by=group_by,
+        impose=impose,
+        marks=fold,
+        fail_fast=fail_fast,
+        strict=strict,
+        options=options,
+        jobs=jobs or cpu_count(),
+        force=force,
+        caps=caps_from(timeout, max_memory),
+        on_plan=progress.start,
+        on_part=progress.update,
+    )
+    if watch:  # a watcher hands the same options to every round's build_booklet
+        from ..batch import watch_booklet
+
+        rounds = functools.partial(watch_booklet, **run.keywords)
+        _watch_booklet(paths, output, rounds, progress, manifest, quiet=quiet)
+        return
     try:
-        report = build_booklet(
-            paths,
-            output,
-            layout=layout,
-            paper=paper,
-            title=title,
-            subtitle=subtitle,
-            date=date_text,
-            group_by=group_by,
-            impose=impose,
-            marks=fold,
-            fail_fast=fail_fast,
-            strict=strict,
-            options=options,
-            jobs=jobs or cpu_count(),
-            force=force,
-            caps=caps_from(timeout, max_memory),
-            on_plan=progress.start,
-            on_part=progress.update,
-        )
+        report = run(paths, output)
     finally:
         progress.close()
+    _told(report, manifest, as_json=as_json, quiet=quiet)
+
+
+def _told(report: BookletReport, manifest: Path | None, *, as_json: bool, quiet: bool) -> None:
+    """The manifest written, printed with --json; the warnings and a summary unless -q."""
+    from ..batch.manifest import write_manifest
+
     record = report.to_json()
     assert report.output is not None
     where = manifest or report.output.with_name(f"{report.output.stem}.manifest.json")
@@ -135,6 +162,37 @@ def booklet(
         f"manifest {where}",
         err=True,
     )
+
+
+def _watch_booklet(
+    paths: Sequence[Path],
+    output: str,
+    watch: Callable[..., None],
+    progress: PartProgress,
+    manifest: Path | None,
+    *,
+    quiet: bool,
+) -> None:
+    """Build, then build again on every change, until Ctrl-C; a summary per round."""
+    rounds = 0
+
+    def on_report(report: BookletReport) -> None:
+        nonlocal rounds
+        progress.close()
+        rounds += 1
+        _told(report, manifest, as_json=False, quiet=quiet)
+        if rounds == 1 and not quiet:
+            click.echo("watching for changes; press Ctrl-C to stop", err=True)
+
+    def on_error(err: BrochureError) -> None:
+        progress.close()
+        error_line(str(err))
+
+    def rounds_until_stopped() -> None:
+        writes = [manifest] if manifest is not None else []
+        watch(paths, output, on_report=on_report, on_error=on_error, writes=writes)
+
+    until_stopped(rounds_until_stopped, quiet=quiet, stopped=progress.close)
 
 
 class PartProgress:

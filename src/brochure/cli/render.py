@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,6 +24,7 @@ from .common import (
     paths_argument,
     render_options,
     run_options,
+    until_stopped,
     warning_line,
 )
 
@@ -179,15 +179,7 @@ def _watch(
         progress.close()
         error_line(str(err))
 
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    # A watcher runs until it is stopped: by Ctrl-C, and just as cleanly by a TERM from
-    # a service manager or a script (a background job may have SIGINT ignored).
-    signal.signal(signal.SIGTERM, interrupt)
-    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        signal.signal(signal.SIGINT, interrupt)
-    try:
+    def rounds_until_stopped() -> None:
         watch(
             paths,
             output,
@@ -196,10 +188,8 @@ def _watch(
             on_outcome=progress.update,
             on_plan=progress.start,
         )
-    except KeyboardInterrupt:
-        progress.close()
-        if not quiet:
-            click.echo("stopped watching", err=True)
+
+    until_stopped(rounds_until_stopped, quiet=quiet, stopped=progress.close)
 
 
 class Progress:
