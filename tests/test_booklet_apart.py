@@ -41,8 +41,11 @@ def both(
     cache: dict[tuple[str, str | None], tuple[bytes, bytes]], paper: str, group_by: str | None
 ) -> tuple[bytes, bytes]:
     if (paper, group_by) not in cache:
-        one = build_booklet_one_pass(SIX, None, paper=paper, group_by=group_by, title="Careers")
-        apart = build_booklet(SIX, None, paper=paper, group_by=group_by, title="Careers")
+        # Letter with six careers; the other papers (their own page arithmetic and, for
+        # half-letter, the compact variant) with three, which still need blank pages.
+        careers = SIX if paper == "letter" else SIX[:3]
+        one = build_booklet_one_pass(careers, None, paper=paper, group_by=group_by, title="Careers")
+        apart = build_booklet(careers, None, paper=paper, group_by=group_by, title="Careers")
         cache[paper, group_by] = (one.data, apart.data)
     return cache[paper, group_by]
 

@@ -98,6 +98,14 @@ def test_a_booklet_says_it_once_for_all_its_careers(tmp_path: Path) -> None:
     assert len(stale) == 1
     assert stale[0].startswith("warning: 12 profiles (dental-hygienist, emt-and-paramedic, ")
     assert "and 4 more): figures as of 2024-05 are more than 2 years old" in stale[0]
-    strict = brochure("booklet", PROFILES, "-o", tmp_path / "strict.pdf", "--strict")
+    # The same booklet again (its parts reused): --strict fails it, and leaves the file alone.
+    before = (tmp_path / "all.pdf").stat().st_mtime_ns
+    strict = brochure("booklet", PROFILES, "-o", tmp_path / "all.pdf", "--strict")
     assert strict.returncode == 1
+    assert "warnings are errors with --strict" in strict.stderr
+    assert (tmp_path / "all.pdf").stat().st_mtime_ns == before
+    fresh = brochure(
+        "booklet", PROFILES / "registered-nurse.yaml", "-o", tmp_path / "strict.pdf", "--strict"
+    )
+    assert fresh.returncode == 1
     assert not (tmp_path / "strict.pdf").exists()
