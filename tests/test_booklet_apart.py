@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from unittest import mock
 
 import pikepdf
 import pypdfium2 as pdfium
@@ -24,6 +25,7 @@ from pypdf import PdfReader
 from brochure import batch, cli
 from brochure.booklet import BookletReport, build_booklet_one_pass
 from brochure.booklet_apart import build_booklet, parts_folder
+from brochure.combine import Joiner
 from brochure.options import RenderOptions
 
 from .conftest import BUILTIN_PROFILES, slow_but
@@ -339,3 +341,28 @@ def test_term_stops_a_watched_booklet_quietly(tmp_path: Path) -> None:
         "booklet.manifest.json",
         "booklet.pdf",
     ]
+
+
+@pytest.mark.slow
+@pytest.mark.real_workers
+def test_a_rebuild_in_real_workers_opens_the_rest_while_it_waits(tmp_path: Path) -> None:
+    """While a worker lays out the edited career, the careers after it are opened ahead:
+    the booklet is still, byte for byte, the one a build from nothing makes."""
+    careers = _library(tmp_path / "careers", 3)
+    target = tmp_path / "booklet.pdf"
+    build_booklet(careers, target, title="Careers", jobs=2)
+    text = careers[0].read_text()
+    duty = next(line for line in text.splitlines() if line.startswith("  - "))
+    careers[0].write_text(text.replace(duty, duty + " with care", 1))
+    prepared: list[int] = []
+    original = Joiner.prepare
+
+    def counted(self: Joiner, data: bytes) -> None:
+        prepared.append(len(data))
+        original(self, data)
+
+    with mock.patch.object(Joiner, "prepare", counted):
+        edited = build_booklet(careers, target, title="Careers", jobs=2)
+    assert [p.slug for p in edited.parts if p.status == "rendered"] == [edited.careers[0].slug]
+    assert prepared, "nothing was opened while the worker worked"
+    assert edited.data == build_booklet(careers, None, title="Careers", cache=False).data

@@ -270,7 +270,13 @@ def build_booklet(
         # a small part of the time, and the workers' memory and the join's do not add up.
         joiner = Joiner()
         overlap = waiting <= max(1, jobs)
-        results = [build.wait(part, joiner if overlap else None) for part in [*careers, back]]
+        ordered_parts = [*careers, back]
+        results = [
+            build.wait(part, joiner, _ahead(build, joiner, ordered_parts[index + 1 :]))
+            if overlap
+            else build.wait(part)
+            for index, part in enumerate(ordered_parts)
+        ]
         build.check()
         *laid_careers, laid_back = [laid for laid in results if laid is not None]
         plan = _Plan.of([laid.pages for laid in laid_careers])
@@ -355,9 +361,12 @@ class _Build:
                 self.futures[part.key] = self.workers.submit(_run, part)
         return waiting
 
-    def wait(self, part: _Part, joiner: Joiner | None = None) -> LaidPart | None:
+    def wait(
+        self, part: _Part, joiner: Joiner | None = None, idle: Callable[[], bool] | None = None
+    ) -> LaidPart | None:
         """The part's pages once they are laid out (None if it failed: see `check`),
-        added to `joiner` if given."""
+        added to `joiner` if given. While a worker lays it out, `idle()` is called
+        until it says there is nothing more to do."""
         from .batch.workers import WorkerError
 
         laid = self.found.get(part.key)
@@ -366,6 +375,8 @@ class _Build:
             if future is None:  # no workers: laid out here
                 result, seconds = _timed(part)
             else:
+                while idle is not None and not future.done() and idle():
+                    pass
                 try:
                     result, seconds = future.result()
                 except WorkerError as err:
@@ -399,6 +410,22 @@ class _Build:
         self.outcomes.append(outcome)
         if self.on_part is not None:
             self.on_part(outcome)
+
+
+def _ahead(build: _Build, joiner: Joiner, later: Sequence[_Part]) -> Callable[[], bool]:
+    """What to do while waiting on a part: open the next of the `later` parts that are
+    ready, one each call (False when none is left)."""
+    todo = iter(later)
+
+    def step() -> bool:
+        for part in todo:
+            laid = build.found.get(part.key)
+            if laid is not None:
+                joiner.prepare(laid.data)
+                return True
+        return False
+
+    return step
 
 
 def _workers(jobs: int, caps: Caps | None) -> Workers:
