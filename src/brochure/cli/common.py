@@ -59,9 +59,30 @@ def warning_line(message: str) -> None:
     click.echo(f"warning: {printable(message)}", err=True)
 
 
-def until_stopped(watch: Callable[[], None], *, quiet: bool, stopped: Callable[[], None]) -> None:
-    """A watcher run until Ctrl-C, or just as cleanly a TERM from a service manager or a
-    script (a background job may have SIGINT ignored); then `stopped()` and a last line."""
+def watch_rounds(
+    watch: Callable[..., None],
+    told: Callable[[Any], None],
+    *,
+    close: Callable[[], None],
+    quiet: bool,
+) -> None:
+    """A watcher (`watch(on_report=…, on_error=…)`) run until Ctrl-C, or just as cleanly
+    a TERM from a service manager or a script (a background job may have SIGINT
+    ignored). Each round's report is `told` once the progress is `close`d, the first
+    followed by how to stop; an error is one line and the watcher goes on."""
+    rounds = 0
+
+    def on_report(report: Any) -> None:
+        nonlocal rounds
+        close()
+        told(report)
+        rounds += 1
+        if rounds == 1 and not quiet:
+            click.echo("watching for changes; press Ctrl-C to stop", err=True)
+
+    def on_error(err: Exception) -> None:
+        close()
+        error_line(str(err))
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -70,9 +91,9 @@ def until_stopped(watch: Callable[[], None], *, quiet: bool, stopped: Callable[[
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
         signal.signal(signal.SIGINT, interrupt)
     try:
-        watch()
+        watch(on_report=on_report, on_error=on_error)
     except KeyboardInterrupt:
-        stopped()
+        close()
         if not quiet:
             click.echo("stopped watching", err=True)
 

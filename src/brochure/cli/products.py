@@ -16,19 +16,17 @@ from .common import (
     caps_from,
     caps_options,
     debug_option,
-    error_line,
     layout_options,
     paths_argument,
     render_options,
     run_options,
-    until_stopped,
     warning_line,
+    watch_rounds,
 )
 
 if TYPE_CHECKING:  # imported when a command runs: --help stays fast
     from ..booklet import BookletReport
     from ..booklet_apart import PartOutcome
-    from ..errors import BrochureError
     from ..options import RenderOptions
 
 
@@ -174,25 +172,13 @@ def _watch_booklet(
     quiet: bool,
 ) -> None:
     """Build, then build again on every change, until Ctrl-C; a summary per round."""
-    rounds = 0
+    writes = [manifest] if manifest is not None else []
+    rounds = functools.partial(watch, paths, output, writes=writes)
 
-    def on_report(report: BookletReport) -> None:
-        nonlocal rounds
-        progress.close()
-        rounds += 1
+    def told(report: BookletReport) -> None:
         _told(report, manifest, as_json=False, quiet=quiet)
-        if rounds == 1 and not quiet:
-            click.echo("watching for changes; press Ctrl-C to stop", err=True)
 
-    def on_error(err: BrochureError) -> None:
-        progress.close()
-        error_line(str(err))
-
-    def rounds_until_stopped() -> None:
-        writes = [manifest] if manifest is not None else []
-        watch(paths, output, on_report=on_report, on_error=on_error, writes=writes)
-
-    until_stopped(rounds_until_stopped, quiet=quiet, stopped=progress.close)
+    watch_rounds(rounds, told, close=progress.close, quiet=quiet)
 
 
 class PartProgress:

@@ -24,8 +24,8 @@ from .common import (
     paths_argument,
     render_options,
     run_options,
-    until_stopped,
     warning_line,
+    watch_rounds,
 )
 
 if TYPE_CHECKING:  # imported when a command runs: --help stays fast
@@ -163,33 +163,16 @@ def _watch(
 ) -> None:
     """Render, then render what changed, until Ctrl-C; one summary line per round."""
     progress = Progress(quiet=quiet, verbose=verbose)
-    rounds = 0
 
-    def on_report(report: Report) -> None:
-        nonlocal rounds
-        progress.close()
+    def told(report: Report) -> None:
         progress.said.clear()  # a layout's warning is said again in the next round
-        rounds += 1
         if not quiet:
             _summary(report)
-            if rounds == 1:
-                click.echo("watching for changes; press Ctrl-C to stop", err=True)
 
-    def on_error(err: BrochureError) -> None:
-        progress.close()
-        error_line(str(err))
-
-    def rounds_until_stopped() -> None:
-        watch(
-            paths,
-            output,
-            on_report=on_report,
-            on_error=on_error,
-            on_outcome=progress.update,
-            on_plan=progress.start,
-        )
-
-    until_stopped(rounds_until_stopped, quiet=quiet, stopped=progress.close)
+    rounds = functools.partial(
+        watch, paths, output, on_outcome=progress.update, on_plan=progress.start
+    )
+    watch_rounds(rounds, told, close=progress.close, quiet=quiet)
 
 
 class Progress:
