@@ -9,7 +9,7 @@ from contextlib import suppress
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import BrochureError
 from ..icc import load_output_intent
@@ -110,30 +110,14 @@ def watch_paths(
     `force` applies to the first round; `settings` are `render_paths`' other options,
     passed to every round. Runs until `stop()` is true or the process is interrupted.
     """
-    chosen = resolve_layout(layout)
-    warm = partial(warm_up, chosen.folder, chosen.builtin)
-    # A print shop's ICC profile is watched like an input: a new one renders again.
-    watched = list(paths)
-    if options.output_intent is not None:
-        watched.append(options.output_intent.path)
-    with Workers(jobs, warm_up=warm, caps=caps) as pool:
-        while True:
-            seen = _snapshot(watched, chosen, options.theme)
-            try:
-                chosen, options = _reload(chosen, options)
-                report = render_paths(
-                    paths, out, layout=chosen, pool=pool, force=force, options=options, **settings
-                )
-            except BrochureError as err:
-                if on_error is None:
-                    raise
-                on_error(err)
-            else:
-                if on_report is not None:
-                    on_report(report)
-            force = False
-            if not _changed(watched, chosen, options.theme, seen, interval, stop):
-                return
+
+    def one(chosen: Layout, options: RenderOptions, pool: Workers, force: bool) -> Report:
+        return render_paths(
+            paths, out, layout=chosen, pool=pool, force=force, options=options, **settings
+        )
+
+    watching = _Watching(paths, layout, options, interval, stop)
+    watching.rounds(one, jobs, caps, force, on_report, on_error)
 
 
 def watch_booklet(
@@ -159,47 +143,87 @@ def watch_booklet(
     that did not change: an edited career costs one warm layout and a join. `settings`
     are `build_booklet`'s other options, passed to every round; the booklet, its
     manifest, its parts folder and `writes` (what `on_report` writes) are not watched.
-    Runs until
-    `stop()` is true or the process is interrupted.
+    Runs until `stop()` is true or the process is interrupted.
     """
     from ..booklet_apart import build_booklet, parts_folder
 
-    chosen = resolve_layout(layout)
-    warm = partial(warm_up, chosen.folder, chosen.builtin)
-    watched = list(paths)
-    if options.output_intent is not None:
-        watched.append(options.output_intent.path)
     target = Path(out)
-    own = [target, parts_folder(target), _manifest_of(target), *writes]
-    with Workers(jobs, warm_up=warm, caps=caps) as pool:
-        while True:
-            seen = _snapshot(watched, chosen, options.theme, own)
-            try:
-                chosen, options = _reload(chosen, options)
-                report = build_booklet(
-                    paths,
-                    out,
-                    layout=chosen,
-                    pool=pool,
-                    jobs=jobs,
-                    force=force,
-                    options=options,
-                    **settings,
+    watching = _Watching(paths, layout, options, interval, stop)
+    watching.own += [target, parts_folder(target), _manifest_of(target), *writes]
+
+    def one(chosen: Layout, options: RenderOptions, pool: Workers, force: bool) -> BookletReport:
+        report = build_booklet(
+            paths,
+            out,
+            layout=chosen,
+            pool=pool,
+            jobs=jobs,
+            force=force,
+            options=options,
+            **settings,
+        )
+        if report.output is not None:  # a folder named as `out`: the file in it
+            written = report.output
+            watching.own += [written, parts_folder(written), _manifest_of(written)]
+        return report
+
+    watching.rounds(one, jobs, caps, force, on_report, on_error)
+
+
+R = TypeVar("R")
+
+
+class _Watching:
+    """What a watcher compares between rounds, and its rounds: warm workers, the layout,
+    theme and print profile read again each round, a round after every settled change."""
+
+    def __init__(
+        self,
+        paths: Sequence[str | Path],
+        layout: Layout | str | Path | None,
+        options: RenderOptions,
+        interval: float,
+        stop: Callable[[], bool] | None,
+    ) -> None:
+        self.layout, self.options = resolve_layout(layout), options
+        self.interval, self.stop = interval, stop
+        # A print shop's ICC profile is watched like an input: a new one renders again.
+        self.watched = list(paths)
+        if options.output_intent is not None:
+            self.watched.append(options.output_intent.path)
+        self.own: list[Path] = []  # what the rounds write: not inputs, even among them
+
+    def rounds(
+        self,
+        one: Callable[[Layout, RenderOptions, Workers, bool], R],
+        jobs: int,
+        caps: Caps | None,
+        force: bool,
+        on_report: Callable[[R], None] | None,
+        on_error: Callable[[BrochureError], None] | None,
+    ) -> None:
+        chosen, options = self.layout, self.options
+        warm = partial(warm_up, chosen.folder, chosen.builtin)
+        with Workers(jobs, warm_up=warm, caps=caps) as pool:
+            while True:
+                seen = _snapshot(self.watched, chosen, options.theme, self.own)
+                try:
+                    chosen, options = _reload(chosen, options)
+                    report = one(chosen, options, pool, force)
+                except BrochureError as err:
+                    if on_error is None:
+                        raise
+                    on_error(err)
+                else:
+                    seen = {p: v for p, v in seen.items() if not _written(p, self.own)}
+                    if on_report is not None:
+                        on_report(report)
+                force = False
+                changed = _changed(
+                    self.watched, chosen, options.theme, seen, self.interval, self.stop, self.own
                 )
-            except BrochureError as err:
-                if on_error is None:
-                    raise
-                on_error(err)
-            else:
-                if report.output is not None:  # a folder named as `out`: the file in it
-                    written = report.output
-                    own += [written, parts_folder(written), _manifest_of(written)]
-                    seen = {p: v for p, v in seen.items() if not _written(p, own)}
-                if on_report is not None:
-                    on_report(report)
-            force = False
-            if not _changed(watched, chosen, options.theme, seen, interval, stop, own):
-                return
+                if not changed:
+                    return
 
 
 def _manifest_of(booklet: Path) -> Path:
