@@ -258,11 +258,15 @@ def test_a_part_s_own_last_page_is_not_a_warning() -> None:
     assert not [w for w in report.warnings if "last page is only" in w]
 
 
-def test_a_watched_booklet_lays_out_only_the_edited_career(tmp_path: Path) -> None:
+def test_a_watched_booklet_lays_out_only_the_edited_career(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`watch_booklet` keeps its workers and the parts: an edit lays out one career, and
     the booklet, its manifest and its parts, written inside the watched folder, are not
-    taken for edits (or it would build forever)."""
+    taken for edits (or it would build forever), though the folder is named relatively
+    and the booklet absolutely."""
     careers = _library(tmp_path / "careers", 2)
+    monkeypatch.chdir(tmp_path)
     target = careers[0].parent / "booklet.pdf"
     manifest = careers[0].parent / "booklet.manifest.json"
     reports: list[BookletReport] = []
@@ -281,7 +285,7 @@ def test_a_watched_booklet_lays_out_only_the_edited_career(tmp_path: Path) -> No
 
     watcher = threading.Thread(
         target=batch.watch_booklet,
-        args=([careers[0].parent], target),
+        args=([Path("careers")], target),
         kwargs={
             "title": "Careers",
             "jobs": 1,

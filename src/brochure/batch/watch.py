@@ -68,7 +68,11 @@ def _snapshot(
 
 
 def _written(path: Path, skip: Sequence[Path]) -> bool:
-    return any(path == own or path.is_relative_to(own) for own in skip)
+    """Whether `path` is one of `skip` or inside one (named relatively or not)."""
+    if not skip:
+        return False
+    path = path.absolute()
+    return any(path.is_relative_to(own.absolute()) for own in skip)
 
 
 def _settle(
