@@ -9,10 +9,12 @@ import logging
 import os
 import pickle
 import shutil
+import subprocess
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from click.testing import CliRunner
@@ -36,6 +38,7 @@ TESTS = Path(__file__).parent
 DATA = TESTS / "data"
 BUILTIN_PROFILES = sorted(profiles_dir().glob("*.yaml"))
 TINY_LAYOUT = DATA / "layouts" / "tiny"
+T = TypeVar("T")
 
 
 def slow_but(fast: object, values: Sequence[object], ids: Sequence[str] | None = None) -> list[Any]:
@@ -49,6 +52,33 @@ def slow_but(fast: object, values: Sequence[object], ids: Sequence[str] | None =
         )
         for index, value in enumerate(values)
     ]
+
+
+def waited(reports: Sequence[T], count: int, seconds: float = 60) -> T:
+    """The `count`th report a watcher running in a thread has made, once it has."""
+    deadline = time.monotonic() + seconds
+    while len(reports) < count:
+        assert time.monotonic() < deadline, "the watcher did not react"
+        time.sleep(0.05)
+    return reports[count - 1]
+
+
+def stopped_watcher(command: Sequence[str], stop: int) -> tuple[list[str], str, int]:
+    """A watching command run until its first round is done, then sent `stop` (to its
+    whole process group, as a terminal's Ctrl-C is): what it said before, after, and its
+    exit status."""
+    with subprocess.Popen(
+        command, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as process:
+        assert process.stderr is not None
+        lines = []
+        for line in process.stderr:
+            lines.append(line)
+            if line.startswith("watching for changes"):
+                break
+        os.killpg(process.pid, stop)
+        rest = process.stderr.read()
+        return lines, rest, process.wait(timeout=60)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -6,9 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -28,7 +26,7 @@ from brochure.booklet_apart import build_booklet, parts_folder
 from brochure.combine import Joiner
 from brochure.options import RenderOptions
 
-from .conftest import BUILTIN_PROFILES, slow_but
+from .conftest import BUILTIN_PROFILES, slow_but, stopped_watcher, waited
 
 SIX = [p for p in BUILTIN_PROFILES][:6]
 CASES = [("letter", None), ("letter", "cluster"), ("half-letter", None), ("a4", None)]
@@ -277,11 +275,7 @@ def test_a_watched_booklet_lays_out_only_the_edited_career(
         reports.append(report)
 
     def wait_for(count: int) -> BookletReport:
-        deadline = time.monotonic() + 120
-        while len(reports) < count:
-            assert time.monotonic() < deadline, "the watcher did not react"
-            time.sleep(0.05)
-        return reports[count - 1]
+        return waited(reports, count, 120)
 
     watcher = threading.Thread(
         target=batch.watch_booklet,
@@ -325,18 +319,8 @@ def test_term_stops_a_watched_booklet_quietly(tmp_path: Path) -> None:
     careers = _library(tmp_path / "careers", 1)
     out = tmp_path / "out" / "booklet.pdf"
     command = [sys.executable, "-m", "brochure", "booklet", str(careers[0]), "-o", str(out)]
-    with subprocess.Popen(
-        [*command, "-j", "1", "-w"], stderr=subprocess.PIPE, text=True, start_new_session=True
-    ) as process:
-        assert process.stderr is not None
-        lines = []
-        for line in process.stderr:
-            lines.append(line)
-            if line.startswith("watching for changes"):
-                break
-        os.killpg(process.pid, signal.SIGTERM)
-        rest = process.stderr.read()
-        assert process.wait(timeout=60) == 0
+    lines, rest, status = stopped_watcher([*command, "-j", "1", "-w"], signal.SIGTERM)
+    assert status == 0
     assert any(line.startswith("4 parts laid out, 0 reused") for line in lines), lines
     assert "stopped watching" in rest
     assert "Traceback" not in rest

@@ -29,7 +29,7 @@ from brochure.batch import (
 from brochure.errors import Notice, ProfileError
 from brochure.freshness import cache_key
 
-from .conftest import DATA, TINY_LAYOUT
+from .conftest import DATA, TINY_LAYOUT, stopped_watcher, waited
 
 # Workers, caps and kills are what this file is about: its workers are real processes.
 pytestmark = pytest.mark.real_workers
@@ -271,11 +271,7 @@ def test_watch_renders_what_changes_with_warm_workers(tmp_path: Path) -> None:
     done = threading.Event()
 
     def wait_for(count: int) -> batch.Report:
-        deadline = time.monotonic() + 60
-        while len(reports) < count:
-            assert time.monotonic() < deadline, "the watcher did not react"
-            time.sleep(0.05)
-        return reports[count - 1]
+        return waited(reports, count, 60)
 
     watcher = threading.Thread(
         target=batch.watch_paths,
@@ -328,18 +324,8 @@ def test_ctrl_c_or_term_stops_a_watch_quietly(tmp_path: Path, stop: signal.Signa
     profiles(tmp_path / "in", 2)
     command = [sys.executable, "-m", "brochure", "render", str(tmp_path / "in")]
     command += ["-o", str(tmp_path / "out"), "-l", str(tiny_layout(tmp_path)), "-j", "2", "-w"]
-    with subprocess.Popen(
-        command, stderr=subprocess.PIPE, text=True, start_new_session=True
-    ) as process:
-        assert process.stderr is not None
-        lines = []
-        for line in process.stderr:
-            lines.append(line)
-            if line.startswith("watching for changes"):
-                break
-        os.killpg(process.pid, stop)
-        rest = process.stderr.read()
-        assert process.wait(timeout=60) == 0
+    lines, rest, status = stopped_watcher(command, stop)
+    assert status == 0
     assert lines[0].startswith("2 rendered")
     assert "stopped watching" in rest
     assert "Traceback" not in rest

@@ -203,6 +203,12 @@ def parts_folder(target: Path) -> Path:
     return target.parent / f".{target.name}.parts"
 
 
+def manifest_path(target: Path) -> Path:
+    """Where the command writes the booklet `target`'s manifest unless told otherwise:
+    `booklet.manifest.json` beside it."""
+    return target.with_name(f"{target.stem}.manifest.json")
+
+
 def build_booklet(
     paths: Iterable[str | Path],
     out: str | Path | None = "out/booklet.pdf",
@@ -698,4 +704,4 @@ def _finish(
                 outline.root.extend(items)
 
 
-__all__ = ["PartOutcome", "build_booklet", "outline", "parts_folder"]
+__all__ = ["PartOutcome", "build_booklet", "manifest_path", "outline", "parts_folder"]

@@ -149,11 +149,11 @@ def watch_booklet(
     manifest, its parts folder and `writes` (what `on_report` writes) are not watched.
     Runs until `stop()` is true or the process is interrupted.
     """
-    from ..booklet_apart import build_booklet, parts_folder
+    from ..booklet_apart import build_booklet, manifest_path, parts_folder
 
     target = Path(out)
     watching = _Watching(paths, layout, options, interval, stop)
-    watching.own += [target, parts_folder(target), _manifest_of(target), *writes]
+    watching.own += [target, parts_folder(target), manifest_path(target), *writes]
 
     def one(chosen: Layout, options: RenderOptions, pool: Workers, force: bool) -> BookletReport:
         report = build_booklet(
@@ -168,7 +168,7 @@ def watch_booklet(
         )
         if report.output is not None:  # a folder named as `out`: the file in it
             written = report.output
-            watching.own += [written, parts_folder(written), _manifest_of(written)]
+            watching.own += [written, parts_folder(written), manifest_path(written)]
         return report
 
     watching.rounds(one, jobs, caps, force, on_report, on_error)
@@ -228,11 +228,6 @@ class _Watching:
                 )
                 if not changed:
                     return
-
-
-def _manifest_of(booklet: Path) -> Path:
-    """Where the command writes a booklet's manifest unless told: BOOKLET.manifest.json."""
-    return booklet.with_name(f"{booklet.stem}.manifest.json")
 
 
 def _reload(layout: Layout, options: RenderOptions) -> tuple[Layout, RenderOptions]:

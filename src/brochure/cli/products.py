@@ -136,10 +136,11 @@ def booklet(
 def _told(report: BookletReport, manifest: Path | None, *, as_json: bool, quiet: bool) -> None:
     """The manifest written, printed with --json; the warnings and a summary unless -q."""
     from ..batch.manifest import write_manifest
+    from ..booklet_apart import manifest_path
 
     record = report.to_json()
     assert report.output is not None
-    where = manifest or report.output.with_name(f"{report.output.stem}.manifest.json")
+    where = manifest or manifest_path(report.output)
     write_manifest(where, record)
     if as_json:
         click.echo(json.dumps(record, indent=2, ensure_ascii=False))
