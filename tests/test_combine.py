@@ -184,3 +184,37 @@ def test_folios_are_laid_over_as_artifacts_in_the_shared_face(parts: list[bytes]
         faces.setdefault(str(xobject.BaseFont).split("+")[-1], set()).add(xobject.objgen)
     assert all(len(objects) == 1 for objects in faces.values()), faces
     assert "Inter" in faces
+
+
+def _saved(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out, object_stream_mode=pikepdf.ObjectStreamMode.generate, deterministic_id=True)
+    return out.getvalue()
+
+
+def test_a_part_that_adds_no_glyph_reuses_the_fonts_made_before(
+    parts: list[bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The shared fonts are kept by the subsets that give them glyphs: a booklet joined
+    again with one more part whose glyphs it has already (an edit that adds no letter)
+    opens no font program, and comes out as it does from nothing."""
+    from brochure import combine as combining
+    from brochure.combine import share_fonts
+
+    unions: dict[str, bytes] = {}
+    first = combine(parts, share=False)
+    share_fonts(first, unions)
+    made = len(unions)
+    assert made >= 2  # a union under the key of its subsets, its program under its givers'
+    again = [*parts, parts[-1]]  # in the place of the one it repeats
+    fresh = _saved(combine(again))
+
+    def opened(*args: object) -> bytes:
+        raise AssertionError("a font program was made again")
+
+    monkeypatch.setattr(combining, "_program", opened)
+    pdf = combine(again, share=False)
+    share_fonts(pdf, unions)
+    assert _saved(pdf) == fresh
+    faces = len(unions) - made  # each face's union anew, and no program
+    assert faces == made // 2

@@ -346,18 +346,21 @@ def _union(
     key = _program_key(fonts[0].DescendantFonts[0].FontDescriptor)
     # What the union is made from, read without parsing anything: a union already made
     # (in `unions`) is taken as it was, with its widths and characters.
+    programs = [
+        hashlib.sha256(font.DescendantFonts[0].FontDescriptor[key].read_raw_bytes()).digest()
+        for font in fonts
+    ]
     digest = hashlib.sha256(key.encode())
-    for font in fonts:
-        descendant = font.DescendantFonts[0]
-        digest.update(hashlib.sha256(descendant.FontDescriptor[key].read_raw_bytes()).digest())
-        digest.update(hashlib.sha256(descendant.W.unparse()).digest())
+    for font, program in zip(fonts, programs, strict=True):
+        digest.update(program)
+        digest.update(hashlib.sha256(font.DescendantFonts[0].W.unparse()).digest())
         digest.update(hashlib.sha256(font.ToUnicode.read_raw_bytes()).digest())
     name = digest.hexdigest()
     stored = unions.get(name) if unions is not None else None
     if stored is not None:
         base, widths, characters, found = _unpacked(stored)
     else:
-        base, widths, characters, found = _merged(fonts, key)
+        base, widths, characters, found = _merged(fonts, key, programs, unions)
         if unions is not None:
             unions[name] = _packed(base, widths, characters, found)
     shared = fonts[base]
@@ -414,14 +417,49 @@ def _widen(merged: Any, other: Any) -> None:
 
 
 def _merged(
-    fonts: list[pikepdf.Object], key: str
+    fonts: list[pikepdf.Object],
+    key: str,
+    programs: list[bytes],
+    unions: MutableMapping[str, bytes] | None,
 ) -> tuple[int, dict[int, float], dict[int, str], bytes]:
-    """The union's base font (an index of `fonts`), widths, characters and program."""
-    from fontTools.ttLib import TTFont
+    """The union's base font (an index of `fonts`), widths, characters and program.
 
+    The program is made from the base and the subsets that add glyphs to it, and from
+    nothing else: it is kept in `unions` under a key of those alone (`programs` holds
+    each subset's digest). A career edited without a glyph new to its booklet adds
+    nothing, so the booklet joined again reuses the program it had.
+    """
     used = [_widths(font.DescendantFonts[0].W) for font in fonts]
+    widths: dict[int, float] = {}
+    characters: dict[int, str] = {}
+    for index, font in enumerate(fonts):
+        widths.update(used[index])
+        characters.update(_to_unicode(font.ToUnicode.read_bytes()))
     # The subset reaching the highest glyph id has every id the others use.
     base = max(range(len(fonts)), key=lambda i: max(used[i], default=-1))
+    covered = set(used[base])
+    adding: list[tuple[int, set[int]]] = []
+    digest = hashlib.sha256(b"program" + key.encode() + programs[base])
+    for index in range(len(fonts)):
+        missing = set(used[index]) - covered
+        if missing:
+            adding.append((index, missing))
+            covered |= missing
+            digest.update(programs[index] + json.dumps(sorted(missing)).encode())
+    name = digest.hexdigest()
+    found = unions.get(name) if unions is not None else None
+    if found is None:
+        found = _program(fonts, key, base, adding)
+        if unions is not None:
+            unions[name] = found
+    return base, widths, characters, found
+
+
+def _program(
+    fonts: list[pikepdf.Object], key: str, base: int, adding: list[tuple[int, set[int]]]
+) -> bytes:
+    """The base's font program with the glyphs in `adding` copied in, by subset."""
+    from fontTools.ttLib import TTFont
 
     def program(index: int) -> Any:
         stream = fonts[index].DescendantFonts[0].FontDescriptor[key]
@@ -432,23 +470,14 @@ def _merged(
             io.BytesIO(stream.read_bytes()), lazy=True, recalcBBoxes=False, recalcTimestamp=False
         )
 
-    widths: dict[int, float] = {}
-    characters: dict[int, str] = {}
-    for index, font in enumerate(fonts):
-        widths.update(used[index])
-        characters.update(_to_unicode(font.ToUnicode.read_bytes()))
     merged = program(base)
-    covered = set(used[base])
-    for index in range(len(fonts)):
-        missing = set(used[index]) - covered
-        if missing:
-            other = program(index)
-            _add_glyphs(merged, other, missing)
-            _widen(merged, other)
-            covered |= missing
+    for index, missing in adding:
+        other = program(index)
+        _add_glyphs(merged, other, missing)
+        _widen(merged, other)
     data = io.BytesIO()
     merged.save(data)
-    return base, widths, characters, data.getvalue()
+    return data.getvalue()
 
 
 def _packed(base: int, widths: dict[int, float], characters: dict[int, str], data: bytes) -> bytes:
