@@ -24,6 +24,7 @@ from brochure.render import (
     paragraphs,
     percent,
     render_booklet_html,
+    shares,
 )
 from brochure.theme import load_theme
 
@@ -218,19 +219,58 @@ def _long_profile(tmp_path: Path) -> Path:
         ("flyer", '<ul class="chips">', '<ul class="checks"><li>assess'),
         ("trifold", '&nbsp;· <span class="url">', '&nbsp;· <span class="url long">'),
         ("handout", "<ol>", '<ol class="wide">'),
-        ("handout", "<table>", '<table class="long">'),
     ],
 )
 def test_long_content_leaves_the_boxes_sized_to_their_text(
     tmp_path: Path, layout: str, short: str, long: str
 ) -> None:
-    """Chips, inline-block addresses, numbers and auto-width tables are kept for the
-    content real careers have; long content gets the fixed form, fast to lay out."""
+    """Chips, inline-block addresses and numbers are kept for the content real careers
+    have; long content gets the fixed form, fast to lay out."""
     nurse = next(p for p in BUILTIN_PROFILES if p.stem == "registered-nurse")
     assert short in render_html(load_profile(nurse), find_layout(layout))
     html = render_html(load_profile(_long_profile(tmp_path)), find_layout(layout))
     assert long in html
     assert short not in html
+
+
+@pytest.mark.parametrize(
+    ("columns", "expected"),
+    [
+        # In proportion to each column's longest cell, as a browser sizes them.
+        ([["Issued by", "NCSBN"], ["Level and focus", "licensure exam, required"]], [27.3, 72.7]),
+        ([["By", "American Nurses Credentialing Center"], ["Level and focus"]], [70.6, 29.4]),
+        # Never narrower than the longest word: "Issued" at 45 characters a line.
+        ([["Issued by", "A"], ["Level and focus", "a " * 200]], [17.8, 82.2]),
+        # Floors that leave no room are the shares themselves.
+        ([["w" * 40], ["v" * 30]], [56.7, 43.3]),
+        ([[None], [None]], [50.0, 50.0]),
+    ],
+)
+def test_table_columns_are_sized_to_their_text_before_layout(
+    columns: list[list[str | None]], expected: list[float]
+) -> None:
+    assert shares(columns) == expected
+    assert sum(expected) == pytest.approx(100, abs=0.2)
+
+
+def test_the_certifications_table_has_fixed_columns_and_no_empty_notes(tmp_path: Path) -> None:
+    """Column widths are set in the page, so WeasyPrint need not measure every cell; a
+    table whose credentials have no notes has no notes column."""
+    import yaml
+
+    nurse = next(p for p in BUILTIN_PROFILES if p.stem == "registered-nurse")
+    html = render_html(load_profile(nurse), find_layout("handout"))
+    assert re.search(r'<th scope="col" style="width: \d+(\.\d)?%">Issued by</th>', html)
+    assert "Level and focus" in html
+    data = yaml.safe_load(nurse.read_text())
+    for cert in data["certifications"]:
+        cert.pop("note", None)
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(yaml.safe_dump(data))
+    html = render_html(load_profile(bare), find_layout("handout"))
+    assert '<th scope="col" style="width: 52.0%">Issued by</th></tr>' in html
+    assert "Level and focus" not in html
+    assert 'class="note"' not in html
 
 
 def _sourced(tmp_path: Path) -> Profile:
