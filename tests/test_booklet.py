@@ -335,7 +335,11 @@ def test_cli_booklet(tmp_path: Path) -> None:
         caps=Caps(seconds=30, memory_mib=2048),
         on_plan=mock.ANY,
         on_part=mock.ANY,
+        pool=mock.ANY,
     )
+    # The workers were started before the booklet's code was needed, with the caps.
+    pool = build.call_args.kwargs["pool"]
+    assert (pool.count, pool.caps) == (3, Caps(seconds=30, memory_mib=2048))
     assert "8 pages on 2 sheets (4 sides), 1 blank added before the back cover" in result.stdout
     assert (tmp_path / "b.manifest.json").is_file()
     usage = runner.invoke(cli.cli, ["booklet", str(BUILTIN), "--marks"])

@@ -378,6 +378,29 @@ def test_caps_stop_only_the_job_that_passes_them() -> None:
         assert pool.submit(_hog, 10).result() == 10 * 2**20  # under the cap is fine
 
 
+def _slow_warm_up() -> None:
+    time.sleep(120)
+
+
+def test_a_worker_that_gets_no_job_is_not_waited_for() -> None:
+    """A worker started early (a booklet's, before it knows there is work) and never
+    given a job is killed in its warm-up; a worker that did a job is told to stop, and
+    `close(wait=False)` lets the caller go on while it does."""
+    idle = Workers(1, _slow_warm_up, start=1, wait=False)
+    process = idle._slots[0].process
+    assert process is not None
+    idle.close()
+    assert process.exitcode == -signal.SIGKILL
+    used = Workers(1)
+    assert used.submit(_sleep, 0.01).result() == 0.01
+    process = used._slots[0].process
+    assert process is not None
+    used.close(wait=False)
+    used.close(wait=False)  # as often as called: the workers are told once
+    used.close()
+    assert process.exitcode == 0
+
+
 @pytest.mark.slow
 def test_call_capped_overrides_the_time_cap_for_one_call() -> None:
     from functools import partial

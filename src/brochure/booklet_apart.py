@@ -247,13 +247,15 @@ def build_booklet(
     check_booklet_options(options, impose, marks)
     chosen = resolve_layout(layout)
     sheet = chosen.paper(paper).name
-    # Workers start when a part is to be laid out: a booklet whose parts are all kept
-    # is joined without starting any.
-    starting = pool is None and (caps is not None or jobs > 1)
-    with ExitStack() as stack:
-        workers: Callable[[], Workers] | Workers | None = pool
-        if starting:
-            workers = lambda: stack.enter_context(_workers(jobs, caps))  # noqa: E731
+    stack = ExitStack()
+    with stack:
+        own = None
+        if pool is None and (caps is not None or jobs > 1):
+            # One worker starts before the careers are read, so that its imports (a
+            # second) overlap the reading and planning; if no part needs it, it is
+            # stopped without waiting for them (`Workers.close`).
+            own = stack.enter_context(start_workers(jobs, caps))
+        workers = pool or own
         loaded = load_for_booklet(paths, fail_fast=fail_fast, lang=options.lang)
         target = booklet_target(out, [source for source, _ in loaded])
         spec = booklet_spec(loaded, title, subtitle, date, group_by)
@@ -295,26 +297,30 @@ def build_booklet(
         assert front is not None
         assert folio_pages is not None
 
-    if not overlap:
-        for laid in (*laid_careers, laid_back):
-            joiner.add(laid.data)
-    joiner.add(front.data, front=True)
+        # The workers stop before a big join: their memory and its do not add up. After
+        # an edit they stop while the booklet is joined, the most of what is left.
+        if own is not None:
+            own.close(wait=not overlap)
+        if not overlap:
+            for laid in (*laid_careers, laid_back):
+                joiner.add(laid.data)
+        joiner.add(front.data, front=True)
 
-    ordered = spec.careers
-    warnings: list[Notice] = []
-    for laid in (front, *laid_careers, laid_back):
-        warnings += [w for w in laid.warnings if w not in warnings]
-    if not chosen.pages_exact:  # a fixed page count is the design, not spill-over
-        for profile, laid in zip(ordered, laid_careers, strict=True):
-            endings = sparse_endings(list(laid.fills), [(profile.title, 0, laid.pages)])
-            warnings += [Notice(f"typography: {problem}", "typography") for problem in endings]
-    warnings += stale_notices(ordered, options.stale_after)
-    if strict and warnings:
-        raise BookletError(f"warnings are errors with --strict: {warnings[0]}")
+        ordered = spec.careers
+        warnings: list[Notice] = []
+        for laid in (front, *laid_careers, laid_back):
+            warnings += [w for w in laid.warnings if w not in warnings]
+        if not chosen.pages_exact:  # a fixed page count is the design, not spill-over
+            for profile, laid in zip(ordered, laid_careers, strict=True):
+                endings = sparse_endings(list(laid.fills), [(profile.title, 0, laid.pages)])
+                warnings += [Notice(f"typography: {problem}", "typography") for problem in endings]
+        warnings += stale_notices(ordered, options.stale_after)
+        if strict and warnings:
+            raise BookletError(f"warnings are errors with --strict: {warnings[0]}")
 
-    data, pages, front_pages = _join(
-        joiner, front, folio_pages, plan, ordered, spec.groups, spec.grouped, store.unions
-    )
+        data, pages, front_pages = _join(
+            joiner, front, folio_pages, plan, ordered, spec.groups, spec.grouped, store.unions
+        )
     store.keep(part.key for part in build.outcomes)
     by_key = {profile.key: source for source, profile in loaded}
     careers_in = [
@@ -337,9 +343,8 @@ class _Build:
         planner: _Planner,
         store: PartCache,
         force: bool,
-        workers: Workers | Callable[[], Workers] | None,
+        workers: Workers | None,
     ) -> None:
-        # `workers` may be a function that starts them, called when they are first needed.
         self.planner, self.store, self.force, self.workers = planner, store, force, workers
         self.outcomes: list[PartOutcome] = []
         self.on_part: Callable[[PartOutcome], object] | None = None
@@ -361,8 +366,6 @@ class _Build:
                 self._tell(part, "reused", cached, 0.0)
                 continue
             waiting += 1
-            if callable(self.workers):
-                self.workers = self.workers()
             if self.workers is not None:
                 self.futures[part.key] = self.workers.submit(_run, part)
         return waiting
@@ -434,11 +437,24 @@ def _ahead(build: _Build, joiner: Joiner, later: Sequence[_Part]) -> Callable[[]
     return step
 
 
-def _workers(jobs: int, caps: Caps | None) -> Workers:
-    from .batch.job import load_renderer
-    from .batch.workers import Workers
+def start_workers(jobs: int, caps: Caps | None) -> Workers:
+    """Workers for booklet parts, one started now (the rest when there is work for
+    them), warming up while the caller reads and plans. `warm_up` is handed over by
+    name, so a caller can start them before it imports this module (the command does).
+    """
+    from .batch.workers import Workers, call_named
 
-    return Workers(jobs, load_renderer, caps, start=1, wait=False)
+    warm = functools.partial(call_named, __name__, "warm_up")
+    return Workers(jobs, warm, caps, start=1, wait=False)
+
+
+def warm_up() -> None:
+    """A worker's start for booklet parts: WeasyPrint, and the code that lays a part
+    out, imported before its first part."""
+    from .batch.job import load_renderer
+    from .preflight import accessibility_problems  # noqa: F401
+
+    load_renderer()
 
 
 class _Planner:

@@ -28,6 +28,14 @@ def cpu_count() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def call_named(module: str, name: str) -> object:
+    """`module.name()`, imported by name: a warm-up a parent can hand to a worker
+    without importing what the worker will need itself."""
+    import importlib
+
+    return getattr(importlib.import_module(module), name)()
+
+
 @dataclass(frozen=True)
 class Caps:
     """What one render may use before it is stopped: wall-clock seconds and memory.
@@ -227,6 +235,7 @@ class Workers:
         self.caps = caps or Caps()
         self.queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._slots = [_Slot(self) for _ in range(self.count)]
+        self._closing = False
         # With a warm-up, start workers now rather than at their first job: all of
         # them (a watcher), or `start` of them while the caller still plans its work.
         early = self._slots[: self.count if start is None else start] if warm_up else []
@@ -244,19 +253,26 @@ class Workers:
         self.queue.put((future, work, item, seconds or self.caps.seconds))
         return future
 
-    def close(self) -> None:
-        """Cancel jobs not started, let running ones finish, stop every worker."""
-        pending = []
-        with suppress(queue.Empty):
-            while True:
-                pending.append(self.queue.get_nowait())
-        for task in pending:
-            if task is not None:
-                task[0].cancel()
-        for _ in self._slots:
-            self.queue.put(None)
-        for slot in self._slots:
-            slot.thread.join()
+    def close(self, *, wait: bool = True) -> None:
+        """Cancel jobs not started, let running ones finish, stop every worker.
+
+        With `wait=False` it returns at once and the workers stop meanwhile (a process
+        takes a while to exit); closing again waits for them.
+        """
+        if not self._closing:
+            self._closing = True
+            pending = []
+            with suppress(queue.Empty):
+                while True:
+                    pending.append(self.queue.get_nowait())
+            for task in pending:
+                if task is not None:
+                    task[0].cancel()
+            for _ in self._slots:
+                self.queue.put(None)
+        if wait:
+            for slot in self._slots:
+                slot.thread.join()
 
     def __enter__(self) -> Workers:
         return self

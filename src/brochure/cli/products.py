@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 from collections.abc import Callable, Sequence
@@ -94,42 +95,51 @@ def booklet(
     --watch the workers stay up and the booklet is built again on every save.
     """
     from ..batch import cpu_count
-    from ..booklet import check_booklet_options
-    from ..booklet_apart import build_booklet
+    from ..batch.workers import Workers, call_named
 
     if watch and as_json:
         raise click.UsageError("--watch writes files; it cannot be used with --json")
-    check_booklet_options(options, impose, fold)
-    progress = PartProgress(quiet=quiet or as_json, verbose=verbose)
-    run = functools.partial(
-        build_booklet,
-        layout=layout,
-        paper=paper,
-        title=title,
-        subtitle=subtitle,
-        date=date_text,
-        group_by=group_by,
-        impose=impose,
-        marks=fold,
-        fail_fast=fail_fast,
-        strict=strict,
-        options=options,
-        jobs=jobs or cpu_count(),
-        force=force,
-        caps=caps_from(timeout, max_memory),
-        on_plan=progress.start,
-        on_part=progress.update,
-    )
-    if watch:  # a watcher hands the same options to every round's build_booklet
-        from ..batch import watch_booklet
+    count, caps = jobs or cpu_count(), caps_from(timeout, max_memory)
+    # A one-off build's first worker starts before the booklet's code is imported (half
+    # a second), so that the worker's own imports overlap it; it is stopped at once if
+    # every part is kept. (A watcher keeps its own.)
+    warm = functools.partial(call_named, "brochure.booklet_apart", "warm_up")
+    early = None if watch else Workers(count, warm, caps, start=1, wait=False)
+    with early or contextlib.nullcontext():
+        from ..booklet import check_booklet_options
+        from ..booklet_apart import build_booklet
 
-        rounds = functools.partial(watch_booklet, **run.keywords)
-        _watch_booklet(paths, output, rounds, progress, manifest, quiet=quiet)
-        return
-    try:
-        report = run(paths, output)
-    finally:
-        progress.close()
+        check_booklet_options(options, impose, fold)
+        progress = PartProgress(quiet=quiet or as_json, verbose=verbose)
+        run = functools.partial(
+            build_booklet,
+            layout=layout,
+            paper=paper,
+            title=title,
+            subtitle=subtitle,
+            date=date_text,
+            group_by=group_by,
+            impose=impose,
+            marks=fold,
+            fail_fast=fail_fast,
+            strict=strict,
+            options=options,
+            jobs=count,
+            force=force,
+            caps=caps,
+            on_plan=progress.start,
+            on_part=progress.update,
+        )
+        if watch:  # a watcher hands the same options to every round's build_booklet
+            from ..batch import watch_booklet
+
+            rounds = functools.partial(watch_booklet, **run.keywords)
+            _watch_booklet(paths, output, rounds, progress, manifest, quiet=quiet)
+            return
+        try:
+            report = run(paths, output, pool=early)
+        finally:
+            progress.close()
     _told(report, manifest, as_json=as_json, quiet=quiet)
 
 
