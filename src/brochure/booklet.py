@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ._version import __version__
+from .bookletspec import BookletSpec, Group
 from .errors import (
     BookletError,
     BookletOptionsError,
@@ -29,22 +30,16 @@ from .inputs import expand_paths, plan_outputs, resolve_layout
 from .layout import Layout
 from .options import DEFAULT_OPTIONS, RenderOptions
 from .output import write_atomic
-from .pdf import (
-    PdfInfo,
-    PdfResult,
-    Trim,
-    html_to_pdf,
-)
+from .pdf.info import PdfInfo
 from .pipeline import allowed_roots, source_files
-from .preflight import accessibility_problems
 from .profile import Profile, load_profile, translation_path
-from .render import BookletSpec, Group, render_booklet_html
 from .sourcemap import read_input
 from .stale import stale_notices
 from .typography import sparse_endings
 
 if TYPE_CHECKING:
     from .booklet_apart import PartOutcome
+    from .pdf import PdfResult
 
 
 @dataclass
@@ -285,6 +280,10 @@ def _lay_out(
 ) -> PdfResult:
     """The whole booklet in one layout pass, with its warnings: the template's
     accessibility, and careers whose last page is nearly empty."""
+    from .pdf import Trim, html_to_pdf
+    from .preflight import accessibility_problems
+    from .render import render_booklet_html
+
     ordered = spec.careers
     html = render_booklet_html(spec, layout, paper, options)
     result = html_to_pdf(

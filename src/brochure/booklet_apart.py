@@ -42,6 +42,7 @@ from .booklet import (
     deliver,
     load_for_booklet,
 )
+from .bookletspec import BookletSpec, Group
 from .combine import Joiner, lay_over, share_fonts
 from .errors import BookletError, BrochureError, Notice, Problem, ProfileError
 from .freshness import cache_key, layout_digest, theme_digest
@@ -49,10 +50,9 @@ from .inputs import resolve_layout
 from .layout import Layout
 from .options import DEFAULT_OPTIONS, RenderOptions
 from .partcache import LaidPart, PartCache
-from .pdf import PdfInfo, Trim, html_to_pdf
+from .pdf.info import PdfInfo
 from .pipeline import allowed_roots
 from .profile import Profile
-from .render import BookletSpec, Group, render_booklet_html
 from .stale import stale_notices
 from .typography import sparse_endings
 
@@ -95,7 +95,9 @@ class _Part:
 
     def __call__(self) -> LaidPart:
         from .batch.job import worker_layout
+        from .pdf import Trim, html_to_pdf
         from .preflight import accessibility_problems
+        from .render import render_booklet_html
 
         layout = worker_layout(self.layout, self.builtin, self.digest)
         html = render_booklet_html(self.spec, layout, self.paper, self.options)
@@ -452,7 +454,9 @@ def warm_up() -> None:
     """A worker's start for booklet parts: WeasyPrint, and the code that lays a part
     out, imported before its first part."""
     from .batch.job import load_renderer
+    from .pdf import write  # noqa: F401
     from .preflight import accessibility_problems  # noqa: F401
+    from .render import render_booklet_html  # noqa: F401
 
     load_renderer()
 

@@ -16,7 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from .errors import LayoutError
-from .sandbox import SafeCallable, fill_slots
+from .slots import SafeCallable, fill_slots
 from .sourcemap import load_yaml
 
 LANGUAGES = {"en": "English", "es": "Español"}
@@ -60,7 +60,7 @@ def forget_catalogs() -> None:
 class Messages(SafeCallable):
     """The labels of one language for one layout: `messages("Median Salary")`.
 
-    Templates call it as `_`; slots are filled by `sandbox.fill_slots`, never by
+    Templates call it as `_`; slots are filled by `slots.fill_slots`, never by
     `str.format`, because the label text and the values come from the template.
     """
 

@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ._version import __version__
 from .errors import RenderError
@@ -15,22 +16,15 @@ from .freshness import KEY_FIELD
 from .inputs import resolve_layout
 from .layout import FitStep, Layout
 from .options import DEFAULT_OPTIONS, RenderOptions
-from .pdf import (
-    MAX_FILE_BYTES,
-    Attached,
-    Laid,
-    PdfInfo,
-    PdfResult,
-    Trim,
-    finish,
-    lay_out,
-)
-from .preflight import accessibility_problems
+from .pdf.fetch import MAX_FILE_BYTES
+from .pdf.info import Attached, PdfInfo
 from .profile import Profile, load_profile
-from .render import render_html
 from .resources import layouts_dir
 from .stale import stale_notice
 from .typography import SPARSE_LAST_PAGE
+
+if TYPE_CHECKING:
+    from .pdf import Laid, PdfResult
 
 
 def source_files(profiles: Sequence[Profile], options: RenderOptions) -> tuple[Attached, ...]:
@@ -171,6 +165,12 @@ def render_profile(
     Raises:
         RenderError: the content does not fit the layout's page count at its tightest.
     """
+    # The renderer and the templates load here: planning (keys, roots, metadata) and a
+    # booklet whose parts are all kept never need them.
+    from .pdf import Trim, finish, lay_out
+    from .preflight import accessibility_problems
+    from .render import render_html
+
     if not isinstance(profile, Profile):
         profile = load_profile(profile, options.lang)
     chosen = resolve_layout(layout)
@@ -215,6 +215,8 @@ def _fit(
     Fit steps are tried in order; one that leaves out list items is tried only when
     the content runs over, never only to fill a last page better.
     """
+    from .render import render_html
+
     laid = lay(html)
     if _fits(laid, layout, html, None):
         return html, laid, None

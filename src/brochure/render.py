@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar, TypeVar, get_args
+from typing import Any, TypeVar, get_args
 
 import jinja2
 from babel.dates import format_date
@@ -14,6 +13,8 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from .bookletspec import BookletSpec as BookletSpec  # re-exported: scripts import it here
+from .bookletspec import Group as Group
 from .errors import LayoutError
 from .i18n import Messages, babel_locale, messages
 from .layout import Layout, ListName
@@ -400,56 +401,6 @@ def _merge(
         return template.render(values)
     except Exception as err:
         raise template_error(layout, err, name) from None
-
-
-@dataclass(frozen=True)
-class Group:
-    """Careers shown together under one heading (a career cluster)."""
-
-    index: int
-    name: str
-    careers: tuple[Profile, ...]
-
-
-@dataclass(frozen=True)
-class BookletSpec:
-    """What the booklet template is given besides the paper and the layout."""
-
-    title: str
-    careers: tuple[Profile, ...]
-    groups: tuple[Group, ...]
-    grouped: bool = False
-    subtitle: str | None = None
-    date: str | None = None
-    # The part of the booklet to lay out: "whole" (one pass), or, for a booklet joined
-    # from parts (`booklet_apart`), "front" (cover and contents, with each career's
-    # first printed page from `numbers`), "career" (the careers given, without folios),
-    # "back" (the back cover) or "folios" (one page per numbered page: its folio, or
-    # none where `folios` has None).
-    part: str = "whole"
-    numbers: tuple[tuple[str, int], ...] = ()
-    folios: tuple[str | None, ...] = ()
-    # The booklet's language, where a part holds careers other than its first one's.
-    language: str | None = None
-
-    template_extras: ClassVar[tuple[str, ...]] = ("lang", "as_of", "first_pages")
-
-    @property
-    def first_pages(self) -> dict[str, int]:
-        """Each career's first printed page, by slug (front matter of a joined booklet)."""
-        return dict(self.numbers)
-
-    @property
-    def lang(self) -> str:
-        if self.language:
-            return self.language
-        return self.careers[0].lang if self.careers else "en"
-
-    @property
-    def as_of(self) -> str | None:
-        """The newest date of figures among the careers, for the colophon."""
-        dates = [p.as_of for p in self.careers if p.as_of]
-        return max(dates) if dates else None
 
 
 def render_booklet_html(

@@ -15,10 +15,9 @@ things make that hold whatever object a template is handed:
 from __future__ import annotations
 
 import dataclasses
-import re
 import types
 from collections.abc import Mapping
-from typing import Any, ClassVar, NoReturn
+from typing import Any, NoReturn
 
 from jinja2 import StrictUndefined, Undefined
 from jinja2.environment import TemplateModule
@@ -27,6 +26,10 @@ from jinja2.runtime import BlockReference, LoopContext, Macro, TemplateReference
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace
 from pydantic import BaseModel
+
+from .slots import SafeCallable as SafeCallable  # re-exported: one place for the label rules
+from .slots import SlotError as SlotError
+from .slots import fill_slots as fill_slots
 
 __all__ = [
     "Record",
@@ -150,54 +153,6 @@ class RecordUndefined(StrictUndefined):
         if isinstance(owner, Record) and self._undefined_hint is None:
             return f"{owner._kind} has no field {self._undefined_name!r}"
         return str(super()._undefined_message)
-
-
-class SafeCallable:
-    """A callable this package hands to templates on purpose (the label function).
-
-    Its `template_methods` may be called too (`plural`); nothing else of it is reachable.
-    """
-
-    template_methods: ClassVar[frozenset[str]] = frozenset()
-
-
-class SlotError(ValueError):
-    """A label's slots asked for more than a plain name and a plain value."""
-
-
-_SLOT = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-
-
-def fill_slots(text: str, values: Mapping[str, object]) -> str:
-    """`Page {page}` with `page=3` → `Page 3`: named slots only, plain values only.
-
-    Unlike `str.format`, a slot cannot reach an attribute or an item (`{p.__class__}`),
-    and a value must be text or a number, so a label can never print an object's
-    insides. `{{` and `}}` stand for braces.
-
-    Raises:
-        SlotError: a slot that is not a plain name, has no value, or whose value is
-            not text or a number.
-    """
-
-    def one(found: re.Match[str]) -> str:
-        token = found.group(0)
-        if token in ("{{", "}}"):
-            return token[0]
-        name = found.group(1)
-        if name is None or not name.isidentifier():
-            raise SlotError(f"label {text[:80]!r}: slots are plain names such as {{count}}")
-        if name not in values:
-            raise SlotError(f"label {text[:80]!r}: no value given for {{{name}}}")
-        value = values[name]
-        if not isinstance(value, str | int | float):
-            raise SlotError(
-                f"label {text[:80]!r}: {{{name}}} takes text or a number, "
-                f"not a {type(value).__name__}"
-            )
-        return str(value)
-
-    return _SLOT.sub(one, text)
 
 
 # Text methods a template may call: they return new text or a list of text.

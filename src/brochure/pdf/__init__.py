@@ -12,11 +12,44 @@ One module per job, so that each has one reason to change:
 
 from __future__ import annotations
 
-from .engine import NO_TRIM, Laid, Trim, lay_out
-from .fetch import MAX_FILE_BYTES, SYSTEM_FONT_DIRS, to_grayscale
-from .marks import mark_operators
-from .weasy import load_weasyprint
-from .write import Attached, PdfInfo, PdfResult, finish, forget_stylesheets, html_to_pdf
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .engine import NO_TRIM, Laid, Trim, lay_out
+    from .fetch import MAX_FILE_BYTES, SYSTEM_FONT_DIRS, to_grayscale
+    from .info import Attached, PdfInfo
+    from .marks import mark_operators
+    from .weasy import load_weasyprint
+    from .write import PdfResult, finish, forget_stylesheets, html_to_pdf
+
+# Names load on first use: a build whose parts are all kept never lays anything out.
+_EXPORTS = {
+    "NO_TRIM": "engine",
+    "Laid": "engine",
+    "Trim": "engine",
+    "lay_out": "engine",
+    "MAX_FILE_BYTES": "fetch",
+    "SYSTEM_FONT_DIRS": "fetch",
+    "to_grayscale": "fetch",
+    "Attached": "info",
+    "PdfInfo": "info",
+    "mark_operators": "marks",
+    "load_weasyprint": "weasy",
+    "PdfResult": "write",
+    "finish": "write",
+    "forget_stylesheets": "write",
+    "html_to_pdf": "write",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "MAX_FILE_BYTES",

@@ -12,38 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Notice, RenderError
-from ..icc import OutputIntent
-from ..paper import PDF_VARIANTS
 from ..typography import SPARSE_LAST_PAGE
 from .boxes import page_fills
 from .engine import NO_TRIM, Laid, Trim, lay_out
 from .fetch import shown_url
+from .info import Attached, PdfInfo
 from .marks import draw_marks, name_output_intent, set_bleed_boxes
 from .weasy import captured, fixed_date, load_weasyprint, shared_fonts
-
-
-@dataclass(frozen=True)
-class Attached:
-    """A file carried inside the PDF: an input it was made from (`--attach-source`)."""
-
-    name: str
-    data: bytes
-    description: str
-
-
-@dataclass(frozen=True)
-class PdfInfo:
-    """Document metadata written into the PDF's Info dictionary and catalog."""
-
-    title: str
-    subject: str = ""
-    keywords: tuple[str, ...] = ()
-    lang: str = "en"
-    creator: str = "brochure"
-    custom: tuple[tuple[str, str], ...] = ()  # extra Info entries, e.g. the cache key
-    variant: str = PDF_VARIANTS[0]  # the PDF standard the file declares (PDF_VARIANTS)
-    attachments: tuple[Attached, ...] = ()
-    output_intent: OutputIntent | None = None  # PDF/X: a print shop's profile, else sRGB
 
 
 @dataclass
