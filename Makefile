@@ -18,7 +18,7 @@ test: lint bytecode ## Install with test extras, lint, run the whole suite (TEST
 	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
 check: lint bytecode ## The fast tier, for the edit-test loop: lint, then every test not marked slow
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow" -n $(TEST_JOBS) --dist loadfile
 
 lint: $(VENV)/.test ## Install with test extras; ruff check, ruff format --check, mypy
 	$(BIN)/ruff check src tests bench

@@ -26,7 +26,7 @@ from brochure.booklet_apart import build_booklet, parts_folder
 from brochure.combine import Joiner
 from brochure.options import RenderOptions
 
-from .conftest import BUILTIN_PROFILES, slow_but, stopped_watcher, waited
+from .conftest import BUILTIN_PROFILES, stopped_watcher, waited
 
 SIX = [p for p in BUILTIN_PROFILES][:6]
 CASES = [("letter", None), ("letter", "cluster"), ("half-letter", None), ("a4", None)]
@@ -98,7 +98,8 @@ def headings(pdf: pikepdf.Pdf) -> list[int]:
     return found
 
 
-@pytest.mark.parametrize(("paper", "group_by"), slow_but(("letter", None), CASES))
+@pytest.mark.slow  # the fast tier's booklet is the rebuild below
+@pytest.mark.parametrize(("paper", "group_by"), CASES)
 def test_a_joined_booklet_is_the_one_pass_booklet(
     booklets: dict[tuple[str, str | None], tuple[bytes, bytes]], paper: str, group_by: str | None
 ) -> None:
@@ -130,6 +131,7 @@ def test_a_joined_booklet_is_the_one_pass_booklet(
         assert changed.histogram()[255] < 0.002 * a.size[0] * a.size[1], f"page {index + 1}"
 
 
+@pytest.mark.slow
 def test_printed_numbers_match_the_labels_and_the_contents(
     booklets: dict[tuple[str, str | None], tuple[bytes, bytes]],
 ) -> None:
@@ -195,6 +197,7 @@ def test_a_rebuild_lays_out_only_the_career_that_changed(tmp_path: Path) -> None
     assert {p.stem for p in folder.glob("*.pdf")} == {part.key for part in edited.parts}
 
 
+@pytest.mark.slow
 def test_a_career_that_grows_moves_the_numbers_not_the_others(tmp_path: Path) -> None:
     careers = _library(tmp_path / "careers")
     target = tmp_path / "booklet.pdf"
@@ -256,6 +259,7 @@ def test_a_part_s_own_last_page_is_not_a_warning() -> None:
     assert not [w for w in report.warnings if "last page is only" in w]
 
 
+@pytest.mark.slow
 def test_a_watched_booklet_lays_out_only_the_edited_career(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

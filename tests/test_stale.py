@@ -53,6 +53,7 @@ def brochure(*args: object, cwd: Path | None = None) -> subprocess.CompletedProc
     return subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd)
 
 
+@pytest.mark.slow
 def test_the_command_line_names_old_profiles_and_strict_fails(tmp_path: Path) -> None:
     nurse, assistant = PROFILES / "registered-nurse.yaml", PROFILES / "medical-assistant.yaml"
     done = brochure("render", nurse, assistant, "-o", tmp_path / "out")
@@ -91,6 +92,7 @@ def test_brochure_yaml_sets_the_age(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_booklet_says_it_once_for_all_its_careers(tmp_path: Path) -> None:
     done = brochure("booklet", PROFILES, "-o", tmp_path / "all.pdf")
     assert done.returncode == 0, done.stderr
