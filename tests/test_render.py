@@ -239,10 +239,12 @@ def test_long_content_leaves_the_boxes_sized_to_their_text(
         # In proportion to each column's longest cell, as a browser sizes them.
         ([["Issued by", "NCSBN"], ["Level and focus", "licensure exam, required"]], [27.3, 72.7]),
         ([["By", "American Nurses Credentialing Center"], ["Level and focus"]], [70.6, 29.4]),
-        # Never narrower than the longest word: "Issued" at 45 characters a line.
-        ([["Issued by", "A"], ["Level and focus", "a " * 200]], [17.8, 82.2]),
+        # Never narrower than the longest word and some room: "Issued" at 40 characters.
+        ([["Issued by", "A"], ["Level and focus", "a " * 200]], [22.5, 77.5]),
+        # A code that would otherwise break at its hyphens on half-letter paper.
+        ([["Issued by", "CDCA-WREB-CITA"], ["Level and focus", "a " * 30]], [42.5, 57.5]),
         # Floors that leave no room are the shares themselves.
-        ([["w" * 40], ["v" * 30]], [56.7, 43.3]),
+        ([["w" * 40], ["v" * 30]], [56.8, 43.2]),
         ([[None], [None]], [50.0, 50.0]),
     ],
 )

@@ -120,10 +120,11 @@ def lines(texts: str | Iterable[str | None] | None, width: int) -> int:
     return sum(-(-len(text) // max(1, width)) for text in items if text)
 
 
-def shares(columns: Iterable[Iterable[str | None]], width: int = 45) -> list[float]:
+def shares(columns: Iterable[Iterable[str | None]], width: int = 40) -> list[float]:
     """Each column's percent of the width the columns share, as a browser sizes columns
     to their text: in proportion to its longest cell, and never narrower than its
-    longest word at `width` characters for the whole.
+    longest word (and a little room) at `width` characters for the whole, which is
+    about what the narrowest paper (half-letter, A5) gives them.
 
     Known before layout, the widths let WeasyPrint lay a table out with fixed columns:
     sizing them to their text itself took a fifth of a handout's layout time.
@@ -131,7 +132,7 @@ def shares(columns: Iterable[Iterable[str | None]], width: int = 45) -> list[flo
     cells = [[text for text in column if text] for column in columns]
     longest = [max((len(text) for text in column), default=1) for column in cells]
     words = [max((len(w) for text in column for w in text.split()), default=1) for column in cells]
-    floors = [100.0 * (word + 2) / max(1, width) for word in words]
+    floors = [100.0 * (word + 3) / max(1, width) for word in words]
     if sum(floors) >= 100.0:  # no room above the floors: share by them alone
         longest, floors = [round(f) for f in floors], [0.0] * len(floors)
     found = [0.0] * len(cells)
