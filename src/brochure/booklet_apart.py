@@ -441,8 +441,9 @@ def _ahead(build: _Build, joiner: Joiner, later: Sequence[_Part]) -> Callable[[]
 
 def start_workers(jobs: int, caps: Caps | None) -> Workers:
     """Workers for booklet parts, one started now (the rest when there is work for
-    them), warming up while the caller reads and plans. `warm_up` is handed over by
-    name, so a caller can start them before it imports this module (the command does).
+    them), warming up while the caller reads and plans. The warm-up is handed over by
+    name (`call_named`), as the command does too: it starts its workers the same way
+    before it imports this module.
     """
     from .batch.workers import Workers, call_named
 
