@@ -264,6 +264,43 @@ def test_help_and_validate_do_not_load_the_renderer() -> None:
     assert "weasyprint" not in checked.stdout.splitlines()[-1]
 
 
+def test_the_command_as_a_process_ends_with_its_code_its_output_and_its_exit_handlers(
+    tmp_path: Path,
+) -> None:
+    """Run as a program, the command leaves without freeing its heap (`app._leave`): its
+    output still arrives whole through a pipe, its exit code is kept, and exit handlers
+    (stopping workers, removing temporary folders) still run."""
+    import subprocess
+    import sys
+
+    marker = tmp_path / "handlers-ran"
+    code = (
+        "import atexit, pathlib, sys\n"
+        f"atexit.register(pathlib.Path({str(marker)!r}).touch)\n"
+        "from brochure.cli import main\n"
+        "main()\n"
+    )
+    listed = subprocess.run(
+        [sys.executable, "-c", code, "schema"], capture_output=True, text=True, check=False
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout)["title"]  # the whole schema, not a cut-off buffer
+    assert marker.exists()
+    marker.unlink()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: [unclosed\n")
+    failed = subprocess.run(
+        [sys.executable, "-c", code, "validate", str(bad)], capture_output=True, text=True
+    )
+    assert failed.returncode == 1
+    assert str(bad) in failed.stdout + failed.stderr
+    assert marker.exists()
+    usage = subprocess.run(
+        [sys.executable, "-c", code, "render", "--no-such-option"], capture_output=True, text=True
+    )
+    assert usage.returncode == 2
+
+
 def test_public_api_names_are_functions_even_after_submodules_load() -> None:
     """`brochure.render_html` and friends stay the functions, not same-named modules."""
     import brochure

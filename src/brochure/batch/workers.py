@@ -120,7 +120,6 @@ class _Slot:
         self.process: multiprocessing.process.BaseProcess | None = None
         self.conn: Connection | None = None
         self.ready = False
-        self.used = False
         self.thread = threading.Thread(target=self._loop, daemon=True)
 
     def start_process(self) -> None:
@@ -164,8 +163,10 @@ class _Slot:
         while True:
             task = self.owner.queue.get()
             if task is None:
-                # A worker started early that never got a job need not finish warming up.
-                self.stop_process(kill=not self.used)
+                # A worker between jobs holds nothing: it is killed, not asked to stop
+                # (its own exit, with WeasyPrint loaded, takes a tenth of a second), and
+                # one started early that never got a job need not finish warming up.
+                self.stop_process(kill=True)
                 return
             future, work, item, seconds = task
             if not future.set_running_or_notify_cancel():
@@ -176,7 +177,6 @@ class _Slot:
                 future.set_exception(err)
 
     def _run(self, work: Callable[[Any], Any], item: Any, seconds: float) -> Any:
-        self.used = True
         if self.process is None:
             self.start_process()
         if not self.ready:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -59,7 +62,38 @@ def cli(ctx: click.Context) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: run the command and turn library errors into one-line messages."""
+    """Entry point: run the command and turn library errors into one-line messages.
+
+    Without `argv` this process is the command: it ends as soon as its work is done
+    and said (`_leave`). With `argv` (a test, a script) it raises SystemExit.
+    """
+    try:
+        _run(argv)
+    except SystemExit as done:
+        if argv is not None:
+            raise
+        _leave(done.code)
+
+
+def _leave(code: object) -> NoReturn:
+    """End the process without tearing its heap down object by object.
+
+    A booklet command ends holding a large heap (a hundred opened parts, the joined
+    file): Python's own exit took 0.12 to 0.15 s of a 2 s command, freeing it.
+    The exit handlers still run (worker processes stopped, temporary folders removed),
+    the output streams are flushed, every file the command wrote is already closed.
+    """
+    status = code if isinstance(code, int) else (0 if code is None else EXIT_FAILED)
+    if code is not None and not isinstance(code, int):
+        click.echo(code, err=True)
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)
+
+
+def _run(argv: Sequence[str] | None) -> None:
     DEBUG.on = False
     try:
         cli.main(
