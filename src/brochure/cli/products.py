@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -26,12 +25,42 @@ from .common import (
 )
 
 if TYPE_CHECKING:  # imported when a command runs: --help stays fast
+    from ..batch.workers import Workers
     from ..booklet import BookletReport
     from ..booklet_apart import PartOutcome
     from ..options import RenderOptions
 
 
+def _first_worker(func: Callable[..., None]) -> Callable[..., None]:
+    """The booklet's first worker started before anything else is read or imported.
+
+    Its own start (Python, WeasyPrint: most of a second) is what a build after one edit
+    waits for, so it begins before the options are read (the theme and its model, a
+    tenth of a second); it is stopped at once if every part is kept. A watcher starts
+    its own workers, all of them.
+    """
+
+    @functools.wraps(func)
+    def command(**kwargs: Any) -> None:
+        from ..batch import cpu_count
+        from ..batch.workers import Workers, call_named
+
+        if kwargs["watch"]:
+            return func(early=None, **kwargs)
+        from ..combine import keep_until_exit
+
+        keep_until_exit()  # one booklet, then the process ends: nothing to free
+        count = kwargs["jobs"] or cpu_count()
+        caps = caps_from(kwargs["timeout"], kwargs["max_memory"])
+        warm = functools.partial(call_named, "brochure.booklet_apart", "warm_up")
+        with Workers(count, warm, caps, start=1, wait=False) as early:
+            return func(early=early, **kwargs)
+
+    return command
+
+
 @cli.command()
+@_first_worker
 @paths_argument
 @click.option(
     "-o", "--output", default="out/booklet.pdf", show_default=True, help="The booklet PDF to write."
@@ -86,6 +115,7 @@ def booklet(
     fold: bool,
     timeout: float,
     max_memory: int,
+    early: Workers | None,
 ) -> None:
     """Combine careers into one booklet: cover, contents, bookmarks, duplex-ready pages.
 
@@ -95,51 +125,42 @@ def booklet(
     --watch the workers stay up and the booklet is built again on every save.
     """
     from ..batch import cpu_count
-    from ..batch.workers import Workers, call_named
+    from ..booklet import check_booklet_options
+    from ..booklet_apart import build_booklet
 
     if watch and as_json:
         raise click.UsageError("--watch writes files; it cannot be used with --json")
-    count, caps = jobs or cpu_count(), caps_from(timeout, max_memory)
-    # A one-off build's first worker starts before the booklet's code is imported (half
-    # a second), so that the worker's own imports overlap it; it is stopped at once if
-    # every part is kept. (A watcher keeps its own.)
-    warm = functools.partial(call_named, "brochure.booklet_apart", "warm_up")
-    early = None if watch else Workers(count, warm, caps, start=1, wait=False)
-    with early or contextlib.nullcontext():
-        from ..booklet import check_booklet_options
-        from ..booklet_apart import build_booklet
+    check_booklet_options(options, impose, fold)
+    progress = PartProgress(quiet=quiet or as_json, verbose=verbose)
+    run = functools.partial(
+        build_booklet,
+        layout=layout,
+        paper=paper,
+        title=title,
+        subtitle=subtitle,
+        date=date_text,
+        group_by=group_by,
+        impose=impose,
+        marks=fold,
+        fail_fast=fail_fast,
+        strict=strict,
+        options=options,
+        jobs=jobs or cpu_count(),
+        force=force,
+        caps=caps_from(timeout, max_memory),
+        on_plan=progress.start,
+        on_part=progress.update,
+    )
+    if watch:  # a watcher hands the same options to every round's build_booklet
+        from ..batch import watch_booklet
 
-        check_booklet_options(options, impose, fold)
-        progress = PartProgress(quiet=quiet or as_json, verbose=verbose)
-        run = functools.partial(
-            build_booklet,
-            layout=layout,
-            paper=paper,
-            title=title,
-            subtitle=subtitle,
-            date=date_text,
-            group_by=group_by,
-            impose=impose,
-            marks=fold,
-            fail_fast=fail_fast,
-            strict=strict,
-            options=options,
-            jobs=count,
-            force=force,
-            caps=caps,
-            on_plan=progress.start,
-            on_part=progress.update,
-        )
-        if watch:  # a watcher hands the same options to every round's build_booklet
-            from ..batch import watch_booklet
-
-            rounds = functools.partial(watch_booklet, **run.keywords)
-            _watch_booklet(paths, output, rounds, progress, manifest, quiet=quiet)
-            return
-        try:
-            report = run(paths, output, pool=early)
-        finally:
-            progress.close()
+        rounds = functools.partial(watch_booklet, **run.keywords)
+        _watch_booklet(paths, output, rounds, progress, manifest, quiet=quiet)
+        return
+    try:
+        report = run(paths, output, pool=early)
+    finally:
+        progress.close()
     _told(report, manifest, as_json=as_json, quiet=quiet)
 
 
