@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from PIL import ImageChops
 from pypdf import PdfReader
 
-from brochure import batch, cli
+from brochure import batch, cli, combine
 from brochure.booklet import BookletReport, build_booklet_one_pass
 from brochure.booklet_apart import build_booklet, parts_folder
 from brochure.combine import Joiner
@@ -248,6 +248,9 @@ def test_the_command_reports_reused_parts_in_its_manifest(tmp_path: Path) -> Non
     assert manifest["sha256"] == hashlib.sha256(target.read_bytes()).hexdigest()
     assert {p["part"] for p in manifest["parts"]} == {"front", "career", "back", "folios"}
     assert "0 parts laid out, 5 reused" in again.stderr
+    # Called in a process that goes on (this one), the command frees what it joined;
+    # only the program, which ends right after, keeps it (combine.keep_until_exit).
+    assert combine._KEPT is None
 
 
 def test_a_part_s_own_last_page_is_not_a_warning() -> None:

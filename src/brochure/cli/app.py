@@ -17,6 +17,7 @@ from .common import (
     DEBUG,
     EXIT_FAILED,
     EXIT_OK,
+    PROCESS,
     debug_option,
     error_line,
 )
@@ -67,6 +68,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     Without `argv` this process is the command: it ends as soon as its work is done
     and said (`_leave`). With `argv` (a test, a script) it raises SystemExit.
     """
+    PROCESS.ends = argv is None
     try:
         _run(argv)
     except SystemExit as done:

@@ -31,6 +31,17 @@ class _Debug:
 
 DEBUG = _Debug()
 
+
+class _Process:
+    """Whether this process is the command itself (the console script, `python -m`),
+    which ends as soon as its work is done (`app._leave`), rather than a caller of
+    `main` or of the Click group (a test, a script) that goes on afterwards."""
+
+    ends = False
+
+
+PROCESS = _Process()
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 

@@ -12,6 +12,7 @@ import click
 
 from .app import cli
 from .common import (
+    PROCESS,
     Bar,
     caps_from,
     caps_options,
@@ -47,9 +48,10 @@ def _first_worker(func: Callable[..., None]) -> Callable[..., None]:
 
         if kwargs["watch"]:
             return func(early=None, **kwargs)
-        from ..combine import keep_until_exit
+        if PROCESS.ends:  # one booklet, then the process ends: nothing need be freed
+            from ..combine import keep_until_exit
 
-        keep_until_exit()  # one booklet, then the process ends: nothing to free
+            keep_until_exit()
         count = kwargs["jobs"] or cpu_count()
         caps = caps_from(kwargs["timeout"], kwargs["max_memory"])
         warm = functools.partial(call_named, "brochure.booklet_apart", "warm_up")
