@@ -10,7 +10,9 @@ import signal
 import sys
 import threading
 import time
+from concurrent.futures import Future
 from pathlib import Path
+from typing import Any, cast
 from unittest import mock
 
 import pikepdf
@@ -20,10 +22,12 @@ from click.testing import CliRunner
 from PIL import ImageChops
 from pypdf import PdfReader
 
-from brochure import batch, cli, combine
+from brochure import batch, booklet_apart, cli, combine
 from brochure.booklet import BookletReport, build_booklet_one_pass
 from brochure.booklet_apart import build_booklet, parts_folder
 from brochure.combine import Joiner
+from brochure.errors import ProfileError
+from brochure.layout import scaffold_layout
 from brochure.options import RenderOptions
 
 from .conftest import BUILTIN_PROFILES, stopped_watcher, waited
@@ -229,6 +233,60 @@ def test_a_damaged_part_is_laid_out_again_and_force_lays_out_all(tmp_path: Path)
     forced = build_booklet(careers, target, title="Careers", force=True)
     assert set(_statuses(forced).values()) == {"rendered"}
     assert forced.data == first.data
+
+
+class _Inline:
+    """Workers that lay each part out here, noting what they were handed."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.handed: list[str] = []
+
+    def submit(self, work: Any, item: Any, seconds: float | None = None) -> Future[Any]:
+        self.handed.append(type(item).__name__)
+        done: Future[Any] = Future()
+        done.set_result(work(item))
+        return done
+
+
+def test_with_few_parts_a_built_in_layout_s_html_is_made_before_the_workers(
+    tmp_path: Path,
+) -> None:
+    """No more parts to lay out than workers (a build after an edit): a built-in
+    layout's templates are filled here and the worker is handed the HTML, so it need
+    not import Jinja first; the bytes are the same. With more parts, or a layout from
+    elsewhere (whose templates are filled in a worker, under its caps), the worker is
+    handed the whole part."""
+    careers = _library(tmp_path / "careers", 2)
+    made_here = _Inline(count=5)
+    here = build_booklet(careers, None, title="Careers", cache=False, pool=cast(Any, made_here))
+    assert made_here.handed == ["Laying"] * 5  # two careers, front, back, folios
+    made_there = _Inline(count=2)
+    there = build_booklet(careers, None, title="Careers", cache=False, pool=cast(Any, made_there))
+    assert made_there.handed == ["_Part"] * 3 + ["Laying"] * 2  # then front and folios
+    assert here.data == there.data
+    ours = scaffold_layout("ours", tmp_path / "layouts")
+    elsewhere = _Inline(count=5)
+    build_booklet(careers[:1], None, layout=ours, cache=False, pool=cast(Any, elsewhere))
+    assert elsewhere.handed == ["_Part"] * 4
+
+
+def test_a_template_error_made_before_the_workers_names_the_career(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    careers = _library(tmp_path / "careers", 2)
+
+    def broken(self: Any) -> Any:
+        if self.source is None:
+            return original(self)
+        raise ProfileError("the template could not use this career")
+
+    original = booklet_apart._Part.laying
+    monkeypatch.setattr(booklet_apart._Part, "laying", broken)
+    with pytest.raises(ProfileError) as raised:
+        build_booklet(careers, None, cache=False, pool=cast(Any, _Inline(count=5)))
+    assert raised.value.problems[0].path == careers[0]
+    assert {p.path for p in raised.value.problems} == set(careers)
 
 
 def test_the_command_reports_reused_parts_in_its_manifest(tmp_path: Path) -> None:

@@ -13,10 +13,6 @@ layout (docs/DESIGN.md, "Booklets from careers rendered apart").
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
-import functools
-import gc
 import hashlib
 import io
 import json
@@ -50,6 +46,7 @@ from .inputs import resolve_layout
 from .layout import Layout
 from .options import DEFAULT_OPTIONS, RenderOptions
 from .partcache import LaidPart, PartCache
+from .partjob import Failed, Kind, Laying, failed, run, start_workers, timed
 from .pdf.info import PdfInfo
 from .pipeline import allowed_roots
 from .profile import Profile
@@ -58,8 +55,6 @@ from .typography import sparse_endings
 
 if TYPE_CHECKING:
     from .batch.workers import Caps, Workers
-
-Kind = Literal["career", "front", "back", "folios"]
 
 # Blank pages the folios part lays out past the numbered ones: for a blank after the
 # contents and one before the back cover.
@@ -94,86 +89,37 @@ class _Part:
     source: Path | None = None  # a career's profile, named by its errors
 
     def __call__(self) -> LaidPart:
+        return self.laying()()
+
+    def laying(self) -> Laying:
+        """The part's HTML, made from its layout's templates, ready to lay out."""
         from .batch.job import worker_layout
-        from .pdf import Trim, html_to_pdf
-        from .preflight import accessibility_problems
         from .render import render_booklet_html
 
         layout = worker_layout(self.layout, self.builtin, self.digest)
         html = render_booklet_html(self.spec, layout, self.paper, self.options)
         options = self.options
-        result = html_to_pdf(
+        return Laying(
+            self.kind,
             html,
-            base=layout.folder,
-            roots=list(self.roots),
-            info=self.info,
-            stylesheets=[*layout.stylesheet_paths, *layout.booklet_stylesheet_paths],
-            grayscale=options.grayscale,
-            remote=options.allow_remote,
-            trim=Trim(options.bleed, options.marks),
-            # The booklet judges each career's ending itself, naming the career; the
-            # cover, contents, back cover and folios are not text that runs on.
-            min_last_page=0.0,
+            layout.folder,
+            layout.name,
+            self.digest,
+            (*layout.stylesheet_paths, *layout.booklet_stylesheet_paths),
+            self.roots,
+            self.info,
+            options.grayscale,
+            options.allow_remote,
+            options.bleed,
+            options.marks,
+            self.source,
         )
-        # Every part but the cover follows the cover's title (an <h1>).
-        after = 0 if self.kind == "front" else 1
-        warnings = [*result.warnings, *accessibility_problems(html, layout.name, after=after)]
-        return LaidPart(result.data, result.pages, tuple(result.page_fills), tuple(warnings))
 
 
-@dataclass(frozen=True)
-class _Failed:
-    """A part that could not be laid out, sent back from the worker as a value."""
-
-    problems: tuple[Problem, ...]
-
-
-def _run(part: _Part) -> tuple[LaidPart | _Failed, float]:
-    """A part laid out in a worker, and how long it took; then the memory it freed given
-    back, before the worker's next part."""
-    try:
-        return _timed(part)
-    finally:
-        _give_back()
-
-
-def _timed(part: _Part) -> tuple[LaidPart | _Failed, float]:
-    """A part laid out, and how long it took; its errors come back as values."""
-    started = time.perf_counter()
-    try:
-        laid: LaidPart | _Failed = part()
-    except BrochureError as err:
-        where = part.source
-        laid = _Failed(
-            tuple(Problem(p.message, p.path or where, p.line, p.field) for p in err.problems)
-        )
-    return laid, time.perf_counter() - started
-
-
-def _give_back() -> None:
-    """Memory a layout freed, given back to the system: a worker lays out career after
-    career, and each one's peak starts from where the last left the heap (about 13 MiB
-    less per worker, measured over 24 careers)."""
-    gc.collect()
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
-@functools.cache
-def _malloc_trim() -> Callable[[int], int] | None:
-    """glibc's `malloc_trim`, or None elsewhere (looked up once: finding libc runs ldconfig)."""
-    try:
-        function: Callable[[int], int] = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
-    except (OSError, AttributeError, TypeError):
-        return None
-    return function
-
-
-def _lost(part: _Part, err: BrochureError) -> tuple[_Failed, float]:
+def _lost(part: _Part, err: BrochureError) -> tuple[Failed, float]:
     """A part its worker could not finish (time or memory cap), at its career's file."""
     message = err.message if part.source else f"the booklet's {part.kind} pages: {err.message}"
-    return _Failed((Problem(message, part.source),)), 0.0
+    return Failed((Problem(message, part.source),)), 0.0
 
 
 @dataclass
@@ -351,12 +297,12 @@ class _Build:
         self.outcomes: list[PartOutcome] = []
         self.on_part: Callable[[PartOutcome], object] | None = None
         self.found: dict[str, LaidPart] = {}
-        self.futures: dict[str, Future[tuple[LaidPart | _Failed, float]]] = {}
+        self.futures: dict[str, Future[tuple[LaidPart | Failed, float]]] = {}
         self.failures: list[Problem] = []
 
     def start(self, parts: Sequence[_Part]) -> int:
         """Take each part from the cache, or set it to be laid out; how many will be."""
-        waiting = 0
+        waiting, todo = 0, []
         # The longest careers go first, so that no worker is left with a long one at
         # the end while the other waits (the planner has each career's data at hand).
         for part in sorted(parts, key=self.planner.weight, reverse=True):
@@ -368,9 +314,28 @@ class _Build:
                 self._tell(part, "reused", cached, 0.0)
                 continue
             waiting += 1
-            if self.workers is not None:
-                self.futures[part.key] = self.workers.submit(_run, part)
+            todo.append(part)
+        if self.workers is not None:
+            # No more parts than workers (a build after an edit): their HTML is made
+            # here, while the workers start, so that a worker need not import Jinja and
+            # the profile model and compile the templates first. A layout from elsewhere
+            # always fills its templates in a worker, under its caps.
+            here = len(todo) <= self.workers.count and all(part.builtin for part in todo)
+            for part in todo:
+                self.futures[part.key] = self._submit(part, here)
         return waiting
+
+    def _submit(self, part: _Part, here: bool) -> Future[tuple[LaidPart | Failed, float]]:
+        assert self.workers is not None
+        if not here:
+            return self.workers.submit(run, part)
+        try:
+            laying = part.laying()
+        except BrochureError as err:
+            done: Future[tuple[LaidPart | Failed, float]] = Future()
+            done.set_result((failed(part, err), 0.0))
+            return done
+        return self.workers.submit(run, laying)
 
     def wait(
         self, part: _Part, joiner: Joiner | None = None, idle: Callable[[], bool] | None = None
@@ -384,7 +349,7 @@ class _Build:
         if laid is None:
             future = self.futures.pop(part.key, None)
             if future is None:  # no workers: laid out here
-                result, seconds = _timed(part)
+                result, seconds = timed(part)
             else:
                 while idle is not None and not future.done() and idle():
                     pass
@@ -392,7 +357,7 @@ class _Build:
                     result, seconds = future.result()
                 except WorkerError as err:
                     result, seconds = _lost(part, err)
-            if isinstance(result, _Failed):
+            if isinstance(result, Failed):
                 self.failures.extend(result.problems)
                 return None
             laid = self.found[part.key] = result
@@ -437,29 +402,6 @@ def _ahead(build: _Build, joiner: Joiner, later: Sequence[_Part]) -> Callable[[]
         return False
 
     return step
-
-
-def start_workers(jobs: int, caps: Caps | None) -> Workers:
-    """Workers for booklet parts, one started now (the rest when there is work for
-    them), warming up while the caller reads and plans. The warm-up is handed over by
-    name (`call_named`), as the command does too: it starts its workers the same way
-    before it imports this module.
-    """
-    from .batch.workers import Workers, call_named
-
-    warm = functools.partial(call_named, __name__, "warm_up")
-    return Workers(jobs, warm, caps, start=1, wait=False)
-
-
-def warm_up() -> None:
-    """A worker's start for booklet parts: WeasyPrint, and the code that lays a part
-    out, imported before its first part."""
-    from .batch.job import load_renderer
-    from .pdf import write  # noqa: F401
-    from .preflight import accessibility_problems  # noqa: F401
-    from .render import render_booklet_html  # noqa: F401
-
-    load_renderer()
 
 
 class _Planner:

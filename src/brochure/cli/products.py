@@ -44,7 +44,7 @@ def _first_worker(func: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(func)
     def command(**kwargs: Any) -> None:
         from ..batch import cpu_count
-        from ..batch.workers import Workers, call_named
+        from ..partjob import start_workers
 
         if kwargs["watch"]:
             return func(early=None, **kwargs)
@@ -52,10 +52,8 @@ def _first_worker(func: Callable[..., None]) -> Callable[..., None]:
             from ..combine import keep_until_exit
 
             keep_until_exit()
-        count = kwargs["jobs"] or cpu_count()
         caps = caps_from(kwargs["timeout"], kwargs["max_memory"])
-        warm = functools.partial(call_named, "brochure.booklet_apart", "warm_up")
-        with Workers(count, warm, caps, start=1, wait=False) as early:
+        with start_workers(kwargs["jobs"] or cpu_count(), caps) as early:
             return func(early=early, **kwargs)
 
     return command
