@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pikepdf
 import pytest
@@ -18,10 +19,12 @@ from pypdf import PdfReader
 from brochure import __version__, find_layout, load_profile, pipeline
 from brochure.booklet_apart import build_booklet
 from brochure.freshness import output_key
+from brochure.pdf import engine
 from brochure.pipeline import Rendered
 from brochure.render import RenderOptions
+from brochure.theme import PLAIN, load_theme
 
-from .conftest import BUILTIN_PROFILES, DATA, TINY_LAYOUT, slow_but
+from .conftest import BUILTIN_PROFILES, DATA, TESTS, TINY_LAYOUT, slow_but
 
 Render = Callable[[Path, str], tuple[Rendered, list[str]]]
 SEED_PROFILE = next(
@@ -398,6 +401,78 @@ def test_css_warnings_name_the_stylesheet_line_and_column(tmp_path: Path) -> Non
     css = layout / "style.css"
     rendered = render_tiny(layout)
     assert rendered.pdf.warnings == [f"{css}:3:6: Ignored `colr: red`, unknown property."]
+
+
+THEME = TESTS.parent / "examples" / "school-theme.yaml"
+
+
+def _each_parsing_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "_kept_sheets", lambda html, *args: (html, []))
+
+
+@pytest.mark.parametrize(
+    ("layout", "paper", "themed", "gray"),
+    [
+        ("handout", "letter", True, False),
+        ("handout", "half-letter", False, True),
+        ("flyer", "letter", True, True),
+        ("trifold", "a4", False, False),
+    ],
+)
+def test_stylesheets_parsed_once_per_process_give_the_same_pages(
+    monkeypatch: pytest.MonkeyPatch, layout: str, paper: str, themed: bool, gray: bool
+) -> None:
+    """A process parses each stylesheet once and hands it to WeasyPrint, which takes it
+    as the user's rather than the author's (`engine._kept_sheets`): the built-in
+    layouts' pages are the same, byte for byte, as when every document parses its own,
+    with a theme (its own <style>), in grayscale, and on each layout's papers."""
+    profile = load_profile(BUILTIN_PROFILES[0])
+    options = RenderOptions(theme=load_theme(THEME) if themed else PLAIN, grayscale=gray)
+    handed: list[int] = []
+    kept = engine._kept_sheets
+
+    def counted(*args: Any) -> tuple[str, list[Any]]:
+        html, sheets = kept(*args)
+        handed.append(len(sheets))
+        return html, sheets
+
+    monkeypatch.setattr(engine, "_kept_sheets", counted)
+    once = pipeline.render_profile(profile, find_layout(layout), paper, options=options)
+    assert handed, "nothing was laid out"
+    assert min(handed) >= 3, handed  # the layout's sheets, the paper's <style>…
+    _each_parsing_its_own(monkeypatch)
+    each = pipeline.render_profile(profile, find_layout(layout), paper, options=options)
+    assert once.pdf.data == each.pdf.data
+    assert once.pdf.warnings == each.pdf.warnings
+
+
+def test_a_stylesheet_that_says_something_is_parsed_with_each_document(tmp_path: Path) -> None:
+    """A sheet with a warning, a <style> outside <head>, or a link to a file outside
+    the fetcher's roots: the document is laid out as written, each time, so each render
+    says what it says (a kept sheet would say it once in a process)."""
+    layout = tiny_layout(tmp_path, css="h1 { colr: red; }\n")
+    first, again = render_tiny(layout), render_tiny(layout)
+    assert first.pdf.warnings == again.pdf.warnings != []
+    base = tmp_path / "tiny"
+    key = ((base.resolve(),), False, False)
+    url = f"{base.resolve().as_uri()}/"
+    head = '<html><head><link rel="stylesheet" href="style.css">\n'
+    for html in (
+        head + "</head><body><style>p { color: red }</style></body></html>",
+        head.replace("style.css", "file:///etc/hostname") + "</head><body></body></html>",
+        head + '<link rel="icon" href="x.png"></head><body></body></html>',
+    ):
+        assert engine._kept_sheets(html, base, url, key) == (html, [])
+    (base / "style.css").write_text("h1 { color: red }\n")
+    html = head + "<style>p { color: blue }</style></head><body></body></html>"
+    stripped, sheets = engine._kept_sheets(html, base, url, key)
+    assert len(sheets) == 2
+    assert stripped == "<html><head></head><body></body></html>"
+    # A sheet whose rules go to the document's own tables, or that imports another
+    # (whose changes its own text would not show), is parsed with each document.
+    for css in ('@import "more.css";\n', "@counter-style thumbs { system: cyclic; }\n"):
+        (base / "style.css").write_text(css)
+        assert engine._kept_sheets(html, base, url, key) == (html, [])
 
 
 def test_templates_cannot_attach_files_to_the_pdf(tmp_path: Path) -> None:

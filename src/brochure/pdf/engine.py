@@ -4,10 +4,13 @@ document (`Laid`) with the checks a typesetter would make.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from ..errors import RenderError
 from ..paper import MARKS, MAX_BLEED, MM
@@ -89,15 +92,115 @@ def _with_stylesheet(html: str, sheet: Path) -> str:
     return _with_head(html, f'<link rel="stylesheet" href="{sheet.resolve().as_uri()}">')
 
 
-def _lay_out(html: str, base: Path, fetcher: Any, extra: Path | None, trim: Trim) -> Any:
+_Fetching = tuple[tuple[Path, ...], bool, bool]  # a fetcher's roots, grayscale, remote
+
+
+def _lay_out(
+    html: str, base: Path, fetcher: Any, extra: Path | None, trim: Trim, key: _Fetching
+) -> Any:
     HTML = load_weasyprint().HTML
     if extra is not None:
         html = _with_stylesheet(html, extra)
     if trim.wanted:
         html = _with_head(html, trim.css())
-    return HTML(string=html, base_url=f"{base.resolve().as_uri()}/", url_fetcher=fetcher).render(
-        font_config=shared_fonts()
+    base_url = f"{base.resolve().as_uri()}/"
+    html, sheets = _kept_sheets(html, base, base_url, key)
+    return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+        font_config=shared_fonts(), stylesheets=sheets
     )
+
+
+# A stylesheet as the templates, the fit steps and the trim write one in <head>.
+_SHEET = re.compile(
+    r'<link rel="stylesheet" href="(?P<href>[^"<>&]+)">[ \t]*\n?'
+    r"|<style>(?P<css>[^<]*)</style>[ \t]*\n?"
+)
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+
+
+def _kept_sheets(html: str, base: Path, base_url: str, key: _Fetching) -> tuple[str, list[Any]]:
+    """`html` without its stylesheets, and those stylesheets parsed, each once per
+    process, for WeasyPrint to take as the user's.
+
+    WeasyPrint parses every stylesheet again for every document: a tenth of a career's
+    layout, which a booklet laid out apart pays a hundred times. Handed over, sheets
+    are of the user origin instead of the author's, so it is all or nothing: every
+    `<link>` and `<style>` of the document must be a stylesheet in `<head>`, written as
+    the templates write them, a linked one a file under the fetcher's roots, and each
+    must parse without a warning or a refused address (such a document is laid out as
+    written, and says so each time). Then their order is their precedence, as before.
+    """
+    head = _HEAD_END.search(html)
+    if head is None:
+        return html, []
+    found = list(_SHEET.finditer(html, 0, head.start()))
+    if not found or html.count("<link") + html.count("<style") != len(found):
+        return html, []
+    roots = key[0]
+    sheets = []
+    for sheet in found:
+        href = sheet.group("href")
+        if href is None:
+            parsed = _parsed_sheet(base_url, sheet.group("css").encode(), key)
+        else:
+            path = _linked_file(href, base)
+            if path is None or not any(path.is_relative_to(root) for root in roots):
+                return html, []
+            try:
+                parsed = _parsed_sheet(path.as_uri(), path.read_bytes(), key)
+            except OSError:
+                return html, []
+        if parsed is None:
+            return html, []
+        sheets.append(parsed)
+    return _SHEET.sub("", html[: head.start()]) + html[head.start() :], sheets
+
+
+def forget_parsed_sheets() -> None:
+    """Drop the sheets kept, for a long-lived process whose layout files changed (a
+    font a sheet names, for one)."""
+    _parsed_sheet.cache_clear()
+
+
+def _linked_file(href: str, base: Path) -> Path | None:
+    """The file a `<link>` names: relative to the layout's folder, or a file address (a
+    parent layout's or a shared stylesheet, a fit step's)."""
+    parts = urlsplit(href)
+    if parts.query or parts.fragment or parts.netloc:
+        return None
+    if parts.scheme == "file":
+        return Path(unquote(parts.path)).resolve()
+    if parts.scheme:
+        return None
+    return (base / unquote(parts.path)).resolve()
+
+
+# What a sheet handed over as the user's would not do as the author's (counter styles
+# and color profiles go to the document's own tables), or whose files its text does
+# not name the content of (an imported sheet): such sheets are parsed with each document.
+_NOT_KEPT = re.compile(rb"@(counter-style|color-profile|import)", re.IGNORECASE)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_sheet(url: str, data: bytes, key: _Fetching) -> Any:
+    """A stylesheet's text `data`, at `url`, parsed as WeasyPrint parses it for a
+    document whose fetcher is made from `key`; None if parsing it said anything."""
+    if _NOT_KEPT.search(data):
+        return None
+    roots, grayscale, remote = key
+    refused: list[str] = []
+    fetcher = confined_fetcher(roots, refused, grayscale, remote)
+    with captured() as log:
+        try:
+            sheet = load_weasyprint().CSS(
+                string=data.decode("utf-8"),
+                base_url=url,
+                url_fetcher=fetcher,
+                font_config=shared_fonts(),
+            )
+        except Exception:  # the document's own parse reports it
+            return None
+    return None if log.messages or refused else sheet
 
 
 @dataclass
@@ -167,9 +270,10 @@ def lay_out(
     """
     refused: list[str] = []
     fetcher = confined_fetcher(roots, refused, grayscale, remote)
+    key: _Fetching = (tuple(root.resolve() for root in roots), grayscale, remote)
     with captured() as log:
         try:
-            document = _lay_out(html, base, fetcher, extra, trim)
+            document = _lay_out(html, base, fetcher, extra, trim, key)
         except RecursionError:
             raise RenderError("the document is nested too deeply to lay out") from None
         except MemoryError:

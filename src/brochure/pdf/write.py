@@ -14,7 +14,7 @@ from typing import Any
 from ..errors import Notice, RenderError
 from ..typography import SPARSE_LAST_PAGE
 from .boxes import page_fills
-from .engine import NO_TRIM, Laid, Trim, lay_out
+from .engine import NO_TRIM, Laid, Trim, forget_parsed_sheets, lay_out
 from .fetch import shown_url
 from .info import Attached, PdfInfo
 from .marks import draw_marks, name_output_intent, set_bleed_boxes
@@ -193,8 +193,10 @@ def _stylesheet_warnings(sheets: tuple[Path, ...]) -> dict[str, Notice]:
 
 
 def forget_stylesheets() -> None:
-    """Drop stylesheet notes, for a long-lived process whose layout files changed."""
+    """Drop stylesheet notes and parsed sheets, for a long-lived process whose layout
+    files changed."""
     _stylesheet_warnings.cache_clear()
+    forget_parsed_sheets()
 
 
 def _attachments(items: Sequence[Attached]) -> list[Any]:
