@@ -396,6 +396,21 @@ def test_term_stops_a_watched_booklet_quietly(tmp_path: Path) -> None:
     ]
 
 
+def test_a_watch_whose_first_round_fails_says_it_goes_on_watching(tmp_path: Path) -> None:
+    """A broken profile at the start: its one-line error, then how to stop, as after a
+    round that worked (the watcher goes on, waiting for the fix)."""
+    careers = _library(tmp_path / "careers", 1)
+    careers[0].write_text(careers[0].read_text().replace("title:", "title: [", 1))
+    out = tmp_path / "out" / "booklet.pdf"
+    command = [sys.executable, "-m", "brochure", "booklet", str(careers[0]), "-o", str(out)]
+    lines, rest, status = stopped_watcher([*command, "-j", "1", "-w"], signal.SIGTERM)
+    assert status == 0
+    assert lines[0].startswith(f"error: {careers[0]}:"), lines
+    assert lines[-1].startswith("watching for changes")
+    assert "stopped watching" in rest
+    assert not out.exists()
+
+
 @pytest.mark.slow
 @pytest.mark.real_workers
 def test_a_rebuild_in_real_workers_opens_the_rest_while_it_waits(tmp_path: Path) -> None:

@@ -79,21 +79,26 @@ def watch_rounds(
 ) -> None:
     """A watcher (`watch(on_report=…, on_error=…)`) run until Ctrl-C, or just as cleanly
     a TERM from a service manager or a script (a background job may have SIGINT
-    ignored). Each round's report is `told` once the progress is `close`d, the first
-    followed by how to stop; an error is one line and the watcher goes on."""
+    ignored). Each round's report is `told` once the progress is `close`d, and an error
+    is one line; the first round, whichever it was, is followed by how to stop, since
+    the watcher goes on either way (fix the profile and save)."""
     rounds = 0
 
-    def on_report(report: Any) -> None:
+    def after_round() -> None:
         nonlocal rounds
-        close()
-        told(report)
         rounds += 1
         if rounds == 1 and not quiet:
             click.echo("watching for changes; press Ctrl-C to stop", err=True)
 
+    def on_report(report: Any) -> None:
+        close()
+        told(report)
+        after_round()
+
     def on_error(err: Exception) -> None:
         close()
         error_line(str(err))
+        after_round()
 
     def interrupt(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
