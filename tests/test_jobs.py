@@ -309,6 +309,29 @@ def test_watch_renders_what_changes_with_warm_workers(tmp_path: Path) -> None:
     assert all(after[name] != before[name] for name in after)  # new CSS, new PDFs
 
 
+def test_a_watched_folder_counts_profiles_and_translations_not_other_files(
+    tmp_path: Path,
+) -> None:
+    """A log written beside the profiles (a watcher's own messages sent there) is no
+    edit, or the watcher would build forever; a new translation is one."""
+    from brochure import find_layout
+    from brochure.batch.watch import _snapshot
+
+    folder = tmp_path / "in"
+    profiles(folder, 1)
+    (folder / "watch.log").write_text("watching for changes\n")
+    (folder / ".parts").mkdir()
+    (folder / ".parts" / "kept.yaml").write_text("")
+    (folder / "more").mkdir()
+    (folder / "more" / "career-00.es.YML").write_text("title: Carrera\n")
+    seen = {
+        p.relative_to(folder).as_posix()
+        for p in _snapshot([folder], find_layout("handout"))
+        if p.is_relative_to(folder)
+    }
+    assert seen == {"career-00.yaml", "more/career-00.es.YML"}
+
+
 def test_watch_refuses_stdout_and_json(tmp_path: Path) -> None:
     runner = CliRunner()
     for extra in (["-o", "-"], ["--json"]):

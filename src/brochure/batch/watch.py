@@ -3,8 +3,9 @@ the print profile changes."""
 
 from __future__ import annotations
 
+import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from dataclasses import replace
 from functools import partial
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import BrochureError
 from ..icc import load_output_intent
-from ..inputs import resolve_layout
+from ..inputs import PROFILE_SUFFIXES, resolve_layout
 from ..layout import Layout, load_layout
 from ..options import DEFAULT_OPTIONS, RenderOptions
 from ..pipeline import render_profile
@@ -46,14 +47,18 @@ def _snapshot(
     skip: Sequence[Path] = (),
 ) -> Snapshot:
     """Size and mtime of every input, layout and theme file: what a watcher compares.
-    Files in `skip` (or under it) are what the watcher writes itself: not inputs."""
+
+    In a folder of profiles only what is named like a profile counts (translations
+    too): a log or a note written beside them is no edit, and a watcher whose own
+    messages went into the folder would otherwise build forever. Files in `skip` (or
+    under it) are what the watcher writes itself: not inputs."""
     seen: Snapshot = {}
     files: list[Path] = [p for folder in layout.folders for p in folder.rglob("*")]
     if theme is not None and theme.folder is not None:
         files.extend(theme.folder.rglob("*"))
     for raw in paths:
         path = Path(raw)
-        files.extend(path.rglob("*") if path.is_dir() else [path])
+        files.extend(_named_like_profiles(path) if path.is_dir() else [path])
     for path in files:
         if _written(path, skip):
             continue
@@ -65,6 +70,15 @@ def _snapshot(
         if not path.is_dir():
             seen[path] = (stat.st_size, stat.st_mtime_ns)
     return seen
+
+
+def _named_like_profiles(folder: Path) -> Iterator[Path]:
+    """Every file below `folder` named like a profile or a translation, hidden ones aside."""
+    for top, dirs, files in os.walk(folder):  # followlinks=False, as the inputs are found
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if not name.startswith(".") and Path(name).suffix.lower() in PROFILE_SUFFIXES:
+                yield Path(top, name)
 
 
 def _written(path: Path, skip: Sequence[Path]) -> bool:
