@@ -6,7 +6,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -394,6 +396,25 @@ def test_term_stops_a_watched_booklet_quietly(tmp_path: Path) -> None:
         "booklet.manifest.json",
         "booklet.pdf",
     ]
+
+
+def test_the_commands_leave_no_temporary_files(tmp_path: Path) -> None:
+    """The command leaves with os._exit and kills its idle workers, so neither frees
+    WeasyPrint's font folder the usual way; each worker's temporary files go in a
+    folder of its own that the command removes, and its own in an exit handler."""
+    careers = _library(tmp_path / "careers", 2)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    out = tmp_path / "out"
+    brochure = [sys.executable, "-m", "brochure"]
+    for command in (
+        ["booklet", *map(str, careers), "-o", str(out / "booklet.pdf"), "-j", "2", "-q"],
+        ["render", str(careers[0]), "-o", str(out / "one.pdf"), "-q"],
+    ):
+        done = subprocess.run([*brochure, *command], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert list(scratch.iterdir()) == [], command
 
 
 def test_a_watch_whose_first_round_fails_says_it_goes_on_watching(tmp_path: Path) -> None:

@@ -240,7 +240,11 @@ def test_killed_run_leaves_only_complete_pdfs_and_resumes(tmp_path: Path) -> Non
         "2",
         "-q",
     ]
-    process = subprocess.Popen(command, start_new_session=True)
+    # Killed, the workers cannot remove their temporary folders: they go in the test's.
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    process = subprocess.Popen(command, start_new_session=True, env=env)
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(out.glob("*.pdf"))) < 3:
         time.sleep(0.05)
@@ -357,6 +361,24 @@ def test_ctrl_c_or_term_stops_a_watch_quietly(tmp_path: Path, stop: signal.Signa
         "career-01.pdf",
         "manifest.json",
     ]
+
+
+def _scratch_file(name: str) -> str:
+    import tempfile
+
+    path = Path(tempfile.gettempdir()) / name
+    path.write_text("a font WeasyPrint wrote")
+    return str(path)
+
+
+def test_a_worker_s_temporary_files_go_with_it(tmp_path: Path) -> None:
+    """Workers are killed, not asked to stop, so what they leave in the temporary folder
+    (WeasyPrint's fonts) is in a folder of each worker's that the pool removes."""
+    with Workers(1) as pool:
+        written = Path(pool.submit(_scratch_file, "font.ttf").result())
+        assert written.is_file()
+        assert written.parent.name.startswith("brochure-worker-")
+    assert not written.parent.exists()
 
 
 def _sleep(seconds: float) -> float:

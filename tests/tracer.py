@@ -157,6 +157,21 @@ def _install():
             "origin": _origin(),
         })
 
+    def _walking_fd():
+        """The folder a relative open is made in while shutil.rmtree walks a tree by
+        file descriptors: the audit event carries no dir_fd, the walking frame does
+        (`topfd` up to Python 3.12, `dirfd` after)."""
+        frame = getframe(2)
+        while frame is not None:
+            if frame.f_code.co_name == "_rmtree_safe_fd":
+                for name in ("topfd", "dirfd"):
+                    fd = frame.f_locals.get(name)
+                    if isinstance(fd, int):
+                        return fd
+                return None
+            frame = frame.f_back
+        return None
+
     def on_open(args):
         path, mode, flags = (tuple(args) + (None, None, None))[:3]
         if isinstance(path, int):
@@ -169,7 +184,9 @@ def _install():
         else:
             writes = bool(flags & O_WRITES)
             reads = access in (os.O_RDONLY, os.O_RDWR)
-        _record("open", path, writes, f"mode={mode} flags={flags:#o}", read=reads)
+        relative = isinstance(path, str) and not path.startswith("/")
+        dir_fd = _walking_fd() if relative else None
+        _record("open", path, writes, f"mode={mode} flags={flags:#o}", read=reads, dir_fd=dir_fd)
 
     def paths(*indices, dir_fds=(), write=True):
         def handler(event, args):

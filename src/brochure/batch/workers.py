@@ -5,7 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import shutil
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
@@ -73,8 +75,16 @@ def _limit_memory(mib: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (size, hard))
 
 
-def _serve(conn: Connection, warm_up: Callable[[], object] | None, memory_mib: int) -> None:
-    """A worker's life: take a job, send back its result, until told to stop."""
+def _serve(
+    conn: Connection, warm_up: Callable[[], object] | None, memory_mib: int, scratch: str
+) -> None:
+    """A worker's life: take a job, send back its result, until told to stop.
+
+    Its temporary files (WeasyPrint writes the fonts a stylesheet names to a folder it
+    removes only as its process ends normally) go in `scratch`, a folder the parent
+    removes once the worker has stopped, however it stopped: workers are killed.
+    """
+    tempfile.tempdir = scratch
     # Ctrl-C (and a TERM sent to the whole group) is the parent's to handle: it lets
     # running jobs finish (their files are written atomically) and stops the workers,
     # instead of every worker printing a traceback.
@@ -119,14 +129,16 @@ class _Slot:
         self.owner = owner
         self.process: multiprocessing.process.BaseProcess | None = None
         self.conn: Connection | None = None
+        self.scratch: str | None = None
         self.ready = False
         self.thread = threading.Thread(target=self._loop, daemon=True)
 
     def start_process(self) -> None:
         ours, theirs = _context().Pipe()
+        self.scratch = tempfile.mkdtemp(prefix="brochure-worker-")
         process = _context().Process(
             target=_serve,
-            args=(theirs, self.owner.warm_up, self.owner.caps.memory_mib),
+            args=(theirs, self.owner.warm_up, self.owner.caps.memory_mib, self.scratch),
             daemon=True,
         )
         process.start()
@@ -158,6 +170,9 @@ class _Slot:
             if process.is_alive():
                 process.kill()
                 process.join()
+        if self.scratch is not None:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            self.scratch = None
 
     def _loop(self) -> None:
         while True:

@@ -5,8 +5,10 @@ the clock.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,7 +35,19 @@ def shared_fonts() -> Any:
         from weasyprint.text.fonts import FontConfiguration
 
         _font_config = FontConfiguration()
+        atexit.register(_remove_font_files, _font_config)
     return _font_config
+
+
+def _remove_font_files(config: Any) -> None:
+    """The folder WeasyPrint writes a stylesheet's fonts to, removed as the process ends.
+
+    WeasyPrint removes it when the configuration is freed, which a process leaving
+    with `os._exit` (the command) never does, and which at interpreter shutdown can
+    come too late (its module's names already gone)."""
+    folder = getattr(config, "_folder", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class _Collect(logging.Handler):
