@@ -3,12 +3,14 @@ command line's capped workers run in this process unless a test is about workers
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import logging
 import os
 import pickle
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -71,14 +73,22 @@ def stopped_watcher(command: Sequence[str], stop: int) -> tuple[list[str], str, 
         command, stderr=subprocess.PIPE, text=True, start_new_session=True
     ) as process:
         assert process.stderr is not None
-        lines = []
-        for line in process.stderr:
-            lines.append(line)
-            if line.startswith("watching for changes"):
-                break
-        os.killpg(process.pid, stop)
-        rest = process.stderr.read()
-        return lines, rest, process.wait(timeout=60)
+        # A watcher that never says it is watching is killed (and the test fails on what
+        # it said) rather than left to hang the run.
+        stuck = threading.Timer(120, os.killpg, (process.pid, signal.SIGKILL))
+        stuck.start()
+        try:
+            lines = []
+            for line in process.stderr:
+                lines.append(line)
+                if line.startswith("watching for changes"):
+                    break
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, stop)
+            rest = process.stderr.read()
+            return lines, rest, process.wait(timeout=60)
+        finally:
+            stuck.cancel()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -48,6 +48,7 @@ def _remove_font_files(config: Any) -> None:
     folder = getattr(config, "_folder", None)
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
+        config._folder = None  # nothing left for WeasyPrint's own removal to do
 
 
 class _Collect(logging.Handler):
