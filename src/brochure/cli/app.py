@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -90,8 +89,12 @@ def _leave(code: object) -> NoReturn:
         click.echo(code, err=True)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
+        try:
             stream.flush()
+        except BrokenPipeError:  # the reader left early (`| head`), as when writing
+            status = status or EXIT_FAILED
+        except Exception:  # a stream closed or gone: nothing more can be said
+            pass
     os._exit(status)
 
 
