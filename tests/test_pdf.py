@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import os
 import re
 import shutil
 import subprocess
@@ -446,10 +447,14 @@ def test_stylesheets_parsed_once_per_process_give_the_same_pages(
     assert once.pdf.warnings == each.pdf.warnings
 
 
+_REFUSED_SHEETS = ("pipe.css", "out.css", "big.css", "missing.css")
+
+
 def test_a_stylesheet_that_says_something_is_parsed_with_each_document(tmp_path: Path) -> None:
-    """A sheet with a warning, a <style> outside <head>, or a link to a file outside
-    the fetcher's roots: the document is laid out as written, each time, so each render
-    says what it says (a kept sheet would say it once in a process)."""
+    """A sheet with a warning, a <style> outside <head>, or a link the fetcher would
+    refuse (outside its folders, a pipe, a link out, over its size cap, missing): the
+    document is laid out as written, each time, so each render says what it says (a
+    kept sheet would say it once in a process), and nothing refused is read."""
     layout = tiny_layout(tmp_path, css="h1 { colr: red; }\n")
     first, again = render_tiny(layout), render_tiny(layout)
     assert first.pdf.warnings == again.pdf.warnings != []
@@ -457,10 +462,15 @@ def test_a_stylesheet_that_says_something_is_parsed_with_each_document(tmp_path:
     key = ((base.resolve(),), False, False)
     url = f"{base.resolve().as_uri()}/"
     head = '<html><head><link rel="stylesheet" href="style.css">\n'
+    os.mkfifo(base / "pipe.css")  # read, it would block until the time cap
+    (base / "out.css").symlink_to("/etc/hostname")
+    with (base / "big.css").open("wb") as big:
+        big.truncate(21_000_000)
     for html in (
         head + "</head><body><style>p { color: red }</style></body></html>",
         head.replace("style.css", "file:///etc/hostname") + "</head><body></body></html>",
         head + '<link rel="icon" href="x.png"></head><body></body></html>',
+        *(head.replace("style.css", name) + "</head></html>" for name in _REFUSED_SHEETS),
     ):
         assert engine._kept_sheets(html, base, url, key) == (html, [])
     (base / "style.css").write_text("h1 { color: red }\n")

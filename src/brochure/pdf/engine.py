@@ -16,7 +16,7 @@ from ..errors import RenderError
 from ..paper import MARKS, MAX_BLEED, MM
 from ..typography import SPARSE_LAST_PAGE, check
 from .boxes import first_words, laid_chars, last_page_fill, overflowing_text, source_chars, typeset
-from .fetch import confined_fetcher
+from .fetch import check_file_url, confined_fetcher
 from .weasy import captured, load_weasyprint, shared_fonts
 
 MARK_SPACE = 10 * MM  # the least room outside the trim for printer's marks
@@ -144,11 +144,12 @@ def _kept_sheets(html: str, base: Path, base_url: str, key: _Fetching) -> tuple[
             parsed = _parsed_sheet(base_url, sheet.group("css").encode(), key)
         else:
             path = _linked_file(href, base)
-            if path is None or not any(path.is_relative_to(root) for root in roots):
+            if path is None:
                 return html, []
-            try:
+            try:  # the fetcher's own rules: under its folders, a regular file, not too large
+                check_file_url(path.as_uri(), roots, [])
                 parsed = _parsed_sheet(path.as_uri(), path.read_bytes(), key)
-            except OSError:
+            except (ValueError, OSError):
                 return html, []
         if parsed is None:
             return html, []
