@@ -470,6 +470,8 @@ def test_a_stylesheet_that_says_something_is_parsed_with_each_document(tmp_path:
         head + "</head><body><style>p { color: red }</style></body></html>",
         head.replace("style.css", "file:///etc/hostname") + "</head><body></body></html>",
         head + '<link rel="icon" href="x.png"></head><body></body></html>',
+        head + '<LINK REL="stylesheet" HREF="style.css"></head><body></body></html>',
+        head + '<base href="file:///elsewhere/"></head><body></body></html>',
         *(head.replace("style.css", name) + "</head></html>" for name in _REFUSED_SHEETS),
     ):
         assert engine._kept_sheets(html, base, url, key) == (html, [])

@@ -116,6 +116,8 @@ _SHEET = re.compile(
     r"|<style>(?P<css>[^<]*)</style>[ \t]*\n?"
 )
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+# Anything that could bring a stylesheet, however written, or move where links lead.
+_ANY_SHEET = re.compile(r"<(?:link|style|base)\b", re.IGNORECASE)
 
 
 def _kept_sheets(html: str, base: Path, base_url: str, key: _Fetching) -> tuple[str, list[Any]]:
@@ -134,7 +136,7 @@ def _kept_sheets(html: str, base: Path, base_url: str, key: _Fetching) -> tuple[
     if head is None:
         return html, []
     found = list(_SHEET.finditer(html, 0, head.start()))
-    if not found or html.count("<link") + html.count("<style") != len(found):
+    if not found or len(_ANY_SHEET.findall(html)) != len(found):
         return html, []
     roots = key[0]
     sheets = []
