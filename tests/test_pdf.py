@@ -474,17 +474,17 @@ def test_a_stylesheet_that_says_something_is_parsed_with_each_document(tmp_path:
         head + '<base href="file:///elsewhere/"></head><body></body></html>',
         *(head.replace("style.css", name) + "</head></html>" for name in _REFUSED_SHEETS),
     ):
-        assert engine._kept_sheets(html, base, url, key) == (html, [])
+        assert engine._kept_sheets(html, url, key) == (html, [])
     (base / "style.css").write_text("h1 { color: red }\n")
     html = head + "<style>p { color: blue }</style></head><body></body></html>"
-    stripped, sheets = engine._kept_sheets(html, base, url, key)
+    stripped, sheets = engine._kept_sheets(html, url, key)
     assert len(sheets) == 2
     assert stripped == "<html><head></head><body></body></html>"
     # A sheet whose rules go to the document's own tables, or that imports another
     # (whose changes its own text would not show), is parsed with each document.
     for css in ('@import "more.css";\n', "@counter-style thumbs { system: cyclic; }\n"):
         (base / "style.css").write_text(css)
-        assert engine._kept_sheets(html, base, url, key) == (html, [])
+        assert engine._kept_sheets(html, url, key) == (html, [])
 
 
 def test_templates_cannot_attach_files_to_the_pdf(tmp_path: Path) -> None:

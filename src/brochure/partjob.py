@@ -34,9 +34,6 @@ class Job(Protocol):
     """What a worker lays out: a part of one booklet, named by its career's file."""
 
     @property
-    def kind(self) -> Kind: ...
-
-    @property
     def source(self) -> Path | None: ...
 
     def __call__(self) -> LaidPart: ...

@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         _run(argv)
     except SystemExit as done:
-        if argv is not None:
+        if not PROCESS.ends:
             raise
         _leave(done.code)
 

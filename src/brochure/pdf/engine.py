@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from ..errors import RenderError
 from ..paper import MARKS, MAX_BLEED, MM
@@ -104,7 +104,7 @@ def _lay_out(
     if trim.wanted:
         html = _with_head(html, trim.css())
     base_url = f"{base.resolve().as_uri()}/"
-    html, sheets = _kept_sheets(html, base, base_url, key)
+    html, sheets = _kept_sheets(html, base_url, key)
     return HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
         font_config=shared_fonts(), stylesheets=sheets
     )
@@ -120,17 +120,18 @@ _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 _ANY_SHEET = re.compile(r"<(?:link|style|base)\b", re.IGNORECASE)
 
 
-def _kept_sheets(html: str, base: Path, base_url: str, key: _Fetching) -> tuple[str, list[Any]]:
+def _kept_sheets(html: str, base_url: str, key: _Fetching) -> tuple[str, list[Any]]:
     """`html` without its stylesheets, and those stylesheets parsed, each once per
     process, for WeasyPrint to take as the user's.
 
     WeasyPrint parses every stylesheet again for every document: a tenth of a career's
     layout, which a booklet laid out apart pays a hundred times. Handed over, sheets
     are of the user origin instead of the author's, so it is all or nothing: every
-    `<link>` and `<style>` of the document must be a stylesheet in `<head>`, written as
-    the templates write them, a linked one a file under the fetcher's roots, and each
-    must parse without a warning or a refused address (such a document is laid out as
-    written, and says so each time). Then their order is their precedence, as before.
+    `<link>`, `<style>` and `<base>` of the document must be a stylesheet in `<head>`,
+    written as the templates write them, a linked one a file the fetcher would read,
+    and each must parse without a warning or a refused address (such a document is
+    laid out as written, and says so each time). Then their order is their
+    precedence, as before.
     """
     head = _HEAD_END.search(html)
     if head is None:
@@ -138,21 +139,22 @@ def _kept_sheets(html: str, base: Path, base_url: str, key: _Fetching) -> tuple[
     found = list(_SHEET.finditer(html, 0, head.start()))
     if not found or len(_ANY_SHEET.findall(html)) != len(found):
         return html, []
-    roots = key[0]
     sheets = []
     for sheet in found:
         href = sheet.group("href")
         if href is None:
             parsed = _parsed_sheet(base_url, sheet.group("css").encode(), key)
         else:
-            path = _linked_file(href, base)
-            if path is None:
+            url = urljoin(base_url, href)  # as WeasyPrint resolves it
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc or parts.query or parts.fragment:
                 return html, []
             try:  # the fetcher's own rules: under its folders, a regular file, not too large
-                check_file_url(path.as_uri(), roots, [])
-                parsed = _parsed_sheet(path.as_uri(), path.read_bytes(), key)
+                check_file_url(url, key[0], [])
+                data = Path(unquote(parts.path)).resolve().read_bytes()
             except (ValueError, OSError):
                 return html, []
+            parsed = _parsed_sheet(url, data, key)
         if parsed is None:
             return html, []
         sheets.append(parsed)
@@ -163,19 +165,6 @@ def forget_parsed_sheets() -> None:
     """Drop the sheets kept, for a long-lived process whose layout files changed (a
     font a sheet names, for one)."""
     _parsed_sheet.cache_clear()
-
-
-def _linked_file(href: str, base: Path) -> Path | None:
-    """The file a `<link>` names: relative to the layout's folder, or a file address (a
-    parent layout's or a shared stylesheet, a fit step's)."""
-    parts = urlsplit(href)
-    if parts.query or parts.fragment or parts.netloc:
-        return None
-    if parts.scheme == "file":
-        return Path(unquote(parts.path)).resolve()
-    if parts.scheme:
-        return None
-    return (base / unquote(parts.path)).resolve()
 
 
 # What a sheet handed over as the user's would not do as the author's (counter styles
